@@ -1,0 +1,225 @@
+using System.Collections.Concurrent;
+using static TextSearch.Analysis.ArabicChars;
+
+namespace TextSearch.Analysis;
+
+/// <summary>
+/// The compiled form of a set of <see cref="NormalizationRules"/>: one entry per UTF-16 code unit saying what
+/// becomes of it. Built once per rule set and cached; the default set is built at first use.
+/// </summary>
+public sealed class NormalizationTable
+{
+    // Table entries at or above SentinelBase are actions, not characters. Such a code unit is still kept as
+    // itself when its entry equals it (the identity test comes first), so no input is ever lost to a sentinel.
+    internal const char SentinelBase = '\uFFF0';
+    internal const char Delete = '\uFFF0';
+    internal const char Expand = '\uFFF1';
+    internal const char ComposeWithPrevious = '\uFFF2';
+
+    private const int MaxCachedTables = 16;
+    private static readonly ConcurrentDictionary<NormalizationRules, NormalizationTable> Cache = new();
+    private static readonly Lazy<string?[]> PresentationFormDecompositions = new(LoadPresentationForms);
+
+    private readonly char[] _map;
+    private readonly Dictionary<char, string> _expansions;
+
+    private NormalizationTable(NormalizationRules rules)
+    {
+        Rules = rules;
+        _map = new char[char.MaxValue + 1];
+        _expansions = [];
+        for (var i = 0; i <= char.MaxValue; i++)
+        {
+            var c = (char)i;
+            _map[i] = Compile(c, rules, out var expansion);
+            if (expansion is not null)
+            {
+                _expansions.Add(c, expansion);
+            }
+        }
+    }
+
+    public NormalizationRules Rules { get; }
+
+    /// <summary>The table of the default rules.</summary>
+    public static NormalizationTable Default => For(NormalizationRules.Default);
+
+    /// <summary>The table for a rule set. Tables are cached (a handful of rule sets at most).</summary>
+    public static NormalizationTable For(NormalizationRules rules)
+    {
+        rules &= NormalizationRules.All;
+        if (Cache.TryGetValue(rules, out var table))
+        {
+            return table;
+        }
+
+        table = new NormalizationTable(rules);
+        return Cache.Count < MaxCachedTables ? Cache.GetOrAdd(rules, table) : table;
+    }
+
+    internal ReadOnlySpan<char> Map => _map;
+
+    internal string ExpansionOf(char c) => _expansions[c];
+
+    /// <summary>True when <paramref name="c"/> is left exactly as it is.</summary>
+    public bool IsUnchanged(char c) => _map[c] == c;
+
+    /// <summary>
+    /// What one code unit becomes on its own: itself, another string, or the empty string when removed.
+    /// (A combining madda or hamza may instead compose with the letter before it.)
+    /// </summary>
+    public string Apply(char c)
+    {
+        var t = _map[c];
+        return t == c ? c.ToString()
+            : t < SentinelBase ? t.ToString()
+            : t == Expand ? _expansions[c]
+            : t == ComposeWithPrevious ? (Has(Rules, NormalizationRules.Diacritics) ? string.Empty : c.ToString())
+            : string.Empty;
+    }
+
+    /// <summary>Canonical composition of a letter with a following combining madda or hamza, or '\0' if none.</summary>
+    public static char Compose(char letter, char mark) => (letter, mark) switch
+    {
+        (Alef, MaddahAbove) => AlefWithMaddaAbove,
+        (Alef, HamzaAbove) => AlefWithHamzaAbove,
+        (Alef, HamzaBelow) => AlefWithHamzaBelow,
+        (Waw, HamzaAbove) => WawWithHamzaAbove,
+        (Yeh, HamzaAbove) => YehWithHamzaAbove,
+        (Ae, HamzaAbove) => HehWithYehAbove,
+        (HehGoal, HamzaAbove) => HehGoalWithHamzaAbove,
+        (YehBarree, HamzaAbove) => YehBarreeWithHamzaAbove,
+        _ => '\0',
+    };
+
+    /// <summary>The single-character mapping of one rule, or null if the rule leaves <paramref name="c"/> alone.</summary>
+    /// <remarks>These are the rule definitions. Everything else (the table, the ES char filters) derives from them.</remarks>
+    public static string? ApplyRule(NormalizationRules rule, char c) => rule switch
+    {
+        NormalizationRules.AlefForms => c is AlefWithMaddaAbove or AlefWithHamzaAbove or AlefWithHamzaBelow or AlefWasla
+            or AlefWithWavyHamzaAbove or AlefWithWavyHamzaBelow or HighHamzaAlef ? "\u0627" : null,
+        NormalizationRules.TehMarbuta => c == TehMarbuta ? "\u0647" : null,
+        NormalizationRules.AlefMaksura => c == AlefMaksura ? "\u064A" : null,
+        NormalizationRules.HamzaCarriers => c switch { WawWithHamzaAbove => "\u0648", YehWithHamzaAbove => "\u064A", _ => null },
+        NormalizationRules.Diacritics => IsDiacritic(c) ? string.Empty : null,
+        NormalizationRules.Tatweel => c == ArabicChars.Tatweel ? string.Empty : null,
+        NormalizationRules.PersianLetters => c switch
+        {
+            FarsiYeh or YehBarree => "\u064A",
+            Keheh => "\u0643",
+            HehGoal or HehWithYehAbove or HehGoalWithHamzaAbove => "\u0647",
+            YehBarreeWithHamzaAbove => "\u0626",
+            _ => null,
+        },
+        NormalizationRules.Digits => c switch
+        {
+            >= ArabicIndicDigitZero and <= ArabicIndicDigitNine => ((char)('0' + (c - ArabicIndicDigitZero))).ToString(),
+            >= ExtendedArabicIndicDigitZero and <= ExtendedArabicIndicDigitNine => ((char)('0' + (c - ExtendedArabicIndicDigitZero))).ToString(),
+            _ => null,
+        },
+        NormalizationRules.PresentationForms => c is >= '\uFB50' and <= '\uFFFF' ? PresentationFormDecompositions.Value[c - 0xFB50] : null,
+        NormalizationRules.InvisibleMarks => c == ZeroWidthNonJoiner ? " " : IsInvisibleMark(c) ? string.Empty : null,
+        NormalizationRules.CaseFold => !IsArabic(c) && !char.IsSurrogate(c) && char.ToLowerInvariant(c) is var lower && lower != c
+            ? lower.ToString() : null,
+        _ => null,
+    };
+
+    /// <summary>The rules in the order they apply; a mapping's output goes through the list again until nothing changes.</summary>
+    public static IReadOnlyList<NormalizationRules> Order { get; } =
+    [
+        NormalizationRules.PresentationForms,
+        NormalizationRules.InvisibleMarks,
+        NormalizationRules.Diacritics,
+        NormalizationRules.Tatweel,
+        NormalizationRules.PersianLetters,
+        NormalizationRules.AlefForms,
+        NormalizationRules.HamzaCarriers,
+        NormalizationRules.TehMarbuta,
+        NormalizationRules.AlefMaksura,
+        NormalizationRules.Digits,
+        NormalizationRules.CaseFold,
+    ];
+
+    private static bool Has(NormalizationRules rules, NormalizationRules rule) => (rules & rule) == rule;
+
+    private static char Compile(char c, NormalizationRules rules, out string? expansion)
+    {
+        expansion = null;
+        if (char.IsSurrogate(c))
+        {
+            return c;
+        }
+
+        if (Has(rules, NormalizationRules.DecomposedHamza) && IsCombiningHamzaOrMadda(c))
+        {
+            return ComposeWithPrevious;
+        }
+
+        var result = ApplyAll(c.ToString(), rules);
+        if (result.Length == 1)
+        {
+            return result[0];
+        }
+
+        if (result.Length == 0)
+        {
+            return Delete;
+        }
+
+        expansion = result;
+        return Expand;
+    }
+
+    /// <summary>Applies every rule to every character until a fixed point (so normalization is idempotent).</summary>
+    private static string ApplyAll(string s, NormalizationRules rules)
+    {
+        for (var round = 0; round < 8; round++)
+        {
+            var changed = false;
+            var sb = new System.Text.StringBuilder(s.Length);
+            foreach (var ch in s)
+            {
+                string? mapped = null;
+                foreach (var rule in Order)
+                {
+                    if (Has(rules, rule) && ApplyRule(rule, ch) is { } m)
+                    {
+                        mapped = m;
+                        break;
+                    }
+                }
+
+                if (mapped is null)
+                {
+                    sb.Append(ch);
+                }
+                else
+                {
+                    sb.Append(mapped);
+                    changed = true;
+                }
+            }
+
+            s = sb.ToString();
+            if (!changed)
+            {
+                return s;
+            }
+        }
+
+        throw new InvalidOperationException("Normalization rules do not reach a fixed point.");
+    }
+
+    private static string?[] LoadPresentationForms()
+    {
+        var table = new string?[0x10000 - 0xFB50];
+        var keys = PresentationForms.Keys;
+        var values = PresentationForms.Values.Split('\0');
+        for (var i = 0; i < keys.Length; i++)
+        {
+            table[keys[i] - 0xFB50] = values[i];
+        }
+
+        return table;
+    }
+}
