@@ -1,0 +1,99 @@
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Similarities;
+using TextSearch.Search.Query;
+using Occur = TextSearch.Search.Query.Occur;
+using LuceneQuery = global::Lucene.Net.Search.Query;
+
+namespace TextSearch.Search.Lucene;
+
+/// <summary>Translates the shared query model into a Lucene query over the title and body fields.</summary>
+internal sealed class LuceneQueryBuilder(float titleBoost)
+{
+    public LuceneQuery Build(SearchQuery query)
+    {
+        var root = new BooleanQuery(disableCoord: false);
+        foreach (var clause in query.Clauses)
+        {
+            LuceneQuery q;
+            if (clause.Alternatives.Count == 1)
+            {
+                q = Alternative(clause.Alternatives[0]);
+            }
+            else
+            {
+                var any = new BooleanQuery(disableCoord: true);
+                foreach (var alt in clause.Alternatives)
+                {
+                    any.Add(Alternative(alt), global::Lucene.Net.Search.Occur.SHOULD);
+                }
+
+                q = any;
+            }
+
+            root.Add(q, clause.Occur switch
+            {
+                Occur.Must => global::Lucene.Net.Search.Occur.MUST,
+                Occur.MustNot => global::Lucene.Net.Search.Occur.MUST_NOT,
+                _ => global::Lucene.Net.Search.Occur.SHOULD,
+            });
+        }
+
+        if (query.IsExclusionOnly)
+        {
+            root.Add(new MatchAllDocsQuery(), global::Lucene.Net.Search.Occur.MUST);
+        }
+
+        return root;
+    }
+
+    private LuceneQuery Alternative(QueryPhrase phrase)
+    {
+        var fields = new BooleanQuery(disableCoord: true);
+        foreach (var (field, boost) in new[] { (LuceneFields.Title, titleBoost), (LuceneFields.Body, 1f) })
+        {
+            if (phrase.IsTerm)
+            {
+                var stem = phrase.Words[0].Stem;
+                fields.Add(new TermQuery(new Term(field, stem)) { Boost = boost }, global::Lucene.Net.Search.Occur.SHOULD);
+                if (phrase.Fuzzy)
+                {
+                    var fuzzy = new FuzzyQuery(new Term(field, stem), Fuzzy.MaxEdits, Fuzzy.PrefixLength, Fuzzy.MaxExpansions, transpositions: true)
+                    {
+                        Boost = boost * Fuzzy.VariantBoost,
+                    };
+                    fields.Add(fuzzy, global::Lucene.Net.Search.Occur.SHOULD);
+                }
+            }
+            else
+            {
+                var pq = new PhraseQuery { Boost = boost };
+                foreach (var word in phrase.Words)
+                {
+                    pq.Add(new Term(field, word.Stem), word.Offset);
+                }
+
+                fields.Add(pq, global::Lucene.Net.Search.Occur.SHOULD);
+            }
+        }
+
+        return fields;
+    }
+}
+
+/// <summary>BM25 with a coordination factor: documents that match more of the query's clauses come first.</summary>
+internal sealed class CoordinatedBm25Similarity(float k1, float b) : BM25Similarity(k1, b)
+{
+    public override float Coord(int overlap, int maxOverlap) => maxOverlap <= 1 ? 1f : overlap / (float)maxOverlap;
+}
+
+internal static class LuceneFields
+{
+    public const string Id = "id";
+    public const string IdSort = "id_sort";
+    public const string Title = "title";
+    public const string Body = "body";
+    public const string Source = "source";
+    public const string PublishedAt = "published_at";
+    public const string Metadata = "metadata";
+}

@@ -1,0 +1,40 @@
+using TextSearch.Search.Query;
+
+namespace TextSearch.Search;
+
+/// <summary>Where a page of results starts: after the hit with this score and id (ties broken by id).</summary>
+public readonly record struct SearchCursor(float Score, string Id);
+
+public sealed record BackendHit(string Id, float Score, Document Document);
+
+public sealed record BackendPage(IReadOnlyList<BackendHit> Hits, long TotalHits);
+
+public enum BackendHealth
+{
+    Serving,
+    NotServing,
+}
+
+/// <summary>
+/// A search engine backend (embedded Lucene.NET, Elasticsearch). It stores documents and ranks a
+/// <see cref="SearchQuery"/>; everything above (parsing, synonyms, snippets, paging tokens) is shared.
+/// </summary>
+public interface ISearchBackend : IAsyncDisposable
+{
+    string Name { get; }
+
+    /// <summary>Upserts documents. When the task completes they are durable and searchable.</summary>
+    Task UpsertAsync(IReadOnlyList<Document> documents, CancellationToken cancellationToken);
+
+    Task<Document?> GetAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a document; false if there was none with that id. Durable when the task completes.</summary>
+    Task<bool> DeleteAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Ranks by score descending, then id ascending; returns up to <paramref name="size"/> hits after <paramref name="after"/>.</summary>
+    Task<BackendPage> SearchAsync(SearchQuery query, int size, SearchCursor? after, CancellationToken cancellationToken);
+
+    Task<long> CountAsync(CancellationToken cancellationToken);
+
+    Task<BackendHealth> CheckHealthAsync(CancellationToken cancellationToken);
+}

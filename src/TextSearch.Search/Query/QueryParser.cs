@@ -1,0 +1,213 @@
+using TextSearch.Analysis;
+
+namespace TextSearch.Search.Query;
+
+/// <summary>
+/// Parses what a user types: words, "quoted phrases", -word and -"phrase" exclusions. Every non-empty string
+/// within the limits parses: unbalanced quotes are dropped, lone operators ignored, punctuation and emoji yield an
+/// empty query. Words are analyzed by the same analyzer as the index, then expanded with synonyms.
+/// </summary>
+public sealed class QueryParser(TextAnalyzer analyzer, SynonymMap synonyms)
+{
+    public TextAnalyzer Analyzer { get; } = analyzer;
+
+    public SynonymMap Synonyms { get; } = synonyms;
+
+    /// <summary>Validates and parses a query. Throws <see cref="TextSearchException"/> (InvalidArgument) when it breaks a limit.</summary>
+    public SearchQuery Parse(string? raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            Throw.InvalidArgument("query must not be empty.");
+        }
+
+        if (raw.Length > Limits.MaxQueryChars)
+        {
+            Throw.InvalidArgument($"query is {raw.Length} characters long; the maximum is {Limits.MaxQueryChars}.");
+        }
+
+        var segments = Split(raw);
+        var termCount = segments.Sum(s => CountTokens(s.Text));
+        if (termCount > Limits.MaxQueryTerms)
+        {
+            Throw.InvalidArgument($"query has {termCount} terms; the maximum is {Limits.MaxQueryTerms}.");
+        }
+
+        var clauses = new List<QueryClause>();
+        var plain = new List<QueryWord>();
+        foreach (var segment in segments)
+        {
+            var words = AnalyzeWords(segment.Text, Analyzer);
+            switch (segment.Kind)
+            {
+                case SegmentKind.Plain:
+                    plain.AddRange(words);
+                    break;
+                case SegmentKind.Phrase when words.Count > 0:
+                    FlushPlain(plain, clauses);
+                    clauses.Add(new QueryClause(Occur.Must, [new QueryPhrase(words, Fuzzy: false, FromSynonym: false)]));
+                    break;
+                case SegmentKind.ExcludedWord:
+                    clauses.AddRange(words.Select(w => new QueryClause(Occur.MustNot, [Single(w, fuzzy: false)])));
+                    break;
+                case SegmentKind.ExcludedPhrase when words.Count > 0:
+                    clauses.Add(new QueryClause(Occur.MustNot, [new QueryPhrase(words, Fuzzy: false, FromSynonym: false)]));
+                    break;
+            }
+        }
+
+        FlushPlain(plain, clauses);
+        return new SearchQuery(raw, Analyzer.Normalizer.NormalizeToString(raw), clauses);
+    }
+
+    /// <summary>The non-stopword words of a text, with offsets relative to the first (stopwords leave gaps).</summary>
+    public static IReadOnlyList<QueryWord> AnalyzeWords(string text, TextAnalyzer analyzer)
+    {
+        ArgumentNullException.ThrowIfNull(analyzer);
+        var words = new List<QueryWord>();
+        var first = -1;
+        foreach (var token in analyzer.Analyze(text))
+        {
+            if (token.IsStopword)
+            {
+                continue;
+            }
+
+            if (first < 0)
+            {
+                first = token.Position;
+            }
+
+            words.Add(new QueryWord(token.Term, token.Stem, token.Position - first));
+        }
+
+        return words;
+    }
+
+    private void FlushPlain(List<QueryWord> plain, List<QueryClause> clauses)
+    {
+        if (plain.Count == 0)
+        {
+            return;
+        }
+
+        var stems = plain.Select(w => w.Stem).ToList();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < plain.Count;)
+        {
+            var (length, alternatives) = Synonyms.Match(stems, i);
+            if (length > 0)
+            {
+                var original = new QueryPhrase(
+                    [.. plain.Skip(i).Take(length).Select((w, k) => w with { Offset = k })], Fuzzy: length == 1 && Fuzzy.Applies(plain[i].Stem), FromSynonym: false);
+                var others = alternatives.Where(a => !a.Words.Select(w => w.Stem).SequenceEqual(original.Words.Select(w => w.Stem)));
+                if (seen.Add(string.Join(' ', original.Words.Select(w => w.Stem))))
+                {
+                    clauses.Add(new QueryClause(Occur.Should, [original, .. others]));
+                }
+
+                i += length;
+                continue;
+            }
+
+            // A repeated word counts once.
+            if (seen.Add(plain[i].Stem))
+            {
+                clauses.Add(new QueryClause(Occur.Should, [Single(plain[i], Fuzzy.Applies(plain[i].Stem))]));
+            }
+
+            i++;
+        }
+
+        plain.Clear();
+    }
+
+    private static QueryPhrase Single(QueryWord word, bool fuzzy) =>
+        new([word with { Offset = 0 }], fuzzy, FromSynonym: false);
+
+    private static int CountTokens(string text)
+    {
+        var count = 0;
+        foreach (var _ in new Tokenizer(text))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    private enum SegmentKind
+    {
+        Plain,
+        Phrase,
+        ExcludedWord,
+        ExcludedPhrase,
+    }
+
+    private readonly record struct Segment(SegmentKind Kind, string Text);
+
+    private static List<Segment> Split(string raw)
+    {
+        var segments = new List<Segment>();
+        var plain = new System.Text.StringBuilder();
+        var i = 0;
+        while (i < raw.Length)
+        {
+            var c = raw[i];
+            var atWordStart = i == 0 || char.IsWhiteSpace(raw[i - 1]);
+            if (c == '-' && atWordStart && i + 1 < raw.Length && !char.IsWhiteSpace(raw[i + 1]))
+            {
+                if (raw[i + 1] == '"' && raw.IndexOf('"', i + 2) is var close and > 0)
+                {
+                    Flush(plain, segments);
+                    segments.Add(new Segment(SegmentKind.ExcludedPhrase, raw[(i + 2)..close]));
+                    i = close + 1;
+                    continue;
+                }
+
+                var end = i + 1;
+                while (end < raw.Length && !char.IsWhiteSpace(raw[end]))
+                {
+                    end++;
+                }
+
+                Flush(plain, segments);
+                segments.Add(new Segment(SegmentKind.ExcludedWord, raw[(i + 1)..end]));
+                i = end;
+                continue;
+            }
+
+            if (c == '"')
+            {
+                var close = raw.IndexOf('"', i + 1);
+                if (close > 0)
+                {
+                    Flush(plain, segments);
+                    segments.Add(new Segment(SegmentKind.Phrase, raw[(i + 1)..close]));
+                    i = close + 1;
+                    continue;
+                }
+
+                // An unbalanced quote is ignored.
+                plain.Append(' ');
+                i++;
+                continue;
+            }
+
+            plain.Append(c);
+            i++;
+        }
+
+        Flush(plain, segments);
+        return segments;
+
+        static void Flush(System.Text.StringBuilder plain, List<Segment> segments)
+        {
+            if (plain.Length > 0)
+            {
+                segments.Add(new Segment(SegmentKind.Plain, plain.ToString()));
+                plain.Clear();
+            }
+        }
+    }
+}

@@ -1,0 +1,200 @@
+using TextSearch.Search.Paging;
+using TextSearch.Search.Query;
+using TextSearch.Search.Snippets;
+
+namespace TextSearch.Search;
+
+public sealed record SearchRequestModel(
+    string? Query, int PageSize = 0, string? PageToken = null, int MaxSnippets = 0, int FragmentChars = 0);
+
+public sealed record SearchHitModel(Document Document, float Score, IReadOnlyList<Fragment> Snippets, IReadOnlyList<Highlight> TitleHighlights);
+
+public sealed record SearchResultModel(IReadOnlyList<SearchHitModel> Hits, long TotalHits, string? NextPageToken, SearchQuery Query);
+
+/// <summary>
+/// The search service over any backend: validates requests, parses queries, pages with opaque tokens and cuts
+/// snippets. Backends only store and rank.
+/// </summary>
+public sealed class SearchEngine(ISearchBackend backend, QueryParser parser, SnippetBuilder snippets)
+{
+    public ISearchBackend Backend { get; } = backend;
+
+    public QueryParser Parser { get; } = parser;
+
+    public SnippetBuilder Snippets { get; } = snippets;
+
+    public async Task<SearchResultModel> SearchAsync(SearchRequestModel request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var pageSize = Resolve(request.PageSize, Limits.DefaultPageSize, 1, Limits.MaxPageSize, "page_size");
+        var maxSnippets = Resolve(request.MaxSnippets, Limits.DefaultSearchSnippets, 1, Limits.MaxSnippets, "max_snippets");
+        var fragmentChars = Resolve(request.FragmentChars, Limits.DefaultFragmentChars, Limits.MinFragmentChars, Limits.MaxFragmentChars, "fragment_chars");
+        var query = Parser.Parse(request.Query);
+        PageToken.State? state = string.IsNullOrEmpty(request.PageToken) ? null : PageToken.Decode(request.PageToken, query.Canonical);
+
+        if (query.IsEmpty && !query.IsExclusionOnly)
+        {
+            return new SearchResultModel([], 0, null, query);
+        }
+
+        var page = await Backend.SearchAsync(query, pageSize, state?.Cursor, cancellationToken).ConfigureAwait(false);
+        var hits = new List<SearchHitModel>(page.Hits.Count);
+        foreach (var hit in page.Hits)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var doc = hit.Document;
+            hits.Add(new SearchHitModel(
+                doc,
+                hit.Score,
+                Snippets.Build(doc.Body, query, maxSnippets, fragmentChars),
+                Snippets.HighlightAll(doc.Title, query)));
+        }
+
+        var returned = (state?.Returned ?? 0) + hits.Count;
+        string? next = null;
+        if (hits.Count == pageSize && returned < page.TotalHits)
+        {
+            var last = page.Hits[^1];
+            next = PageToken.Encode(query.Canonical, new SearchCursor(last.Score, last.Id), returned);
+        }
+
+        return new SearchResultModel(hits, page.TotalHits, next, query);
+    }
+
+    public async Task<IReadOnlyList<Fragment>> SnippetAsync(
+        string? documentId, string? query, int maxSnippets, int fragmentChars, CancellationToken cancellationToken)
+    {
+        var id = ValidateId(documentId, "document_id");
+        var max = Resolve(maxSnippets, Limits.DefaultSnippetRpcSnippets, 1, Limits.MaxSnippets, "max_snippets");
+        var chars = Resolve(fragmentChars, Limits.DefaultFragmentChars, Limits.MinFragmentChars, Limits.MaxFragmentChars, "fragment_chars");
+        var parsed = Parser.Parse(query);
+        var doc = await GetAsync(id, cancellationToken).ConfigureAwait(false);
+        return Snippets.Build(doc.Body, parsed, max, chars);
+    }
+
+    public async Task<Document> GetAsync(string? id, CancellationToken cancellationToken)
+    {
+        var valid = ValidateId(id, "id");
+        var doc = await Backend.GetAsync(valid, cancellationToken).ConfigureAwait(false);
+        if (doc is null)
+        {
+            Throw.NotFound($"document '{valid}' does not exist.");
+        }
+
+        return doc;
+    }
+
+    public async Task DeleteAsync(string? id, CancellationToken cancellationToken)
+    {
+        var valid = ValidateId(id, "id");
+        if (!await Backend.DeleteAsync(valid, cancellationToken).ConfigureAwait(false))
+        {
+            Throw.NotFound($"document '{valid}' does not exist.");
+        }
+    }
+
+    public Task UpsertAsync(IReadOnlyList<Document> documents, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        foreach (var doc in documents)
+        {
+            if (Validate(doc) is { } error)
+            {
+                Throw.InvalidArgument(error);
+            }
+        }
+
+        return Backend.UpsertAsync(documents, cancellationToken);
+    }
+
+    /// <summary>Why a document cannot be stored, or null if it can.</summary>
+    public static string? Validate(Document? doc)
+    {
+        if (doc is null)
+        {
+            return "document is required.";
+        }
+
+        if (IdError(doc.Id, "document.id") is { } idError)
+        {
+            return idError;
+        }
+
+        if (doc.Title.Length > Limits.MaxTitleChars)
+        {
+            return $"document.title is {doc.Title.Length} characters long; the maximum is {Limits.MaxTitleChars}.";
+        }
+
+        if (doc.Body.Length > Limits.MaxBodyChars)
+        {
+            return $"document.body is {doc.Body.Length} characters long; the maximum is {Limits.MaxBodyChars}.";
+        }
+
+        if (doc.Source.Length > Limits.MaxSourceChars)
+        {
+            return $"document.source is {doc.Source.Length} characters long; the maximum is {Limits.MaxSourceChars}.";
+        }
+
+        if (doc.Metadata.Count > Limits.MaxMetadataEntries)
+        {
+            return $"document.metadata has {doc.Metadata.Count} entries; the maximum is {Limits.MaxMetadataEntries}.";
+        }
+
+        foreach (var (key, value) in doc.Metadata)
+        {
+            if (key.Length is 0 or > Limits.MaxMetadataKeyChars || value.Length > Limits.MaxMetadataValueChars)
+            {
+                return $"document.metadata entry '{Truncate(key)}' breaks the limits (key 1 to {Limits.MaxMetadataKeyChars} characters, value up to {Limits.MaxMetadataValueChars}).";
+            }
+        }
+
+        return null;
+    }
+
+    private static string ValidateId(string? id, string field)
+    {
+        if (IdError(id, field) is { } error)
+        {
+            Throw.InvalidArgument(error);
+        }
+
+        return id!;
+    }
+
+    private static string? IdError(string? id, string field)
+    {
+        if (string.IsNullOrEmpty(id))
+        {
+            return $"{field} must not be empty.";
+        }
+
+        if (id.Length > Limits.MaxIdChars)
+        {
+            return $"{field} is {id.Length} characters long; the maximum is {Limits.MaxIdChars}.";
+        }
+
+        if (id.Any(char.IsControl))
+        {
+            return $"{field} must not contain control characters.";
+        }
+
+        return null;
+    }
+
+    private static int Resolve(int value, int defaultValue, int min, int max, string field)
+    {
+        if (value == 0)
+        {
+            return defaultValue;
+        }
+
+        if (value < min || value > max)
+        {
+            Throw.InvalidArgument($"{field} must be between {min} and {max} (or 0 for the default {defaultValue}); got {value}.");
+        }
+
+        return value;
+    }
+
+    private static string Truncate(string s) => s.Length <= 40 ? s : s[..40] + "…";
+}
