@@ -1,0 +1,92 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using TextSearch.Search;
+
+namespace TextSearch.Server.Services;
+
+/// <summary>
+/// Maps domain errors to precise gRPC status codes. Bad input never surfaces as UNKNOWN or INTERNAL; INTERNAL is
+/// left for real bugs, and then the message says nothing about internals.
+/// </summary>
+public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Map(ex, context) is { } rpc)
+        {
+            throw rpc;
+        }
+    }
+
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(requestStream, context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Map(ex, context) is { } rpc)
+        {
+            throw rpc;
+        }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Map(ex, context) is { } rpc)
+        {
+            throw rpc;
+        }
+    }
+
+    private RpcException? Map(Exception ex, ServerCallContext context)
+    {
+        switch (ex)
+        {
+            case RpcException:
+                return null;
+            case TextSearchException e:
+                var code = e.Kind switch
+                {
+                    ErrorKind.InvalidArgument => StatusCode.InvalidArgument,
+                    ErrorKind.NotFound => StatusCode.NotFound,
+                    ErrorKind.ResourceExhausted => StatusCode.ResourceExhausted,
+                    ErrorKind.Unavailable => StatusCode.Unavailable,
+                    ErrorKind.DeadlineExceeded => StatusCode.DeadlineExceeded,
+                    ErrorKind.FailedPrecondition => StatusCode.FailedPrecondition,
+                    _ => StatusCode.Internal,
+                };
+                if (code == StatusCode.InvalidArgument)
+                {
+                    LogRejected(logger, context.Method, e.Message);
+                }
+
+                return new RpcException(new Status(code, e.Message));
+            case OperationCanceledException when context.Deadline <= DateTime.UtcNow:
+                return new RpcException(new Status(StatusCode.DeadlineExceeded, "the call's deadline passed."));
+            case OperationCanceledException:
+                return new RpcException(new Status(StatusCode.Cancelled, "the call was cancelled."));
+            case IOException when context.CancellationToken.IsCancellationRequested:
+                return new RpcException(new Status(StatusCode.Cancelled, "the client went away."));
+            default:
+                LogUnexpected(logger, ex, context.Method);
+                return new RpcException(new Status(StatusCode.Internal, "internal error; the server log has the details."));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected {Method}: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string method, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected failure in {Method}")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string method);
+}
