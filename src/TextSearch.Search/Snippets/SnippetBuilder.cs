@@ -196,11 +196,11 @@ public sealed class SnippetBuilder(TextAnalyzer analyzer)
         {
             if (t.Start >= lead)
             {
-                return Math.Min(t.Start, anchor);
+                return ExtendWordStart(text, Math.Min(t.Start, anchor));
             }
         }
 
-        return anchor;
+        return ExtendWordStart(text, anchor);
     }
 
     /// <summary>A fragment end about <paramref name="fragmentChars"/> after start: a sentence end if one is in the second half, else a word end.</summary>

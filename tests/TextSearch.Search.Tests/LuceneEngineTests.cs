@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using TextSearch.Analysis;
+using TextSearch.Search.Lucene;
+
+namespace TextSearch.Search.Tests;
+
+/// <summary>The conformance suite on the embedded engine, plus what is specific to it (the index on disk).</summary>
+public sealed class LuceneEngineTests : EngineConformanceTests
+{
+    private readonly string _path = TestSupport.TempDir();
+
+    protected override Task<ISearchBackend> CreateBackendAsync() => Task.FromResult<ISearchBackend>(Open(_path));
+
+    private static LuceneBackend Open(string path) =>
+        new(new LuceneOptions { IndexPath = path }, TextAnalyzer.Default, NullLogger<LuceneBackend>.Instance);
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Directory.Delete(_path, recursive: true);
+    }
+
+    [Fact]
+    public async Task Acknowledged_writes_survive_reopening_the_index()
+    {
+        var path = TestSupport.TempDir();
+        try
+        {
+            await using (var backend = Open(path))
+            {
+                await backend.UpsertAsync([new Document { Id = "p1", Title = "باق", Body = "محفوظ على القرص" }], default);
+            }
+
+            await using (var reopened = Open(path))
+            {
+                Assert.Equal("محفوظ على القرص", (await reopened.GetAsync("p1", default))?.Body);
+                var hits = await TestSupport.Engine(reopened).SearchAsync(new SearchRequestModel("القرص"), default);
+                Assert.Equal("p1", Assert.Single(hits.Hits).Document.Id);
+            }
+        }
+        finally
+        {
+            Directory.Delete(path, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Concurrent_writers_are_all_acknowledged_and_visible()
+    {
+        var tasks = Enumerable.Range(0, 50).Select(i =>
+            Backend.UpsertAsync([new Document { Id = $"c{i}", Title = "متزامن", Body = $"وثيقة رقم {i}" }], default));
+        await Task.WhenAll(tasks);
+        var all = await Engine.SearchAsync(new SearchRequestModel("متزامن", 100), default);
+        Assert.Equal(50, all.TotalHits);
+    }
+}
