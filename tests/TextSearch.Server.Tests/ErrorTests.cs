@@ -1,0 +1,154 @@
+using Grpc.Core;
+using TextSearch.Server.Tests.Support;
+using TextSearch.V1;
+
+namespace TextSearch.Server.Tests;
+
+/// <summary>Every error code each RPC can give for bad input, and the server keeps serving afterwards.</summary>
+[Collection(ServerCollection.Name)]
+public sealed class ErrorTests(ServerFixture server)
+{
+    private SearchService.SearchServiceClient Search => new(server.Channel);
+
+    private DocumentService.DocumentServiceClient Documents => new(server.Channel);
+
+    private NormalizationService.NormalizationServiceClient Normalization => new(server.Channel);
+
+    private static async Task<RpcException> Fails<T>(Func<AsyncUnaryCall<T>> call, StatusCode expected)
+    {
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await call());
+        Assert.Equal(expected, ex.StatusCode);
+        Assert.False(string.IsNullOrWhiteSpace(ex.Status.Detail));
+        return ex;
+    }
+
+    public static TheoryData<string, string> InvalidSearches => new()
+    {
+        { "empty query", "" },
+        { "blank query", "   " },
+        { "query over 1,024 characters", new string('ب', 1025) },
+        { "query with over 64 terms", string.Join(' ', Enumerable.Repeat("كلمة", 65)) },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidSearches))]
+    public async Task Invalid_queries_are_invalid_argument(string why, string query)
+    {
+        Assert.NotNull(why);
+        await Fails(() => Search.SearchAsync(new SearchRequest { Query = query }), StatusCode.InvalidArgument);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(101)]
+    [InlineData(int.MaxValue)]
+    public async Task Page_size_out_of_range_is_invalid_argument(int pageSize)
+    {
+        var ex = await Fails(() => Search.SearchAsync(new SearchRequest { Query = "سوريا", PageSize = pageSize }), StatusCode.InvalidArgument);
+        Assert.Contains("page_size", ex.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("ـ٭")]
+    public async Task Malformed_page_token_is_invalid_argument(string token)
+    {
+        var ex = await Fails(() => Search.SearchAsync(new SearchRequest { Query = "سوريا", PageToken = token }), StatusCode.InvalidArgument);
+        Assert.Contains("page_token", ex.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Page_token_from_another_query_is_invalid_argument()
+    {
+        var first = await Search.SearchAsync(new SearchRequest { Query = "سوريا", PageSize = 1 });
+        await Fails(() => Search.SearchAsync(new SearchRequest { Query = "داعش", PageToken = first.NextPageToken }), StatusCode.InvalidArgument);
+    }
+
+    [Theory]
+    [InlineData(-1, 0)]
+    [InlineData(11, 0)]
+    [InlineData(0, 5)]
+    [InlineData(0, 5000)]
+    public async Task Snippet_limits_are_invalid_argument(int maxSnippets, int fragmentChars)
+    {
+        await Fails(() => Search.SearchAsync(new SearchRequest { Query = "سوريا", MaxSnippets = maxSnippets, FragmentChars = fragmentChars }), StatusCode.InvalidArgument);
+        await Fails(() => Search.SnippetAsync(new SnippetRequest { DocumentId = "003_46747d5c7beb1e50", Query = "سوريا", MaxSnippets = maxSnippets, FragmentChars = fragmentChars }), StatusCode.InvalidArgument);
+    }
+
+    [Fact]
+    public async Task Unknown_offset_encoding_is_invalid_argument() =>
+        await Fails(() => Search.SearchAsync(new SearchRequest { Query = "سوريا", OffsetEncoding = (OffsetEncoding)42 }), StatusCode.InvalidArgument);
+
+    [Fact]
+    public async Task Snippet_errors()
+    {
+        await Fails(() => Search.SnippetAsync(new SnippetRequest { DocumentId = "", Query = "سوريا" }), StatusCode.InvalidArgument);
+        await Fails(() => Search.SnippetAsync(new SnippetRequest { DocumentId = "no-such-doc", Query = "سوريا" }), StatusCode.NotFound);
+        await Fails(() => Search.SnippetAsync(new SnippetRequest { DocumentId = "003_46747d5c7beb1e50", Query = "" }), StatusCode.InvalidArgument);
+    }
+
+    [Fact]
+    public async Task Document_errors()
+    {
+        await Fails(() => Documents.UpsertDocumentAsync(new UpsertDocumentRequest()), StatusCode.InvalidArgument);
+        await Fails(() => Documents.UpsertDocumentAsync(new UpsertDocumentRequest { Document = new Document { Id = "" } }), StatusCode.InvalidArgument);
+        await Fails(() => Documents.UpsertDocumentAsync(new UpsertDocumentRequest { Document = new Document { Id = new string('x', 257) } }), StatusCode.InvalidArgument);
+        await Fails(() => Documents.UpsertDocumentAsync(new UpsertDocumentRequest { Document = new Document { Id = "bad\u0001id" } }), StatusCode.InvalidArgument);
+        await Fails(() => Documents.GetDocumentAsync(new GetDocumentRequest { Id = "" }), StatusCode.InvalidArgument);
+        await Fails(() => Documents.GetDocumentAsync(new GetDocumentRequest { Id = "no-such-doc" }), StatusCode.NotFound);
+        await Fails(() => Documents.DeleteDocumentAsync(new DeleteDocumentRequest { Id = "" }), StatusCode.InvalidArgument);
+        await Fails(() => Documents.DeleteDocumentAsync(new DeleteDocumentRequest { Id = "no-such-doc" }), StatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Normalization_errors()
+    {
+        await Fails(() => Normalization.NormalizeAsync(new NormalizeRequest { Text = "" }), StatusCode.InvalidArgument);
+        await Fails(() => Normalization.AnalyzeAsync(new AnalyzeRequest { Text = "" }), StatusCode.InvalidArgument);
+        await Fails(() => Normalization.AnalyzeAsync(new AnalyzeRequest { Text = new string('ب', 200_001) }), StatusCode.InvalidArgument);
+        await Fails(() => Normalization.NormalizeAsync(new NormalizeRequest { Text = "x", OffsetEncoding = (OffsetEncoding)7 }), StatusCode.InvalidArgument);
+    }
+
+    [Theory]
+    [InlineData("\"غير مغلق")]
+    [InlineData("-")]
+    [InlineData("!!!")]
+    [InlineData("😀")]
+    [InlineData("\"\"")]
+    [InlineData("-\"")]
+    public async Task Odd_queries_are_not_errors(string query)
+    {
+        var response = await Search.SearchAsync(new SearchRequest { Query = query });
+        Assert.NotNull(response);
+    }
+
+    [Fact]
+    public async Task Deadlines_are_honoured()
+    {
+        var ex = await Assert.ThrowsAsync<RpcException>(async () =>
+            await Search.SearchAsync(new SearchRequest { Query = "سوريا" }, deadline: DateTime.UtcNow.AddMilliseconds(-1)));
+        Assert.Equal(StatusCode.DeadlineExceeded, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task Cancellation_is_honoured()
+    {
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        var ex = await Assert.ThrowsAsync<RpcException>(async () =>
+            await Search.SearchAsync(new SearchRequest { Query = "سوريا" }, cancellationToken: cts.Token));
+        Assert.Equal(StatusCode.Cancelled, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task Server_keeps_serving_after_errors()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await Fails(() => Search.SearchAsync(new SearchRequest { Query = "" }), StatusCode.InvalidArgument);
+        }
+
+        Assert.Equal(5, (await Search.SearchAsync(new SearchRequest { Query = "قسد" })).TotalHits);
+    }
+}
