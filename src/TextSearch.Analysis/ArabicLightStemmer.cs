@@ -51,6 +51,12 @@ public static class ArabicLightStemmer
         }
 
         var start = StripPrefix(term);
+        if (start > 0 && AlefLamRootWords.GetAlternateLookup<ReadOnlySpan<char>>().Contains(term[start..]))
+        {
+            // والله، بالاف: the prefix goes, the word's own ال and ending stay.
+            return (start, term.Length - start);
+        }
+
         var length = StripSuffixes(term[start..]);
         return (start, length);
     }
@@ -89,8 +95,8 @@ public static class ArabicLightStemmer
                 return 0;
             }
 
-            // وال before a root-initial ال word (والله) keeps the word's own ال.
-            if (prefix == "وال" && IsIn(AlefLamRootWords, term[1..]))
+            // وال، بال، كال، فال before a root-initial ال word (والله، بالله) keep the word's own ال.
+            if (prefix.Length == 3 && prefix.EndsWith("ال", StringComparison.Ordinal) && IsIn(AlefLamRootWords, term[1..]))
             {
                 return 1;
             }

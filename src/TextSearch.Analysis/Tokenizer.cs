@@ -75,6 +75,12 @@ public ref struct Tokenizer
         while (i < text.Length && i - start < MaxTokenLength)
         {
             var cls = Classify(text, i, out var width);
+            if (i + width - start > MaxTokenLength)
+            {
+                // A surrogate pair that would take the token past the limit starts the next one.
+                break;
+            }
+
             if (cls == CharClass.Letter)
             {
                 // Digits followed by Arabic letters, or Arabic letters after digits, split ("ال24", "24ساعة").

@@ -1,0 +1,115 @@
+namespace TextSearch.Analysis.Tests;
+
+/// <summary>Stopwords are normalized with the analyzer's own rules when it is built, so every spelling its
+/// normalizer conflates is covered; question words are stopwords unless the options say otherwise.</summary>
+public sealed class StopwordTests
+{
+    private static bool IsStop(TextAnalyzer analyzer, string word) => Assert.Single(analyzer.Analyze(word)).IsStopword;
+
+    [Theory]
+    [InlineData("إلى")]
+    [InlineData("الى")]
+    [InlineData("الي")]
+    [InlineData("إلي")]
+    [InlineData("أو")]
+    [InlineData("او")]
+    [InlineData("أن")]
+    [InlineData("ان")]
+    [InlineData("إِلَى")]
+    [InlineData("على")]
+    [InlineData("علي")]
+    [InlineData("هذه")]
+    [InlineData("هذة")]
+    [InlineData("الذى")]
+    [InlineData("ﺇﻟﻰ")] // presentation forms
+    public void Both_spellings_are_stopwords(string word) => Assert.True(IsStop(TextAnalyzer.Default, word), word);
+
+    [Fact]
+    public void The_set_holds_the_usual_and_the_normalized_spelling()
+    {
+        var set = TextAnalyzer.Default.Stopwords;
+        Assert.Contains("إلى", set);
+        Assert.Contains("الي", set);
+        Assert.Contains("أو", set);
+        Assert.Contains("او", set);
+        Assert.True(TextAnalyzer.Default.IsStopword("الي"));
+        Assert.False(TextAnalyzer.Default.IsStopword("كتاب"));
+    }
+
+    [Fact]
+    public void Every_listed_stopword_is_flagged_in_any_spelling_the_normalizer_produces()
+    {
+        foreach (var word in ArabicStopwords.Words.Concat(ArabicStopwords.QuestionWords))
+        {
+            var tokens = TextAnalyzer.Default.Analyze(word);
+            Assert.NotEmpty(tokens);
+            Assert.All(tokens, t => Assert.True(t.IsStopword, $"{word} → {t.Term}"));
+        }
+    }
+
+    [Theory]
+    [InlineData("ماذا")]
+    [InlineData("متى")]
+    [InlineData("كيف")]
+    [InlineData("هل")]
+    [InlineData("لماذا")]
+    [InlineData("أين")]
+    [InlineData("اين")]
+    [InlineData("كم")]
+    [InlineData("أية")]
+    [InlineData("بكم")]
+    public void Question_words_are_stopwords_by_default_and_can_be_kept(string word)
+    {
+        Assert.True(IsStop(TextAnalyzer.Default, word), word);
+        var keepQuestions = new TextAnalyzer(new AnalyzerOptions { QuestionWordsAreStopwords = false });
+        Assert.False(IsStop(keepQuestions, word), word);
+    }
+
+    [Theory]
+    [InlineData("ما")]
+    [InlineData("من")]
+    [InlineData("أي")]
+    public void Question_words_that_are_also_function_words_stay_stopwords(string word)
+    {
+        var keepQuestions = new TextAnalyzer(new AnalyzerOptions { QuestionWordsAreStopwords = false });
+        Assert.True(IsStop(keepQuestions, word), word);
+    }
+
+    [Fact]
+    public void Stopwords_can_be_switched_off()
+    {
+        var analyzer = new TextAnalyzer(new AnalyzerOptions { Stopwords = false });
+        Assert.Empty(analyzer.Stopwords);
+        Assert.All(analyzer.Analyze("ذهب إلى البيت ثم عاد"), t => Assert.False(t.IsStopword));
+    }
+
+    [Fact]
+    public void Stopwords_keep_their_position_and_are_not_stemmed()
+    {
+        var tokens = TextAnalyzer.Default.Analyze("ذهب إلى البيت وهو يضحك");
+        Assert.Equal([0, 1, 2, 3, 4], tokens.Select(t => t.Position));
+        Assert.Equal([false, true, false, true, false], tokens.Select(t => t.IsStopword));
+        Assert.Equal("الي", tokens[1].Stem);
+        Assert.Equal("وهو", tokens[3].Stem); // not cut to هو by the و prefix rule (too short anyway) nor stemmed
+        Assert.Equal("بيت", tokens[2].Stem);
+    }
+
+    [Fact]
+    public void The_set_follows_the_analyzers_own_rules()
+    {
+        // With hamza carriers folded, هؤلاء is spelt هولاء and must still be a stopword.
+        var analyzer = new TextAnalyzer(new AnalyzerOptions { Rules = NormalizationRules.All });
+        Assert.True(IsStop(analyzer, "هؤلاء"));
+        Assert.True(IsStop(analyzer, "هولاء"));
+        Assert.False(TextAnalyzer.Default.IsStopword("هولاء"));
+
+        // Without the alef rule, إلى and الى are different terms, and only the listed spelling is a stopword.
+        var keepAlef = new TextAnalyzer(new AnalyzerOptions { Rules = NormalizationRules.Default & ~NormalizationRules.AlefForms });
+        Assert.True(IsStop(keepAlef, "إلى"));
+        Assert.False(IsStop(keepAlef, "الى"));
+    }
+
+    [Fact]
+    public void Create_set_rejects_a_null_normalizer() =>
+        Assert.Throws<ArgumentNullException>(() => ArabicStopwords.CreateSet(null!, includeQuestionWords: true));
+}
