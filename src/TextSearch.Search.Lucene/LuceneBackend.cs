@@ -29,6 +29,7 @@ public sealed partial class LuceneBackend : ISearchBackend
     private readonly LuceneQueryBuilder _queries;
     private readonly Channel<WriteOp> _queue = Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writerLoop;
+    private readonly bool _indexExact;
     private volatile bool _disposed;
 
     public LuceneBackend(LuceneOptions options, TextAnalyzer analyzer, ILogger<LuceneBackend> logger)
@@ -36,10 +37,18 @@ public sealed partial class LuceneBackend : ISearchBackend
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _logger = logger;
-        var similarity = new CoordinatedBm25Similarity(options.K1, options.B);
+        var ranking = options.Ranking;
+        _indexExact = ranking.ExactBoost > 0;
+        global::Lucene.Net.Search.Similarities.Similarity similarity = ranking.Coordination
+            ? new CoordinatedBm25Similarity(ranking.K1, ranking.B)
+            : new global::Lucene.Net.Search.Similarities.BM25Similarity(ranking.K1, ranking.B);
+        var exact = new CoreAnalyzer(new TextAnalyzer(analyzer.Options with { Stem = false }));
+        var perField = new global::Lucene.Net.Analysis.Miscellaneous.PerFieldAnalyzerWrapper(
+            new CoreAnalyzer(analyzer),
+            new Dictionary<string, global::Lucene.Net.Analysis.Analyzer> { [LuceneFields.TitleExact] = exact, [LuceneFields.BodyExact] = exact });
         System.IO.Directory.CreateDirectory(options.IndexPath);
         _directory = FSDirectory.Open(new DirectoryInfo(options.IndexPath));
-        var config = new IndexWriterConfig(LuceneVersion.LUCENE_48, new CoreAnalyzer(analyzer))
+        var config = new IndexWriterConfig(LuceneVersion.LUCENE_48, perField)
         {
             OpenMode = OpenMode.CREATE_OR_APPEND,
             Similarity = similarity,
@@ -54,7 +63,7 @@ public sealed partial class LuceneBackend : ISearchBackend
         }
 
         _searchers = new SearcherManager(_writer, applyAllDeletes: true, new SimilaritySearcherFactory(similarity));
-        _queries = new LuceneQueryBuilder(options.TitleBoost);
+        _queries = new LuceneQueryBuilder(ranking);
         _writerLoop = Task.Factory.StartNew(WriterLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
         LogOpened(_logger, Path.GetFullPath(options.IndexPath), _writer.NumDocs);
     }
@@ -233,7 +242,7 @@ public sealed partial class LuceneBackend : ISearchBackend
         }
     }
 
-    private static LuceneDocument ToLucene(Search.Document doc)
+    private LuceneDocument ToLucene(Search.Document doc)
     {
         var d = new LuceneDocument
         {
@@ -243,6 +252,12 @@ public sealed partial class LuceneBackend : ISearchBackend
             new TextField(LuceneFields.Body, doc.Body, Field.Store.YES),
             new StoredField(LuceneFields.Source, doc.Source),
         };
+        if (_indexExact)
+        {
+            d.Add(new TextField(LuceneFields.TitleExact, doc.Title, Field.Store.NO));
+            d.Add(new TextField(LuceneFields.BodyExact, doc.Body, Field.Store.NO));
+        }
+
         if (doc.PublishedAt is { } published)
         {
             d.Add(new StoredField(LuceneFields.PublishedAt, published.UtcTicks));

@@ -6,14 +6,8 @@ public sealed class LuceneOptions
     /// <summary>Where the index lives on disk.</summary>
     public string IndexPath { get; set; } = "data/index";
 
-    /// <summary>How much a title match counts against a body match.</summary>
-    public float TitleBoost { get; set; } = 2.0f;
-
-    /// <summary>BM25 term-frequency saturation.</summary>
-    public float K1 { get; set; } = 1.2f;
-
-    /// <summary>BM25 length normalization.</summary>
-    public float B { get; set; } = 0.75f;
+    /// <summary>Ranking settings shared with the other engines.</summary>
+    public RankingOptions Ranking { get; set; } = new();
 
     /// <summary>Indexing buffer before a segment is flushed.</summary>
     public double RamBufferMB { get; set; } = 64;

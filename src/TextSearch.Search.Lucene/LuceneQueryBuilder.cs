@@ -8,11 +8,13 @@ using LuceneQuery = global::Lucene.Net.Search.Query;
 namespace TextSearch.Search.Lucene;
 
 /// <summary>Translates the shared query model into a Lucene query over the title and body fields.</summary>
-internal sealed class LuceneQueryBuilder(float titleBoost)
+internal sealed class LuceneQueryBuilder(RankingOptions ranking)
 {
+    private readonly float _titleBoost = ranking.TitleBoost;
+
     public LuceneQuery Build(SearchQuery query)
     {
-        var root = new BooleanQuery(disableCoord: false);
+        var root = new BooleanQuery(disableCoord: !ranking.Coordination);
         foreach (var clause in query.Clauses)
         {
             LuceneQuery q;
@@ -44,23 +46,53 @@ internal sealed class LuceneQueryBuilder(float titleBoost)
             root.Add(new MatchAllDocsQuery(), global::Lucene.Net.Search.Occur.MUST);
         }
 
-        return root;
+        return ranking.ProximityBoost > 0 && Proximity(query) is { } proximity ? WithBoost(root, proximity) : root;
     }
+
+    // The query's plain words near each other in the body: an extra, optional score.
+    private PhraseQuery? Proximity(SearchQuery query)
+    {
+        var words = query.Clauses.Where(c => c.Occur == Occur.Should && c.Alternatives[0].IsTerm)
+            .Select(c => c.Alternatives[0].Words[0].Stem).ToList();
+        if (words.Count < 2)
+        {
+            return null;
+        }
+
+        var phrase = new PhraseQuery { Slop = ranking.ProximitySlop, Boost = ranking.ProximityBoost };
+        for (var i = 0; i < words.Count; i++)
+        {
+            phrase.Add(new Term(LuceneFields.Body, words[i]), i);
+        }
+
+        return phrase;
+    }
+
+    private static BooleanQuery WithBoost(LuceneQuery main, LuceneQuery extra) => new(disableCoord: true)
+    {
+        { main, global::Lucene.Net.Search.Occur.MUST },
+        { extra, global::Lucene.Net.Search.Occur.SHOULD },
+    };
 
     private LuceneQuery Alternative(QueryPhrase phrase)
     {
         var fields = new BooleanQuery(disableCoord: true);
-        foreach (var (field, boost) in new[] { (LuceneFields.Title, titleBoost), (LuceneFields.Body, 1f) })
+        foreach (var (field, exactField, boost) in new[] { (LuceneFields.Title, LuceneFields.TitleExact, _titleBoost), (LuceneFields.Body, LuceneFields.BodyExact, 1f) })
         {
             if (phrase.IsTerm)
             {
                 var stem = phrase.Words[0].Stem;
                 fields.Add(new TermQuery(new Term(field, stem)) { Boost = boost }, global::Lucene.Net.Search.Occur.SHOULD);
+                if (ranking.ExactBoost > 0)
+                {
+                    fields.Add(new TermQuery(new Term(exactField, phrase.Words[0].Term)) { Boost = boost * ranking.ExactBoost }, global::Lucene.Net.Search.Occur.SHOULD);
+                }
+
                 if (phrase.Fuzzy)
                 {
                     var fuzzy = new FuzzyQuery(new Term(field, stem), Fuzzy.MaxEdits, Fuzzy.PrefixLength, Fuzzy.MaxExpansions, transpositions: true)
                     {
-                        Boost = boost * Fuzzy.VariantBoost,
+                        Boost = boost * ranking.FuzzyBoost,
                     };
                     fields.Add(fuzzy, global::Lucene.Net.Search.Occur.SHOULD);
                 }
@@ -93,6 +125,8 @@ internal static class LuceneFields
     public const string IdSort = "id_sort";
     public const string Title = "title";
     public const string Body = "body";
+    public const string TitleExact = "title_exact";
+    public const string BodyExact = "body_exact";
     public const string Source = "source";
     public const string PublishedAt = "published_at";
     public const string Metadata = "metadata";

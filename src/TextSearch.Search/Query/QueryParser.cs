@@ -7,8 +7,10 @@ namespace TextSearch.Search.Query;
 /// within the limits parses: unbalanced quotes are dropped, lone operators ignored, punctuation and emoji yield an
 /// empty query. Words are analyzed by the same analyzer as the index, then expanded with synonyms.
 /// </summary>
-public sealed class QueryParser(TextAnalyzer analyzer, SynonymMap synonyms)
+public sealed class QueryParser(TextAnalyzer analyzer, SynonymMap synonyms, RankingOptions? ranking = null)
 {
+    private readonly bool _fuzzy = (ranking ?? new RankingOptions()).FuzzyBoost > 0;
+
     public TextAnalyzer Analyzer { get; } = analyzer;
 
     public SynonymMap Synonyms { get; } = synonyms;
@@ -99,7 +101,7 @@ public sealed class QueryParser(TextAnalyzer analyzer, SynonymMap synonyms)
             if (length > 0)
             {
                 var original = new QueryPhrase(
-                    [.. plain.Skip(i).Take(length).Select((w, k) => w with { Offset = k })], Fuzzy: length == 1 && Fuzzy.Applies(plain[i].Stem), FromSynonym: false);
+                    [.. plain.Skip(i).Take(length).Select((w, k) => w with { Offset = k })], Fuzzy: length == 1 && _fuzzy && Fuzzy.Applies(plain[i].Stem), FromSynonym: false);
                 var others = alternatives.Where(a => !a.Words.Select(w => w.Stem).SequenceEqual(original.Words.Select(w => w.Stem)));
                 if (seen.Add(string.Join(' ', original.Words.Select(w => w.Stem))))
                 {
@@ -113,7 +115,7 @@ public sealed class QueryParser(TextAnalyzer analyzer, SynonymMap synonyms)
             // A repeated word counts once.
             if (seen.Add(plain[i].Stem))
             {
-                clauses.Add(new QueryClause(Occur.Should, [Single(plain[i], Fuzzy.Applies(plain[i].Stem))]));
+                clauses.Add(new QueryClause(Occur.Should, [Single(plain[i], _fuzzy && Fuzzy.Applies(plain[i].Stem))]));
             }
 
             i++;

@@ -1,3 +1,6 @@
+using TextSearch.Analysis;
+using TextSearch.Search;
+
 namespace TextSearch.Server.Hosting;
 
 /// <summary>The TextSearch configuration section.</summary>
@@ -17,9 +20,32 @@ public sealed class TextSearchOptions
     /// <summary>The synonyms file; empty uses the one that ships with the server.</summary>
     public string SynonymsPath { get; set; } = string.Empty;
 
-    public float TitleBoost { get; set; } = 2.0f;
+    /// <summary>Ranking (TextSearch:Ranking:*).</summary>
+    public RankingOptions Ranking { get; set; } = new();
 
-    public float K1 { get; set; } = 1.2f;
+    /// <summary>Index and query analysis (TextSearch:Analysis:*). Changing it needs a reindex.</summary>
+    public AnalysisSettings Analysis { get; set; } = new();
+}
 
-    public float B { get; set; } = 0.75f;
+/// <summary>The analysis choices that are configurable; everything else is the core's default.</summary>
+public sealed class AnalysisSettings
+{
+    public bool HamzaCarriers { get; set; }
+
+    public bool TehMarbuta { get; set; } = true;
+
+    public bool AlefMaksura { get; set; } = true;
+
+    public bool Stem { get; set; } = true;
+
+    public bool QuestionWordsAreStopwords { get; set; } = true;
+
+    public AnalyzerOptions ToAnalyzerOptions()
+    {
+        var rules = NormalizationRules.Default;
+        rules = HamzaCarriers ? rules | NormalizationRules.HamzaCarriers : rules & ~NormalizationRules.HamzaCarriers;
+        rules = TehMarbuta ? rules : rules & ~NormalizationRules.TehMarbuta;
+        rules = AlefMaksura ? rules : rules & ~NormalizationRules.AlefMaksura;
+        return new AnalyzerOptions { Rules = rules, Stem = Stem, QuestionWordsAreStopwords = QuestionWordsAreStopwords };
+    }
 }

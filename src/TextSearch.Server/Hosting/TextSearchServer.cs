@@ -26,7 +26,8 @@ public static class TextSearchServer
             o => string.Equals(o.Engine, "Lucene", StringComparison.OrdinalIgnoreCase),
             "TextSearch:Engine must be 'Lucene' (the Elasticsearch engine is not part of this build yet).").ValidateOnStart();
 
-        services.AddSingleton(TextAnalyzer.Default);
+        services.AddSingleton(sp => new TextAnalyzer(sp.GetRequiredService<IOptions<TextSearchOptions>>().Value.Analysis.ToAnalyzerOptions()));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<TextSearchOptions>>().Value.Ranking);
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<TextSearchOptions>>().Value;
@@ -44,7 +45,7 @@ public static class TextSearchServer
         {
             var options = sp.GetRequiredService<IOptions<TextSearchOptions>>().Value;
             return new LuceneBackend(
-                new LuceneOptions { IndexPath = Path.GetFullPath(options.IndexPath), TitleBoost = options.TitleBoost, K1 = options.K1, B = options.B },
+                new LuceneOptions { IndexPath = Path.GetFullPath(options.IndexPath), Ranking = options.Ranking },
                 sp.GetRequiredService<TextAnalyzer>(),
                 sp.GetRequiredService<ILogger<LuceneBackend>>());
         });

@@ -1,0 +1,32 @@
+namespace TextSearch.Search;
+
+/// <summary>
+/// How results are ranked, shared by every backend (config section TextSearch:Ranking). The defaults are the
+/// configuration chosen by the relevance evaluation (docs/relevance.md).
+/// </summary>
+public sealed record RankingOptions
+{
+    /// <summary>Weight of a title match against a body match.</summary>
+    public float TitleBoost { get; init; } = 2.0f;
+
+    /// <summary>BM25 term-frequency saturation.</summary>
+    public float K1 { get; init; } = 1.2f;
+
+    /// <summary>BM25 length normalization.</summary>
+    public float B { get; init; } = 0.75f;
+
+    /// <summary>Scale scores by the share of query clauses a document matches (more words matched ranks first).</summary>
+    public bool Coordination { get; init; } = true;
+
+    /// <summary>Extra weight of a match on the unstemmed (normalized) form; 0 turns the exact fields off. Needs a reindex.</summary>
+    public float ExactBoost { get; init; }
+
+    /// <summary>Extra weight when the query's words appear near each other (a sloppy phrase); 0 turns it off.</summary>
+    public float ProximityBoost { get; init; }
+
+    /// <summary>How many positions apart the words may be for <see cref="ProximityBoost"/>.</summary>
+    public int ProximitySlop { get; init; } = 8;
+
+    /// <summary>Weight of a spelling variant against an exact match; 0 turns variant matching off.</summary>
+    public float FuzzyBoost { get; init; } = Query.Fuzzy.VariantBoost;
+}

@@ -1,0 +1,90 @@
+using Lucene.Net.Analysis;
+using Lucene.Net.Analysis.Ar;
+using Lucene.Net.Analysis.TokenAttributes;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Similarities;
+using Lucene.Net.Store;
+using Lucene.Net.Util;
+using LuceneDocument = Lucene.Net.Documents.Document;
+
+namespace TextSearch.Relevance;
+
+/// <summary>
+/// The baseline: BM25 with Lucene.NET's ArabicAnalyzer (the same chain as Elasticsearch's `arabic` analyzer),
+/// title and text in one field, questions as OR queries of their analyzed terms.
+/// </summary>
+public sealed class Baseline(Analyzer analyzer, string name) : IDisposable
+{
+    private const string Text = "text";
+    private const string Id = "id";
+    private readonly string _path = Path.Combine(Path.GetTempPath(), "textsearch-eval", Guid.NewGuid().ToString("N"));
+    private FSDirectory? _directory;
+    private DirectoryReader? _reader;
+    private IndexSearcher? _searcher;
+
+    public string Name { get; } = name;
+
+    public static Baseline ArabicAnalyzer() => new(new ArabicAnalyzer(LuceneVersion.LUCENE_48), "Baseline: ArabicAnalyzer (BM25)");
+
+    public static Baseline StandardAnalyzer() =>
+        new(new Lucene.Net.Analysis.Standard.StandardAnalyzer(LuceneVersion.LUCENE_48), "Baseline: StandardAnalyzer (BM25)");
+
+    public void Index(IEnumerable<EvalDocument> documents)
+    {
+        _directory = FSDirectory.Open(new DirectoryInfo(_path));
+        var config = new IndexWriterConfig(LuceneVersion.LUCENE_48, analyzer) { Similarity = new BM25Similarity(), RAMBufferSizeMB = 64 };
+        using (var writer = new IndexWriter(_directory, config))
+        {
+            foreach (var doc in documents)
+            {
+                writer.AddDocument(new LuceneDocument
+                {
+                    new StringField(Id, doc.Id, Field.Store.YES),
+                    new TextField(Text, doc.Title + "\n" + doc.Body, Field.Store.NO),
+                });
+            }
+
+            writer.Commit();
+        }
+
+        _reader = DirectoryReader.Open(_directory);
+        _searcher = new IndexSearcher(_reader) { Similarity = new BM25Similarity() };
+    }
+
+    public IReadOnlyList<string> Search(string question)
+    {
+        var query = new BooleanQuery();
+        using (var stream = analyzer.GetTokenStream(Text, question))
+        {
+            var term = stream.AddAttribute<ICharTermAttribute>();
+            stream.Reset();
+            while (stream.IncrementToken())
+            {
+                query.Add(new TermQuery(new Term(Text, term.ToString())), Occur.SHOULD);
+            }
+
+            stream.End();
+        }
+
+        if (query.Clauses.Count == 0)
+        {
+            return [];
+        }
+
+        var top = _searcher!.Search(query, 10);
+        return [.. top.ScoreDocs.Select(sd => _searcher.Doc(sd.Doc).Get(Id))];
+    }
+
+    public void Dispose()
+    {
+        _reader?.Dispose();
+        _directory?.Dispose();
+        analyzer.Dispose();
+        if (System.IO.Directory.Exists(_path))
+        {
+            System.IO.Directory.Delete(_path, recursive: true);
+        }
+    }
+}

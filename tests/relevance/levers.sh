@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Measures each ranking lever on the relevance dev set: one run per variant, each on a fresh index built through
+# the gRPC API. Usage: tests/relevance/levers.sh OUTDIR [VARIANT...]
+# Needs ../shared/data/arcd.json and ../shared/data/saudinewsnet.jsonl.gz next to the repository.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+out=${1:?usage: levers.sh OUTDIR [VARIANT...]}; shift || true
+mkdir -p "$out"
+QA=${QA:-../shared/data/arcd.json}
+DISTRACTORS=${DISTRACTORS:-../shared/data/saudinewsnet.jsonl.gz}
+dotnet build -c Release tests/TextSearch.Relevance >/dev/null
+
+declare -A variants=(
+  [current]=""
+  [no-coord]="TextSearch:Ranking:Coordination=false"
+  [no-fuzzy]="TextSearch:Ranking:FuzzyBoost=0"
+  [title-1]="TextSearch:Ranking:TitleBoost=1"
+  [title-3]="TextSearch:Ranking:TitleBoost=3"
+  [exact-0.5]="TextSearch:Ranking:ExactBoost=0.5"
+  [exact-1]="TextSearch:Ranking:ExactBoost=1"
+  [proximity-1]="TextSearch:Ranking:ProximityBoost=1"
+  [proximity-3]="TextSearch:Ranking:ProximityBoost=3"
+  [k1-0.9-b-0.4]="TextSearch:Ranking:K1=0.9 TextSearch:Ranking:B=0.4"
+  [k1-1.5-b-0.9]="TextSearch:Ranking:K1=1.5 TextSearch:Ranking:B=0.9"
+  [hamza-carriers]="TextSearch:Analysis:HamzaCarriers=true"
+  [keep-teh-marbuta]="TextSearch:Analysis:TehMarbuta=false"
+  [keep-alef-maksura]="TextSearch:Analysis:AlefMaksura=false"
+  [question-words-kept]="TextSearch:Analysis:QuestionWordsAreStopwords=false"
+  [no-stemming]="TextSearch:Analysis:Stem=false"
+)
+names=("$@")
+[ ${#names[@]} -eq 0 ] && names=("${!variants[@]}")
+for name in "${names[@]}"; do
+  sets=()
+  for s in ${variants[$name]:-}; do sets+=(--set "$s"); done
+  [ -n "${EXTRA:-}" ] && for s in $EXTRA; do sets+=(--set "$s"); done
+  dotnet run -c Release --no-build --project tests/TextSearch.Relevance -- --qa "$QA" --distractors "$DISTRACTORS" \
+    --baseline none --name "$name" "${sets[@]}" --json "$out/$name.json" 2>"$out/$name.log" | grep -E '^\| [a-z]'
+done
