@@ -1,0 +1,82 @@
+using System.Text;
+
+namespace TextSearch.Cli.Arguments;
+
+internal static class HelpText
+{
+    public static string General()
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("textsearch: the command-line client of the TextSearch Arabic search service (gRPC).");
+        sb.AppendLine();
+        sb.AppendLine("Usage: textsearch [options] COMMAND ARGS...");
+        sb.AppendLine();
+        sb.AppendLine("Commands:");
+        foreach (var c in CommandSpec.All)
+        {
+            sb.Append("  ").Append($"{c.Name} {string.Join(' ', c.Arguments)}".PadRight(24)).AppendLine(c.Summary);
+        }
+
+        sb.Append("  ").Append("help [COMMAND]".PadRight(24)).AppendLine("Show this help, or a command's.");
+        sb.AppendLine();
+        sb.AppendLine("Options (before or after the command):");
+        AppendOptions(sb, OptionSpec.All);
+        sb.Append("  ").Append("-h, --help".PadRight(24)).AppendLine("Show help.");
+        sb.Append("  ").Append("--version".PadRight(24)).AppendLine("Show the version.");
+        sb.Append("  ").Append("--".PadRight(24)).AppendLine("End of options: what follows is text, even if it starts with '-'.");
+        sb.AppendLine();
+        AppendCommon(sb);
+        return sb.ToString();
+    }
+
+    public static string For(CommandSpec command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var sb = new StringBuilder();
+        sb.Append("Usage: ").AppendLine(command.Usage);
+        sb.AppendLine();
+        sb.AppendLine(command.Summary);
+        if (command.Details.Length > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine(command.Details);
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("Options:");
+        AppendOptions(sb, OptionSpec.All.Where(o => o.Global || command.Options.Contains(o.Name)));
+        sb.AppendLine();
+        AppendCommon(sb);
+        return sb.ToString();
+    }
+
+    private static void AppendOptions(StringBuilder sb, IEnumerable<OptionSpec> options)
+    {
+        foreach (var o in options)
+        {
+            sb.Append("  ").Append((o.Name + o.ValueSuffix).PadRight(24)).AppendLine(o.Help);
+        }
+    }
+
+    private static void AppendCommon(StringBuilder sb)
+    {
+        sb.AppendLine("Output:");
+        sb.AppendLine("  Highlights are bold yellow when stdout is a terminal and NO_COLOR is not set, and plain");
+        sb.AppendLine("  otherwise; --brackets marks them [like this] too, --color / --no-color force the colour.");
+        sb.AppendLine("  Text is printed in logical order, which reads correctly in terminals and viewers with bidi");
+        sb.AppendLine("  support and in pipes. For a terminal without bidi support use --visual (or");
+        sb.AppendLine("  TEXTSEARCH_BIDI=visual): each line of right-to-left text is wrapped to the terminal width and");
+        sb.AppendLine("  reordered, with numbers and Latin words kept left-to-right inside it.");
+        sb.AppendLine("  --json prints one JSON document per command (the proto3 JSON mapping of the response:");
+        sb.AppendLine("  lowerCamelCase names, 64-bit numbers as strings, offsets in code points).");
+        sb.AppendLine();
+        sb.AppendLine("Environment:");
+        sb.AppendLine("  TEXTSEARCH_SERVER   the server, when --server is not given");
+        sb.AppendLine("  TEXTSEARCH_BIDI     'visual' or 'logical' (the default)");
+        sb.AppendLine("  NO_COLOR            when set and not empty, no colour unless --color");
+        sb.AppendLine("  COLUMNS             the width used by --visual when stdout is not a terminal (default 80)");
+        sb.AppendLine("  TEXTSEARCH_DEBUG    when set, an unexpected error prints its stack trace");
+        sb.AppendLine();
+        sb.AppendLine("Exit codes: 0 success, 1 error (server unreachable, gRPC error, rejected documents), 2 usage error.");
+    }
+}

@@ -1,0 +1,167 @@
+using TextSearch.Cli.Arguments;
+
+namespace TextSearch.Cli.Tests.Unit;
+
+public sealed class ArgParserTests
+{
+    private static Invocation Parse(params string[] args) => Parse(new Dictionary<string, string>(), args);
+
+    private static Invocation Parse(Dictionary<string, string> env, params string[] args) =>
+        Assert.IsType<Invocation>(ArgParser.Parse(args, name => env.GetValueOrDefault(name)));
+
+    private static UsageException Fails(params string[] args) =>
+        Assert.Throws<UsageException>(() => ArgParser.Parse(args, _ => null));
+
+    [Fact]
+    public void Defaults()
+    {
+        var i = Parse("search", "قسد");
+
+        Assert.Equal(CommandKind.Search, i.Command.Kind);
+        Assert.Equal(["قسد"], i.Arguments);
+        Assert.Equal(new Uri("http://localhost:50051"), i.Server);
+        Assert.Equal("http://localhost:50051", i.ServerText);
+        Assert.Null(i.Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(30), i.UnaryDeadline);
+        Assert.Null(i.StreamDeadline);
+        Assert.False(i.Json);
+        Assert.False(i.Visual);
+        Assert.False(i.Brackets);
+        Assert.Null(i.Color);
+        Assert.Null(i.PageSize);
+        Assert.Null(i.PageToken);
+    }
+
+    [Fact]
+    public void Options_go_before_or_after_the_command_with_a_space_or_an_equals_sign()
+    {
+        var i = Parse("--server=http://10.0.0.5:6000", "--json", "search", "--page-size", "20", "قسد", "--page-token=abc=", "--timeout", "2.5", "--snippets=3");
+
+        Assert.Equal(new Uri("http://10.0.0.5:6000"), i.Server);
+        Assert.True(i.Json);
+        Assert.Equal(20, i.PageSize);
+        Assert.Equal("abc=", i.PageToken);
+        Assert.Equal(3, i.Snippets);
+        Assert.Equal(TimeSpan.FromSeconds(2.5), i.Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(2.5), i.UnaryDeadline);
+        Assert.Equal(TimeSpan.FromSeconds(2.5), i.StreamDeadline);
+        Assert.Equal(["قسد"], i.Arguments);
+    }
+
+    [Fact]
+    public void Timeout_zero_means_no_deadline()
+    {
+        var i = Parse("--timeout", "0", "get", "x");
+
+        Assert.Null(i.UnaryDeadline);
+        Assert.Null(i.StreamDeadline);
+    }
+
+    [Fact]
+    public void Double_dash_ends_the_options()
+    {
+        var i = Parse("search", "--", "-word other");
+
+        Assert.Equal(["-word other"], i.Arguments);
+    }
+
+    [Theory]
+    [InlineData("-داعش")]
+    [InlineData("-٥")]
+    [InlineData("-5")]
+    [InlineData("-")]
+    public void Text_that_starts_with_a_dash_but_not_a_latin_letter_is_an_argument(string text)
+    {
+        Assert.Equal([text], Parse("search", text).Arguments);
+    }
+
+    [Fact]
+    public void A_dash_and_a_latin_letter_is_an_unknown_option_with_a_hint()
+    {
+        var e = Fails("search", "-word");
+
+        Assert.Contains("unknown option '-word'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("put '--' before it", e.Message, StringComparison.Ordinal);
+        Assert.Equal("search", e.Command?.Name);
+    }
+
+    [Fact]
+    public void Server_comes_from_the_option_then_the_environment_then_the_default()
+    {
+        var env = new Dictionary<string, string> { ["TEXTSEARCH_SERVER"] = "http://env-host:7000/" };
+
+        Assert.Equal("http://env-host:7000", Parse(env, "get", "x").ServerText);
+        Assert.Equal("http://cli-host:1", Parse(env, "get", "x", "--server", "http://cli-host:1").ServerText);
+        Assert.Equal("http://localhost:50051", Parse(new Dictionary<string, string> { ["TEXTSEARCH_SERVER"] = " " }, "get", "x").ServerText);
+    }
+
+    [Fact]
+    public void A_bad_server_from_the_environment_names_the_variable()
+    {
+        var e = Assert.Throws<UsageException>(() => ArgParser.Parse(["get", "x"], n => n == "TEXTSEARCH_SERVER" ? "ftp://x" : null));
+
+        Assert.StartsWith("TEXTSEARCH_SERVER 'ftp://x' is not an http:// or https:// URL", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Visual_comes_from_the_flags_then_the_environment()
+    {
+        var visualEnv = new Dictionary<string, string> { ["TEXTSEARCH_BIDI"] = "Visual" };
+
+        Assert.True(Parse("--visual", "get", "x").Visual);
+        Assert.True(Parse(visualEnv, "get", "x").Visual);
+        Assert.False(Parse(visualEnv, "get", "x", "--logical").Visual);
+        Assert.False(Parse(new Dictionary<string, string> { ["TEXTSEARCH_BIDI"] = "logical" }, "get", "x").Visual);
+    }
+
+    [Fact]
+    public void Colour_switches()
+    {
+        Assert.True(Parse("get", "x", "--color").Color);
+        Assert.False(Parse("get", "x", "--no-color").Color);
+        Assert.Contains("contradict", Fails("get", "x", "--color", "--no-color").Message, StringComparison.Ordinal);
+        Assert.Contains("contradict", Fails("get", "x", "--visual", "--logical").Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("snippet", "DOC_ID", "QUERY")]
+    [InlineData("index", "PATH")]
+    [InlineData("normalize", "TEXT")]
+    public void Every_command_declares_its_arguments(string command, params string[] arguments)
+    {
+        Assert.Equal(arguments, CommandSpec.Find(command)!.Arguments);
+        Assert.Equal(arguments.Length, Parse([command, .. arguments.Select(a => a.ToLowerInvariant())]).Arguments.Count);
+    }
+
+    [Fact]
+    public void Help_and_version()
+    {
+        Assert.Null(Assert.IsType<ShowHelp>(ArgParser.Parse(["--help"], _ => null)).Topic);
+        Assert.Null(Assert.IsType<ShowHelp>(ArgParser.Parse(["help"], _ => null)).Topic);
+        Assert.Equal("get", Assert.IsType<ShowHelp>(ArgParser.Parse(["help", "get"], _ => null)).Topic?.Name);
+        Assert.Equal("index", Assert.IsType<ShowHelp>(ArgParser.Parse(["index", "-h"], _ => null)).Topic?.Name);
+        Assert.Equal("search", Assert.IsType<ShowHelp>(ArgParser.Parse(["search", "--help", "--page-size", "0"], _ => null)).Topic?.Name);
+        Assert.IsType<ShowVersion>(ArgParser.Parse(["--version"], _ => null));
+    }
+
+    [Theory]
+    [InlineData("no command given.")]
+    [InlineData("unknown command 'serch'.", "serch", "x")]
+    [InlineData("search: missing QUERY.", "search")]
+    [InlineData("snippet: missing DOC_ID and QUERY.", "snippet")]
+    [InlineData("option --json is given more than once.", "--json", "get", "x", "--json")]
+    [InlineData("option --json does not take a value.", "--json=yes", "get", "x")]
+    [InlineData("option --snippets does not apply to 'get'.", "get", "x", "--snippets", "2")]
+    [InlineData("option --page-token needs a value (TOKEN).", "search", "x", "--page-token")]
+    [InlineData("--page-token must not be empty.", "search", "x", "--page-token", "")]
+    [InlineData("--page-size must be a whole number from 1 to 100; got '101'.", "search", "x", "--page-size", "101")]
+    [InlineData("--page-size must be a whole number from 1 to 100; got '1.5'.", "search", "x", "--page-size", "1.5")]
+    [InlineData("--snippets must be a whole number from 1 to 10; got '11'.", "snippet", "d", "x", "--snippets", "11")]
+    [InlineData("--timeout must be a number of seconds between 0 (no deadline) and 86400; got 'soon'.", "--timeout", "soon", "get", "x")]
+    [InlineData("--server 'http://' is not an http:// or https:// URL (e.g. http://localhost:50051).", "--server", "http://", "get", "x")]
+    [InlineData("help takes at most one command name.", "help", "get", "search")]
+    public void Usage_errors(string message, params string[] args)
+    {
+        Assert.Equal(message, Fails(args).Message);
+    }
+}
