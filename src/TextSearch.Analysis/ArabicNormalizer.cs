@@ -18,20 +18,7 @@ public sealed class ArabicNormalizer(NormalizationRules rules = NormalizationRul
     public NormalizationTable Table => _table;
 
     /// <summary>The index of the first character that normalization would touch, or -1 if the text is already normal.</summary>
-    public int IndexOfFirstChange(ReadOnlySpan<char> text)
-    {
-        var map = _table.Map;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (map[c] != c)
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
+    public int IndexOfFirstChange(ReadOnlySpan<char> text) => NormalizationBuffer.IndexOfFirstChange(text, _table.Map);
 
     /// <summary>True when normalization leaves <paramref name="text"/> exactly as it is.</summary>
     public bool IsNormalized(ReadOnlySpan<char> text) => IndexOfFirstChange(text) < 0;
