@@ -40,7 +40,7 @@ public sealed partial class LuceneBackend : ISearchBackend
         var ranking = options.Ranking;
         _indexExact = ranking.ExactBoost > 0;
         global::Lucene.Net.Search.Similarities.Similarity similarity = ranking.Coordination
-            ? new CoordinatedBm25Similarity(ranking.K1, ranking.B)
+            ? new CoordinatedBm25Similarity(ranking.K1, ranking.B, ranking.CoordinationExponent)
             : new global::Lucene.Net.Search.Similarities.BM25Similarity(ranking.K1, ranking.B);
         var exact = new CoreAnalyzer(new TextAnalyzer(analyzer.Options with { Stem = false }));
         var perField = new global::Lucene.Net.Analysis.Miscellaneous.PerFieldAnalyzerWrapper(

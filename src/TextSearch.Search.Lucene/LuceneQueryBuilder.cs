@@ -49,8 +49,8 @@ internal sealed class LuceneQueryBuilder(RankingOptions ranking)
         return ranking.ProximityBoost > 0 && Proximity(query) is { } proximity ? WithBoost(root, proximity) : root;
     }
 
-    // The query's plain words near each other in the body: an extra, optional score.
-    private PhraseQuery? Proximity(SearchQuery query)
+    // Adjacent query words found near each other in the body (each pair a sloppy phrase): an extra, optional score.
+    private BooleanQuery? Proximity(SearchQuery query)
     {
         var words = query.Clauses.Where(c => c.Occur == Occur.Should && c.Alternatives[0].IsTerm)
             .Select(c => c.Alternatives[0].Words[0].Stem).ToList();
@@ -59,13 +59,16 @@ internal sealed class LuceneQueryBuilder(RankingOptions ranking)
             return null;
         }
 
-        var phrase = new PhraseQuery { Slop = ranking.ProximitySlop, Boost = ranking.ProximityBoost };
-        for (var i = 0; i < words.Count; i++)
+        var pairs = new BooleanQuery(disableCoord: true);
+        for (var i = 0; i + 1 < words.Count; i++)
         {
-            phrase.Add(new Term(LuceneFields.Body, words[i]), i);
+            var phrase = new PhraseQuery { Slop = ranking.ProximitySlop, Boost = ranking.ProximityBoost };
+            phrase.Add(new Term(LuceneFields.Body, words[i]), 0);
+            phrase.Add(new Term(LuceneFields.Body, words[i + 1]), 1);
+            pairs.Add(phrase, global::Lucene.Net.Search.Occur.SHOULD);
         }
 
-        return phrase;
+        return pairs;
     }
 
     private static BooleanQuery WithBoost(LuceneQuery main, LuceneQuery extra) => new(disableCoord: true)
@@ -114,9 +117,10 @@ internal sealed class LuceneQueryBuilder(RankingOptions ranking)
 }
 
 /// <summary>BM25 with a coordination factor: documents that match more of the query's clauses come first.</summary>
-internal sealed class CoordinatedBm25Similarity(float k1, float b) : BM25Similarity(k1, b)
+internal sealed class CoordinatedBm25Similarity(float k1, float b, float exponent) : BM25Similarity(k1, b)
 {
-    public override float Coord(int overlap, int maxOverlap) => maxOverlap <= 1 ? 1f : overlap / (float)maxOverlap;
+    public override float Coord(int overlap, int maxOverlap) =>
+        maxOverlap <= 1 ? 1f : exponent == 1f ? overlap / (float)maxOverlap : MathF.Pow(overlap / (float)maxOverlap, exponent);
 }
 
 internal static class LuceneFields

@@ -18,14 +18,17 @@ public sealed record RankingOptions
     /// <summary>Scale scores by the share of query clauses a document matches (more words matched ranks first).</summary>
     public bool Coordination { get; init; } = true;
 
+    /// <summary>How strongly coordination counts: the score is multiplied by (matched / total) to this power.</summary>
+    public float CoordinationExponent { get; init; } = 1f;
+
     /// <summary>Extra weight of a match on the unstemmed (normalized) form; 0 turns the exact fields off. Needs a reindex.</summary>
     public float ExactBoost { get; init; }
 
-    /// <summary>Extra weight when the query's words appear near each other (a sloppy phrase); 0 turns it off.</summary>
+    /// <summary>Extra weight when adjacent query words appear near each other in the body (each pair a sloppy phrase); 0 turns it off.</summary>
     public float ProximityBoost { get; init; }
 
     /// <summary>How many positions apart the words may be for <see cref="ProximityBoost"/>.</summary>
-    public int ProximitySlop { get; init; } = 8;
+    public int ProximitySlop { get; init; } = 4;
 
     /// <summary>Weight of a spelling variant against an exact match; 0 turns variant matching off.</summary>
     public float FuzzyBoost { get; init; } = Query.Fuzzy.VariantBoost;

@@ -20,7 +20,61 @@ public sealed class SnippetBuilder(TextAnalyzer analyzer)
 {
     public TextAnalyzer Analyzer { get; } = analyzer;
 
-    private readonly record struct Tok(int Start, int End, string Stem, bool Stop);
+    // A token and what it matches: the id of the query stem it equals (-1 for none), and a bit per fuzzy query
+    // word it is a spelling variant of.
+    private readonly record struct Tok(int Start, int End, int StemId, ulong FuzzyMask, bool Stop);
+
+    /// <summary>The query's stems, numbered, and its fuzzy words, for matching tokens without allocating.</summary>
+    private sealed class QueryStems
+    {
+        private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
+        private readonly List<string> _fuzzy = [];
+
+        public QueryStems(SearchQuery query)
+        {
+            foreach (var clause in query.Clauses.Where(c => c.Occur != Occur.MustNot))
+            {
+                foreach (var alt in clause.Alternatives)
+                {
+                    foreach (var word in alt.Words)
+                    {
+                        _ids.TryAdd(word.Stem, _ids.Count);
+                    }
+
+                    if (alt.Fuzzy && alt.IsTerm && _fuzzy.Count < 64 && !_fuzzy.Contains(alt.Words[0].Stem))
+                    {
+                        _fuzzy.Add(alt.Words[0].Stem);
+                    }
+                }
+            }
+
+            Lookup = _ids.GetAlternateLookup<ReadOnlySpan<char>>();
+        }
+
+        public Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> Lookup { get; }
+
+        public int Id(string stem) => _ids.GetValueOrDefault(stem, -1);
+
+        public ulong FuzzyBit(string stem)
+        {
+            var i = _fuzzy.IndexOf(stem);
+            return i < 0 ? 0 : 1UL << i;
+        }
+
+        public ulong FuzzyMask(ReadOnlySpan<char> stem)
+        {
+            ulong mask = 0;
+            for (var i = 0; i < _fuzzy.Count; i++)
+            {
+                if (Math.Abs(_fuzzy[i].Length - stem.Length) <= Fuzzy.MaxEdits && Fuzzy.Matches(_fuzzy[i], stem))
+                {
+                    mask |= 1UL << i;
+                }
+            }
+
+            return mask;
+        }
+    }
 
     private readonly record struct Match(int FirstToken, int LastToken, int Clause, double Weight);
 
@@ -34,8 +88,9 @@ public sealed class SnippetBuilder(TextAnalyzer analyzer)
             return [];
         }
 
-        var tokens = Tokenize(text);
-        var matches = FindMatches(tokens, query);
+        var stems = new QueryStems(query);
+        var tokens = Tokenize(text, stems);
+        var matches = FindMatches(tokens, query, stems);
         if (matches.Count == 0)
         {
             // Nothing matched in this field (e.g. the title did): show its beginning.
@@ -76,25 +131,36 @@ public sealed class SnippetBuilder(TextAnalyzer analyzer)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(query);
-        var tokens = Tokenize(text);
-        return Highlights(text, tokens, FindMatches(tokens, query), 0, text.Length);
+        var stems = new QueryStems(query);
+        var tokens = Tokenize(text, stems);
+        return Highlights(text, tokens, FindMatches(tokens, query, stems), 0, text.Length);
     }
 
-    private List<Tok> Tokenize(string text)
+    [ThreadStatic]
+    private static AnalysisSession? t_session;
+
+    private List<Tok> Tokenize(string text, QueryStems stems)
     {
-        var tokens = new List<Tok>();
-        var session = new AnalysisSession(Analyzer);
+        var tokens = new List<Tok>(text.Length / 5);
+        var session = t_session is { } cached && cached.Analyzer == Analyzer ? cached : t_session = new AnalysisSession(Analyzer);
         session.Reset(text);
         while (session.MoveNext())
         {
             var t = session.Current;
-            tokens.Add(new Tok(t.Start, t.End, t.Stem.ToString(), t.IsStopword));
+            if (t.IsStopword)
+            {
+                tokens.Add(new Tok(t.Start, t.End, -1, 0, Stop: true));
+                continue;
+            }
+
+            var id = stems.Lookup.TryGetValue(t.Stem, out var found) ? found : -1;
+            tokens.Add(new Tok(t.Start, t.End, id, stems.FuzzyMask(t.Stem), Stop: false));
         }
 
         return tokens;
     }
 
-    private static List<Match> FindMatches(List<Tok> tokens, SearchQuery query)
+    private static List<Match> FindMatches(List<Tok> tokens, SearchQuery query, QueryStems stems)
     {
         var matches = new List<Match>();
         for (var c = 0; c < query.Clauses.Count; c++)
@@ -108,7 +174,9 @@ public sealed class SnippetBuilder(TextAnalyzer analyzer)
             foreach (var alt in clause.Alternatives)
             {
                 var words = alt.Words;
-                var first = words[0];
+                var firstId = stems.Id(words[0].Stem);
+                var fuzzyBit = alt.Fuzzy ? stems.FuzzyBit(words[0].Stem) : 0;
+                var ids = words.Select(w => stems.Id(w.Stem)).ToArray();
                 var span = words[^1].Offset;
                 for (var i = 0; i + span < tokens.Count; i++)
                 {
@@ -118,8 +186,8 @@ public sealed class SnippetBuilder(TextAnalyzer analyzer)
                         continue;
                     }
 
-                    var exact = tok.Stem == first.Stem;
-                    if (!exact && !(alt.Fuzzy && Fuzzy.Matches(first.Stem, tok.Stem)))
+                    var exact = tok.StemId == firstId;
+                    if (!exact && (tok.FuzzyMask & fuzzyBit) == 0)
                     {
                         continue;
                     }
@@ -128,7 +196,7 @@ public sealed class SnippetBuilder(TextAnalyzer analyzer)
                     for (var w = 1; w < words.Count && all; w++)
                     {
                         var other = tokens[i + words[w].Offset];
-                        all = !other.Stop && other.Stem == words[w].Stem;
+                        all = !other.Stop && other.StemId == ids[w];
                     }
 
                     if (all)
