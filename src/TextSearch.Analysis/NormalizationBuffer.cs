@@ -115,8 +115,8 @@ public sealed class NormalizationBuffer
             }
             else if (t == NormalizationTable.ComposeWithPrevious)
             {
-                var at = ComposableLetterBefore(input, i, map, length);
-                var composed = at >= 0 ? NormalizationTable.Compose(chars[at], c) : '\0';
+                var at = ComposableLetterBefore(chars.AsSpan(0, length));
+                var composed = at >= 0 ? table.ComposeNormalized(chars[at], c) : '\0';
                 if (composed != '\0')
                 {
                     // The mark is absorbed into the letter; like a removed mark it belongs to what precedes it.
@@ -270,35 +270,18 @@ public sealed class NormalizationBuffer
     internal static int IndexOfFirstChange(ReadOnlySpan<char> text, ReadOnlySpan<char> map) => OneToOne.IndexOfFirstChange(text, map);
 
     /// <summary>
-    /// Finds, in the output, the letter a combining madda/hamza at input index <paramref name="i"/> attaches to:
-    /// the last output character before it, skipping marks (kept or removed) and removed characters in between.
-    /// Returns -1 when something else (a space, another combining hamza) stands in the way.
+    /// Finds, in the output so far, the letter a combining madda/hamza attaches to: the last output character that is
+    /// not a (kept) mark. Working on the output rather than the input is what makes normalization idempotent: the
+    /// second pass sees exactly the letters and marks the first one wrote.
     /// </summary>
-    private static int ComposableLetterBefore(ReadOnlySpan<char> input, int i, ReadOnlySpan<char> map, int length)
+    private static int ComposableLetterBefore(ReadOnlySpan<char> output)
     {
-        var kept = 0;
-        for (var j = i - 1; j >= 0; j--)
+        for (var j = output.Length - 1; j >= 0; j--)
         {
-            var p = input[j];
-            var tp = map[p];
-            if (tp == NormalizationTable.ComposeWithPrevious)
+            if (!ArabicChars.IsDiacritic(output[j]))
             {
-                return -1;
+                return j;
             }
-
-            if (tp == NormalizationTable.Delete && tp != p)
-            {
-                continue;
-            }
-
-            if (ArabicChars.IsDiacritic(p))
-            {
-                kept++;
-                continue;
-            }
-
-            var at = length - 1 - kept;
-            return at >= 0 ? at : -1;
         }
 
         return -1;

@@ -92,6 +92,21 @@ public sealed class NormalizationTable
         _ => '\0',
     };
 
+    /// <summary>
+    /// Composes an already normalized letter with a following combining madda or hamza: the canonical composition,
+    /// or, when the Persian rule has turned ہ into ه, the composition ہ would have had (ۂ). Returns '\0' if none.
+    /// </summary>
+    internal char ComposeNormalized(char letter, char mark)
+    {
+        var composed = Compose(letter, mark);
+        if (composed == '\0' && letter == Heh && mark == HamzaAbove && Has(Rules, NormalizationRules.PersianLetters))
+        {
+            composed = HehGoalWithHamzaAbove;
+        }
+
+        return composed;
+    }
+
     /// <summary>The single-character mapping of one rule, or null if the rule leaves <paramref name="c"/> alone.</summary>
     /// <remarks>These are the rule definitions. Everything else (the table, the ES char filters) derives from them.</remarks>
     public static string? ApplyRule(NormalizationRules rule, char c) => rule switch

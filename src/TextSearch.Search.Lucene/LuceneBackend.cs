@@ -30,6 +30,7 @@ public sealed partial class LuceneBackend : ISearchBackend
     private readonly Channel<WriteOp> _queue = Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writerLoop;
     private readonly bool _indexExact;
+    private readonly bool _titleInBody;
     private volatile bool _disposed;
 
     public LuceneBackend(LuceneOptions options, TextAnalyzer analyzer, ILogger<LuceneBackend> logger)
@@ -39,6 +40,7 @@ public sealed partial class LuceneBackend : ISearchBackend
         _logger = logger;
         var ranking = options.Ranking;
         _indexExact = ranking.ExactBoost > 0;
+        _titleInBody = ranking.TitleInBody;
         global::Lucene.Net.Search.Similarities.Similarity similarity = ranking.Coordination
             ? new CoordinatedBm25Similarity(ranking.K1, ranking.B, ranking.CoordinationExponent)
             : new global::Lucene.Net.Search.Similarities.BM25Similarity(ranking.K1, ranking.B);
@@ -249,13 +251,14 @@ public sealed partial class LuceneBackend : ISearchBackend
             new StringField(LuceneFields.Id, doc.Id, Field.Store.YES),
             new SortedDocValuesField(LuceneFields.IdSort, new BytesRef(doc.Id)),
             new TextField(LuceneFields.Title, doc.Title, Field.Store.YES),
-            new TextField(LuceneFields.Body, doc.Body, Field.Store.YES),
+            new StoredField(LuceneFields.Body, doc.Body),
+            new TextField(LuceneFields.Body, BodyText(doc), Field.Store.NO),
             new StoredField(LuceneFields.Source, doc.Source),
         };
         if (_indexExact)
         {
             d.Add(new TextField(LuceneFields.TitleExact, doc.Title, Field.Store.NO));
-            d.Add(new TextField(LuceneFields.BodyExact, doc.Body, Field.Store.NO));
+            d.Add(new TextField(LuceneFields.BodyExact, BodyText(doc), Field.Store.NO));
         }
 
         if (doc.PublishedAt is { } published)
@@ -270,6 +273,9 @@ public sealed partial class LuceneBackend : ISearchBackend
 
         return d;
     }
+
+    // What the body field indexes: the body, or the title followed by the body.
+    private string BodyText(Search.Document doc) => _titleInBody && doc.Title.Length > 0 ? doc.Title + "\n\n" + doc.Body : doc.Body;
 
     private static Search.Document ToDocument(LuceneDocument d)
     {

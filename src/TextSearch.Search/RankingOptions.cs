@@ -9,6 +9,10 @@ public sealed record RankingOptions
     /// <summary>Weight of a title match against a body match.</summary>
     public float TitleBoost { get; init; } = 2.0f;
 
+    /// <summary>Also index the title at the head of the body field, so body statistics see it; the title field's
+    /// boost then comes on top. Needs a reindex.</summary>
+    public bool TitleInBody { get; init; }
+
     /// <summary>BM25 term-frequency saturation.</summary>
     public float K1 { get; init; } = 1.2f;
 

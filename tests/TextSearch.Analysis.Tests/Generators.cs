@@ -50,17 +50,9 @@ internal static class Generators
     }
 
     private static readonly Gen<string> PieceWithHamza = Piece(combiningHamza: true);
-    private static readonly Gen<string> PieceWithoutHamza = Piece(combiningHamza: false);
 
     /// <summary>Biased text, up to <paramref name="maxPieces"/> pieces long.</summary>
     public static Gen<string> Text(int maxPieces = 64) => PieceWithHamza.Array[0, maxPieces].Select(string.Concat);
-
-    /// <summary>
-    /// Biased text without combining madda/hamza (U+0653-U+0655). For rule sets that keep diacritics but compose
-    /// decomposed hamza: there, a second combining hamza after a composed alef, or one after a presentation form
-    /// that ends in a haraka, is not yet handled idempotently (a known open issue in the normalizer's main loop).
-    /// </summary>
-    public static Gen<string> TextWithoutCombiningHamza(int maxPieces = 64) => PieceWithoutHamza.Array[0, maxPieces].Select(string.Concat);
 
     /// <summary>Any UTF-16 code units at all, lone surrogates included.</summary>
     public static Gen<string> AnyUtf16(int maxLength = 64) => Gen.Char['\0', '\uFFFF'].Array[0, maxLength].Select(a => new string(a));

@@ -119,8 +119,8 @@ internal sealed class ReferenceNormalizer(NormalizationRules rules = Normalizati
                     break;
 
                 case NormalizationTable.ComposeWithPrevious:
-                    var at = ComposableLetterBefore(input, i, map, length);
-                    var composed = at >= 0 ? NormalizationTable.Compose(chars[at], c) : '\0';
+                    var at = ComposableLetterBefore(chars.AsSpan(0, length));
+                    var composed = at >= 0 ? table.ComposeNormalized(chars[at], c) : '\0';
                     if (composed != '\0')
                     {
                         chars[at] = map[composed] < NormalizationTable.SentinelBase ? map[composed] : composed;
@@ -148,31 +148,15 @@ internal sealed class ReferenceNormalizer(NormalizationRules rules = Normalizati
         _length = length;
     }
 
-    private static int ComposableLetterBefore(ReadOnlySpan<char> input, int i, ReadOnlySpan<char> map, int length)
+    // The same composition rule as the product (fixed since 1609c25: it walks back over the output).
+    private static int ComposableLetterBefore(ReadOnlySpan<char> output)
     {
-        var kept = 0;
-        for (var j = i - 1; j >= 0; j--)
+        for (var j = output.Length - 1; j >= 0; j--)
         {
-            var p = input[j];
-            var tp = map[p];
-            if (tp == NormalizationTable.ComposeWithPrevious)
+            if (!ArabicChars.IsDiacritic(output[j]))
             {
-                return -1;
+                return j;
             }
-
-            if (tp == NormalizationTable.Delete && tp != p)
-            {
-                continue;
-            }
-
-            if (ArabicChars.IsDiacritic(p))
-            {
-                kept++;
-                continue;
-            }
-
-            var at = length - 1 - kept;
-            return at >= 0 ? at : -1;
         }
 
         return -1;

@@ -8,15 +8,19 @@ out=${1:?usage: levers.sh OUTDIR [VARIANT...]}; shift || true
 mkdir -p "$out"
 QA=${QA:-../shared/data/arcd.json}
 DISTRACTORS=${DISTRACTORS:-../shared/data/saudinewsnet.jsonl.gz}
-dotnet build -c Release tests/TextSearch.Relevance >/dev/null
+dotnet build -c Release tests/TextSearch.Relevance > "$out/build.log" 2>&1 || { echo "build failed: see $out/build.log" >&2; exit 1; }
 
 declare -A variants=(
   [current]=""
+  [original]="TextSearch:Ranking:TitleBoost=2 TextSearch:Ranking:ExactBoost=0 TextSearch:Ranking:ProximityBoost=0 TextSearch:Ranking:CoordinationExponent=1 TextSearch:Ranking:K1=1.2 TextSearch:Ranking:B=0.75"
   [no-coord]="TextSearch:Ranking:Coordination=false"
   [no-fuzzy]="TextSearch:Ranking:FuzzyBoost=0"
   [title-1]="TextSearch:Ranking:TitleBoost=1"
   [title-3]="TextSearch:Ranking:TitleBoost=3"
   [title-0.5]="TextSearch:Ranking:TitleBoost=0.5"
+  [title-in-body]="TextSearch:Ranking:TitleInBody=true"
+  [title-in-body-1.5]="TextSearch:Ranking:TitleInBody=true TextSearch:Ranking:TitleBoost=1.5"
+  [title-in-body-0.5]="TextSearch:Ranking:TitleInBody=true TextSearch:Ranking:TitleBoost=0.5"
   [coord-2]="TextSearch:Ranking:CoordinationExponent=2"
   [coord-3]="TextSearch:Ranking:CoordinationExponent=3"
   [exact-0.5]="TextSearch:Ranking:ExactBoost=0.5"
@@ -38,8 +42,9 @@ names=("$@")
 [ ${#names[@]} -eq 0 ] && names=("${!variants[@]}")
 for name in "${names[@]}"; do
   sets=()
+  # A base configuration (EXTRA), then the variant's own settings, which win.
+  if [ -n "${EXTRA:-}" ]; then for s in $EXTRA; do sets+=(--set "$s"); done; fi
   for s in ${variants[$name]:-}; do sets+=(--set "$s"); done
-  [ -n "${EXTRA:-}" ] && for s in $EXTRA; do sets+=(--set "$s"); done
   dotnet run -c Release --no-build --project tests/TextSearch.Relevance -- --qa "$QA" --distractors "$DISTRACTORS" \
     --baseline none --name "$name" "${sets[@]}" --json "$out/$name.json" 2>"$out/$name.log" | grep -E '^\| [a-z]'
 done
