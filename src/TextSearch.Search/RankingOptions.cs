@@ -6,30 +6,31 @@ namespace TextSearch.Search;
 /// </summary>
 public sealed record RankingOptions
 {
-    /// <summary>Weight of a title match against a body match.</summary>
-    public float TitleBoost { get; init; } = 2.0f;
+    /// <summary>Extra weight of a match in the title field (on top of the title words counted in the body, see
+    /// <see cref="TitleInBody"/>).</summary>
+    public float TitleBoost { get; init; } = 0.5f;
 
     /// <summary>Also index the title at the head of the body field, so body statistics see it; the title field's
     /// boost then comes on top. Needs a reindex.</summary>
-    public bool TitleInBody { get; init; }
+    public bool TitleInBody { get; init; } = true;
 
     /// <summary>BM25 term-frequency saturation.</summary>
-    public float K1 { get; init; } = 1.2f;
+    public float K1 { get; init; } = 1.5f;
 
     /// <summary>BM25 length normalization.</summary>
-    public float B { get; init; } = 0.75f;
+    public float B { get; init; } = 0.9f;
 
     /// <summary>Scale scores by the share of query clauses a document matches (more words matched ranks first).</summary>
     public bool Coordination { get; init; } = true;
 
     /// <summary>How strongly coordination counts: the score is multiplied by (matched / total) to this power.</summary>
-    public float CoordinationExponent { get; init; } = 1f;
+    public float CoordinationExponent { get; init; } = 0.5f;
 
     /// <summary>Extra weight of a match on the unstemmed (normalized) form; 0 turns the exact fields off. Needs a reindex.</summary>
-    public float ExactBoost { get; init; }
+    public float ExactBoost { get; init; } = 0.5f;
 
     /// <summary>Extra weight when adjacent query words appear near each other in the body (each pair a sloppy phrase); 0 turns it off.</summary>
-    public float ProximityBoost { get; init; }
+    public float ProximityBoost { get; init; } = 0.5f;
 
     /// <summary>How many positions apart the words may be for <see cref="ProximityBoost"/>.</summary>
     public int ProximitySlop { get; init; } = 4;

@@ -20,6 +20,8 @@ declare -A variants=(
   [title-0.5]="TextSearch:Ranking:TitleBoost=0.5"
   [title-in-body]="TextSearch:Ranking:TitleInBody=true"
   [title-in-body-1.5]="TextSearch:Ranking:TitleInBody=true TextSearch:Ranking:TitleBoost=1.5"
+  [title-in-body-exact-0.5]="TextSearch:Ranking:TitleInBody=true TextSearch:Ranking:ExactBoost=0.5"
+  [title-in-body-1-exact-0.5]="TextSearch:Ranking:TitleInBody=true TextSearch:Ranking:TitleBoost=1 TextSearch:Ranking:ExactBoost=0.5"
   [title-in-body-0.5]="TextSearch:Ranking:TitleInBody=true TextSearch:Ranking:TitleBoost=0.5"
   [coord-2]="TextSearch:Ranking:CoordinationExponent=2"
   [coord-3]="TextSearch:Ranking:CoordinationExponent=3"

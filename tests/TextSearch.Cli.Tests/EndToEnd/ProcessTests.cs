@@ -9,16 +9,14 @@ namespace TextSearch.Cli.Tests.EndToEnd;
 [Collection(ServerCollection.Name)]
 public sealed class ProcessTests(ServerFixture server)
 {
-    /// <summary>textsearch.dll with its runtimeconfig: next to the tests (copied by the project reference), else in the CLI's output.</summary>
+    /// <summary>
+    /// textsearch.dll in the CLI's own output folder, exactly as a user runs it. (The copy next to the tests is not
+    /// used: this folder also holds the server, whose shared framework supplies assemblies the CLI must carry itself.)
+    /// </summary>
     private static string CliDll()
     {
-        var local = Path.Combine(AppContext.BaseDirectory, "textsearch.dll");
-        if (File.Exists(local) && File.Exists(Path.ChangeExtension(local, ".runtimeconfig.json")))
-        {
-            return local;
-        }
-
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name; // bin/<Configuration>/net10.0
+        // AppContext.BaseDirectory is bin/<Configuration>/net10.0/
+        var configuration = Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar))) ?? "Debug";
         var built = Path.Combine(ServerFixture.FindUp("src"), "TextSearch.Cli", "bin", configuration, "net10.0", "textsearch.dll");
         return File.Exists(built) ? built : throw new FileNotFoundException("textsearch.dll was not built", built);
     }
