@@ -72,16 +72,16 @@ public sealed partial class LuceneBackend : ISearchBackend
 
     public string Name => "lucene";
 
-    public async Task UpsertAsync(IReadOnlyList<Search.Document> documents, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DocumentFailure>> UpsertAsync(IReadOnlyList<Search.Document> documents, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(documents);
-        if (documents.Count == 0)
+        if (documents.Count > 0)
         {
-            return;
+            // Lucene applies a batch whole or not at all: no per-document failures.
+            await EnqueueAsync(new WriteOp(documents, null), cancellationToken).ConfigureAwait(false);
         }
 
-        var op = new WriteOp(documents, null);
-        await EnqueueAsync(op, cancellationToken).ConfigureAwait(false);
+        return [];
     }
 
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)

@@ -5,6 +5,9 @@ namespace TextSearch.Search;
 /// <summary>Where a page of results starts: after the hit with this score and id (ties broken by id).</summary>
 public readonly record struct SearchCursor(float Score, string Id);
 
+/// <summary>A document a backend did not store, and why.</summary>
+public sealed record DocumentFailure(string Id, ErrorKind Kind, string Reason);
+
 public sealed record BackendHit(string Id, float Score, Document Document);
 
 public sealed record BackendPage(IReadOnlyList<BackendHit> Hits, long TotalHits);
@@ -23,8 +26,11 @@ public interface ISearchBackend : IAsyncDisposable
 {
     string Name { get; }
 
-    /// <summary>Upserts documents. When the task completes they are durable and searchable.</summary>
-    Task UpsertAsync(IReadOnlyList<Document> documents, CancellationToken cancellationToken);
+    /// <summary>
+    /// Upserts documents. When the task completes, every document not listed in the returned failures is durable
+    /// and searchable. A failure of the whole batch (the engine is down) throws instead.
+    /// </summary>
+    Task<IReadOnlyList<DocumentFailure>> UpsertAsync(IReadOnlyList<Document> documents, CancellationToken cancellationToken);
 
     Task<Document?> GetAsync(string id, CancellationToken cancellationToken);
 

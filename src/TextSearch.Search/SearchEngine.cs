@@ -93,7 +93,23 @@ public sealed class SearchEngine(ISearchBackend backend, QueryParser parser, Sni
         }
     }
 
-    public Task UpsertAsync(IReadOnlyList<Document> documents, CancellationToken cancellationToken)
+    /// <summary>Upserts one document; throws what the backend reports for it.</summary>
+    public async Task UpsertAsync(Document document, CancellationToken cancellationToken)
+    {
+        if (Validate(document) is { } error)
+        {
+            Throw.InvalidArgument(error);
+        }
+
+        var failures = await Backend.UpsertAsync([document], cancellationToken).ConfigureAwait(false);
+        if (failures.Count > 0)
+        {
+            throw new TextSearchException(failures[0].Kind, failures[0].Reason);
+        }
+    }
+
+    /// <summary>Upserts valid documents (validate each with <see cref="Validate"/> first); returns those the backend did not store.</summary>
+    public Task<IReadOnlyList<DocumentFailure>> UpsertManyAsync(IReadOnlyList<Document> documents, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(documents);
         foreach (var doc in documents)

@@ -70,7 +70,7 @@ public abstract class EngineConformanceTests : IAsyncLifetime
         { "\"غير مغلق", [], null },
     };
 
-    [Theory]
+    [ConformanceTheory]
     [MemberData(nameof(SeedsRelevanceTable))]
     public async Task Seeds_relevance_table(string query, string[] expected, string? first)
     {
@@ -82,14 +82,14 @@ public abstract class EngineConformanceTests : IAsyncLifetime
         }
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Spelling_variants_rank_below_exact_matches()
     {
         var ids = await Ids("الديمقراطية");
         Assert.Equal(D4, ids[^1]);
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Documents_matching_more_words_come_first()
     {
         var result = await Engine.SearchAsync(new SearchRequestModel("الموصل هجين الباغوز"), default);
@@ -97,14 +97,14 @@ public abstract class EngineConformanceTests : IAsyncLifetime
         Assert.Equal(D3, result.Hits[1].Document.Id); // الموصل only
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Exclusion_only_query_returns_everything_else()
     {
         var ids = await Ids("-الموصل");
         Assert.Equal([D0, D1, D2, D4], ids.Order(StringComparer.Ordinal));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Pages_are_stable_disjoint_and_complete()
     {
         var all = await Engine.SearchAsync(new SearchRequestModel("سوريا", 100), default);
@@ -125,7 +125,7 @@ public abstract class EngineConformanceTests : IAsyncLifetime
         Assert.Equal(3, pages);
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Page_token_of_another_query_is_rejected()
     {
         var page = await Engine.SearchAsync(new SearchRequestModel("سوريا", 2), default);
@@ -134,7 +134,7 @@ public abstract class EngineConformanceTests : IAsyncLifetime
         Assert.Equal(ErrorKind.InvalidArgument, ex.Kind);
     }
 
-    [Theory]
+    [ConformanceTheory]
     [InlineData(-1)]
     [InlineData(101)]
     [InlineData(int.MaxValue)]
@@ -145,7 +145,7 @@ public abstract class EngineConformanceTests : IAsyncLifetime
         Assert.Equal(ErrorKind.InvalidArgument, ex.Kind);
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Page_size_defaults_to_10_and_allows_100()
     {
         await Backend.UpsertAsync([.. Enumerable.Range(0, 12).Select(i => new Document { Id = $"bulk-{i:D2}", Title = "اختبار الصفحات", Body = "نص" })], default);
@@ -153,19 +153,19 @@ public abstract class EngineConformanceTests : IAsyncLifetime
         Assert.Equal(12, (await Engine.SearchAsync(new SearchRequestModel("الصفحات", 100), default)).Hits.Count);
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Upsert_is_searchable_when_acknowledged_and_replaces()
     {
-        await Engine.UpsertAsync([new Document { Id = "w1", Title = "خبر جديد", Body = "وصل القطار إلى محطة الزرقاء." }], default);
+        await Engine.UpsertAsync(new Document { Id = "w1", Title = "خبر جديد", Body = "وصل القطار إلى محطة الزرقاء." }, default);
         Assert.Equal(["w1"], await Ids("الزرقاء"));
 
-        await Engine.UpsertAsync([new Document { Id = "w1", Title = "خبر معدل", Body = "وصلت الطائرة إلى المطار." }], default);
+        await Engine.UpsertAsync(new Document { Id = "w1", Title = "خبر معدل", Body = "وصلت الطائرة إلى المطار." }, default);
         Assert.Empty(await Ids("الزرقاء"));
         Assert.Equal(["w1"], await Ids("الطائرة"));
         Assert.Equal("خبر معدل", (await Engine.GetAsync("w1", default)).Title);
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Get_returns_the_original_document()
     {
         var doc = new Document
@@ -177,7 +177,7 @@ public abstract class EngineConformanceTests : IAsyncLifetime
             PublishedAt = new DateTimeOffset(2020, 1, 2, 3, 4, 5, TimeSpan.Zero),
             Metadata = new Dictionary<string, string> { ["k"] = "v" },
         };
-        await Engine.UpsertAsync([doc], default);
+        await Engine.UpsertAsync(doc, default);
         var got = await Engine.GetAsync("g1", default);
         Assert.Equal(doc.Title, got.Title);
         Assert.Equal(doc.Body, got.Body);
@@ -186,17 +186,17 @@ public abstract class EngineConformanceTests : IAsyncLifetime
         Assert.Equal("v", got.Metadata["k"]);
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Delete_removes_and_unknown_ids_are_not_found()
     {
-        await Engine.UpsertAsync([new Document { Id = "d1", Title = "للحذف", Body = "كلمةفريدة" }], default);
+        await Engine.UpsertAsync(new Document { Id = "d1", Title = "للحذف", Body = "كلمةفريدة" }, default);
         await Engine.DeleteAsync("d1", default);
         Assert.Empty(await Ids("كلمةفريدة"));
         Assert.Equal(ErrorKind.NotFound, (await Assert.ThrowsAsync<TextSearchException>(() => Engine.GetAsync("d1", default))).Kind);
         Assert.Equal(ErrorKind.NotFound, (await Assert.ThrowsAsync<TextSearchException>(() => Engine.DeleteAsync("d1", default))).Kind);
     }
 
-    [Theory]
+    [ConformanceTheory]
     [InlineData("")]
     [InlineData(null)]
     public async Task Empty_ids_are_invalid(string? id)
@@ -205,7 +205,7 @@ public abstract class EngineConformanceTests : IAsyncLifetime
         Assert.Equal(ErrorKind.InvalidArgument, (await Assert.ThrowsAsync<TextSearchException>(() => Engine.DeleteAsync(id, default))).Kind);
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Snippets_come_from_the_original_text_with_exact_highlights()
     {
         var result = await Engine.SearchAsync(new SearchRequestModel("الديمقراطية"), default);
@@ -218,7 +218,7 @@ public abstract class EngineConformanceTests : IAsyncLifetime
         }
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Seeds_ingestion_is_idempotent()
     {
         var report = await new SeedIngestor(Backend, NullLogger<SeedIngestor>.Instance).IngestAsync(TestSupport.SeedsPath, default);

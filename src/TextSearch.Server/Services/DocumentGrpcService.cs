@@ -17,7 +17,7 @@ public sealed class DocumentGrpcService(SearchEngine engine) : DocumentService.D
         }
 
         var doc = ProtoMapper.ToDomain(request.Document);
-        await engine.UpsertAsync([doc], context.CancellationToken).ConfigureAwait(false);
+        await engine.UpsertAsync(doc, context.CancellationToken).ConfigureAwait(false);
         return new UpsertDocumentResponse { Id = doc.Id };
     }
 
@@ -26,6 +26,7 @@ public sealed class DocumentGrpcService(SearchEngine engine) : DocumentService.D
     {
         var response = new BulkUpsertDocumentsResponse();
         var batch = new List<Search.Document>(BulkBatchSize);
+        var positions = new List<int>(BulkBatchSize);
         var index = 0;
         await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
         {
@@ -37,11 +38,10 @@ public sealed class DocumentGrpcService(SearchEngine engine) : DocumentService.D
             else
             {
                 batch.Add(doc!);
+                positions.Add(index);
                 if (batch.Count == BulkBatchSize)
                 {
-                    await engine.UpsertAsync(batch, context.CancellationToken).ConfigureAwait(false);
-                    response.Upserted += batch.Count;
-                    batch = new List<Search.Document>(BulkBatchSize);
+                    await FlushAsync(batch, positions, response, context.CancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -50,11 +50,24 @@ public sealed class DocumentGrpcService(SearchEngine engine) : DocumentService.D
 
         if (batch.Count > 0)
         {
-            await engine.UpsertAsync(batch, context.CancellationToken).ConfigureAwait(false);
-            response.Upserted += batch.Count;
+            await FlushAsync(batch, positions, response, context.CancellationToken).ConfigureAwait(false);
         }
 
         return response;
+    }
+
+    private async Task FlushAsync(List<Search.Document> batch, List<int> positions, BulkUpsertDocumentsResponse response, CancellationToken cancellationToken)
+    {
+        var failures = await engine.UpsertManyAsync(batch, cancellationToken).ConfigureAwait(false);
+        response.Upserted += batch.Count - failures.Count;
+        foreach (var failure in failures)
+        {
+            var at = batch.FindLastIndex(d => d.Id == failure.Id);
+            response.Failures.Add(new BulkFailure { Id = failure.Id, Reason = failure.Reason, Index = at >= 0 ? positions[at] : -1 });
+        }
+
+        batch.Clear();
+        positions.Clear();
     }
 
     public override async Task<V1.Document> GetDocument(GetDocumentRequest request, ServerCallContext context) =>
