@@ -29,8 +29,7 @@ public sealed partial class LuceneBackend : ISearchBackend
     private readonly LuceneQueryBuilder _queries;
     private readonly Channel<WriteOp> _queue = Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writerLoop;
-    private readonly bool _indexExact;
-    private readonly bool _titleInBody;
+    private readonly LuceneSchema _schema;
     private volatile bool _disposed;
 
     public LuceneBackend(LuceneOptions options, TextAnalyzer analyzer, ILogger<LuceneBackend> logger)
@@ -39,18 +38,11 @@ public sealed partial class LuceneBackend : ISearchBackend
         _options = options;
         _logger = logger;
         var ranking = options.Ranking;
-        _indexExact = ranking.ExactBoost > 0;
-        _titleInBody = ranking.TitleInBody;
-        global::Lucene.Net.Search.Similarities.Similarity similarity = ranking.Coordination
-            ? new CoordinatedBm25Similarity(ranking.K1, ranking.B, ranking.CoordinationExponent)
-            : new global::Lucene.Net.Search.Similarities.BM25Similarity(ranking.K1, ranking.B);
-        var exact = new CoreAnalyzer(new TextAnalyzer(analyzer.Options with { Stem = false }));
-        var perField = new global::Lucene.Net.Analysis.Miscellaneous.PerFieldAnalyzerWrapper(
-            new CoreAnalyzer(analyzer),
-            new Dictionary<string, global::Lucene.Net.Analysis.Analyzer> { [LuceneFields.TitleExact] = exact, [LuceneFields.BodyExact] = exact });
+        _schema = new LuceneSchema(ranking, analyzer);
+        var similarity = _schema.Similarity;
         System.IO.Directory.CreateDirectory(options.IndexPath);
         _directory = FSDirectory.Open(new DirectoryInfo(options.IndexPath));
-        var config = new IndexWriterConfig(LuceneVersion.LUCENE_48, perField)
+        var config = new IndexWriterConfig(LuceneVersion.LUCENE_48, _schema.IndexAnalyzer)
         {
             OpenMode = OpenMode.CREATE_OR_APPEND,
             Similarity = similarity,
@@ -78,11 +70,25 @@ public sealed partial class LuceneBackend : ISearchBackend
         if (documents.Count > 0)
         {
             // Lucene applies a batch whole or not at all: no per-document failures.
-            await EnqueueAsync(new WriteOp(documents, null), cancellationToken).ConfigureAwait(false);
+            await EnqueueAsync(new WriteOp(documents, null, durable: true), cancellationToken).ConfigureAwait(false);
         }
 
         return [];
     }
+
+    public async Task<IReadOnlyList<DocumentFailure>> UpsertDeferredAsync(IReadOnlyList<Search.Document> documents, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        if (documents.Count > 0)
+        {
+            await EnqueueAsync(new WriteOp(documents, null, durable: false), cancellationToken).ConfigureAwait(false);
+        }
+
+        return [];
+    }
+
+    public Task FlushAsync(CancellationToken cancellationToken) =>
+        EnqueueAsync(new WriteOp([], null, durable: true), cancellationToken);
 
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
@@ -91,7 +97,7 @@ public sealed partial class LuceneBackend : ISearchBackend
             return false;
         }
 
-        await EnqueueAsync(new WriteOp(null, id), cancellationToken).ConfigureAwait(false);
+        await EnqueueAsync(new WriteOp(null, id, durable: true), cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -103,7 +109,7 @@ public sealed partial class LuceneBackend : ISearchBackend
         try
         {
             var top = searcher.Search(new TermQuery(new Term(LuceneFields.Id, id)), 1);
-            return Task.FromResult(top.TotalHits == 0 ? null : ToDocument(searcher.Doc(top.ScoreDocs[0].Doc)));
+            return Task.FromResult(top.TotalHits == 0 ? null : LuceneSchema.ToDocument(searcher.Doc(top.ScoreDocs[0].Doc)));
         }
         finally
         {
@@ -125,7 +131,7 @@ public sealed partial class LuceneBackend : ISearchBackend
             var hits = new List<BackendHit>(top.ScoreDocs.Length);
             foreach (var sd in top.ScoreDocs)
             {
-                var doc = ToDocument(searcher.Doc(sd.Doc));
+                var doc = LuceneSchema.ToDocument(searcher.Doc(sd.Doc));
                 hits.Add(new BackendHit(doc.Id, sd.Score, doc));
             }
 
@@ -196,12 +202,14 @@ public sealed partial class LuceneBackend : ISearchBackend
             }
 
             var applied = new List<WriteOp>(batch.Count);
+            var commit = false;
             foreach (var op in batch)
             {
                 try
                 {
                     Apply(op);
                     applied.Add(op);
+                    commit |= op.Durable;
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
@@ -212,8 +220,14 @@ public sealed partial class LuceneBackend : ISearchBackend
 
             try
             {
-                _writer.Commit();
-                _searchers.MaybeRefreshBlocking();
+                // Deferred writes only need applying; a durable one commits everything applied so far, and refreshes
+                // the searcher, before it is acknowledged.
+                if (commit)
+                {
+                    _writer.Commit();
+                    _searchers.MaybeRefreshBlocking();
+                }
+
                 foreach (var op in applied)
                 {
                     op.Completion.TrySetResult();
@@ -240,58 +254,8 @@ public sealed partial class LuceneBackend : ISearchBackend
 
         foreach (var doc in op.Documents!)
         {
-            _writer.UpdateDocument(new Term(LuceneFields.Id, doc.Id), ToLucene(doc));
+            _writer.UpdateDocument(new Term(LuceneFields.Id, doc.Id), _schema.ToLucene(doc));
         }
-    }
-
-    private LuceneDocument ToLucene(Search.Document doc)
-    {
-        var d = new LuceneDocument
-        {
-            new StringField(LuceneFields.Id, doc.Id, Field.Store.YES),
-            new SortedDocValuesField(LuceneFields.IdSort, new BytesRef(doc.Id)),
-            new TextField(LuceneFields.Title, doc.Title, Field.Store.YES),
-            new StoredField(LuceneFields.Body, doc.Body),
-            new TextField(LuceneFields.Body, BodyText(doc), Field.Store.NO),
-            new StoredField(LuceneFields.Source, doc.Source),
-        };
-        if (_indexExact)
-        {
-            d.Add(new TextField(LuceneFields.TitleExact, doc.Title, Field.Store.NO));
-            d.Add(new TextField(LuceneFields.BodyExact, BodyText(doc), Field.Store.NO));
-        }
-
-        if (doc.PublishedAt is { } published)
-        {
-            d.Add(new StoredField(LuceneFields.PublishedAt, published.UtcTicks));
-        }
-
-        if (doc.Metadata.Count > 0)
-        {
-            d.Add(new StoredField(LuceneFields.Metadata, JsonSerializer.Serialize(doc.Metadata, MetadataJson.Default.IReadOnlyDictionaryStringString)));
-        }
-
-        return d;
-    }
-
-    // What the body field indexes: the body, or the title followed by the body.
-    private string BodyText(Search.Document doc) => _titleInBody && doc.Title.Length > 0 ? doc.Title + "\n\n" + doc.Body : doc.Body;
-
-    private static Search.Document ToDocument(LuceneDocument d)
-    {
-        var metadataJson = d.Get(LuceneFields.Metadata);
-        var published = d.GetField(LuceneFields.PublishedAt)?.GetInt64Value();
-        return new Search.Document
-        {
-            Id = d.Get(LuceneFields.Id),
-            Title = d.Get(LuceneFields.Title) ?? string.Empty,
-            Body = d.Get(LuceneFields.Body) ?? string.Empty,
-            Source = d.Get(LuceneFields.Source) ?? string.Empty,
-            PublishedAt = published is { } ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null,
-            Metadata = metadataJson is null
-                ? Search.Document.EmptyMetadata
-                : JsonSerializer.Deserialize(metadataJson, MetadataJson.Default.IReadOnlyDictionaryStringString) ?? Search.Document.EmptyMetadata,
-        };
     }
 
     private static object ScoreValue(float score) => J2N.Numerics.Single.GetInstance(score);
@@ -304,8 +268,10 @@ public sealed partial class LuceneBackend : ISearchBackend
         }
     }
 
-    private sealed class WriteOp(IReadOnlyList<Search.Document>? documents, string? deleteId)
+    private sealed class WriteOp(IReadOnlyList<Search.Document>? documents, string? deleteId, bool durable)
     {
+        public bool Durable { get; } = durable;
+
         public IReadOnlyList<Search.Document>? Documents { get; } = documents;
 
         public string? DeleteId { get; } = deleteId;
@@ -325,5 +291,3 @@ public sealed partial class LuceneBackend : ISearchBackend
     private static partial void LogWriteFailed(ILogger logger, Exception exception);
 }
 
-[System.Text.Json.Serialization.JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
-internal sealed partial class MetadataJson : System.Text.Json.Serialization.JsonSerializerContext;

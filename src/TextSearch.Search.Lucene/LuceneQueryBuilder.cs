@@ -8,7 +8,7 @@ using LuceneQuery = global::Lucene.Net.Search.Query;
 namespace TextSearch.Search.Lucene;
 
 /// <summary>Translates the shared query model into a Lucene query over the title and body fields.</summary>
-internal sealed class LuceneQueryBuilder(RankingOptions ranking)
+public sealed class LuceneQueryBuilder(RankingOptions ranking)
 {
     private readonly float _titleBoost = ranking.TitleBoost;
 
@@ -117,13 +117,13 @@ internal sealed class LuceneQueryBuilder(RankingOptions ranking)
 }
 
 /// <summary>BM25 with a coordination factor: documents that match more of the query's clauses come first.</summary>
-internal sealed class CoordinatedBm25Similarity(float k1, float b, float exponent) : BM25Similarity(k1, b)
+public sealed class CoordinatedBm25Similarity(float k1, float b, float exponent) : BM25Similarity(k1, b)
 {
     public override float Coord(int overlap, int maxOverlap) =>
         maxOverlap <= 1 ? 1f : exponent == 1f ? overlap / (float)maxOverlap : MathF.Pow(overlap / (float)maxOverlap, exponent);
 }
 
-internal static class LuceneFields
+public static class LuceneFields
 {
     public const string Id = "id";
     public const string IdSort = "id_sort";

@@ -32,6 +32,17 @@ public interface ISearchBackend : IAsyncDisposable
     /// </summary>
     Task<IReadOnlyList<DocumentFailure>> UpsertAsync(IReadOnlyList<Document> documents, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Applies documents without waiting for them to become durable: a later <see cref="UpsertAsync"/> or
+    /// <see cref="FlushAsync"/> makes them durable and searchable. For bulk streams, whose acknowledgement is the
+    /// end of the stream. A backend without the distinction upserts durably.
+    /// </summary>
+    Task<IReadOnlyList<DocumentFailure>> UpsertDeferredAsync(IReadOnlyList<Document> documents, CancellationToken cancellationToken) =>
+        UpsertAsync(documents, cancellationToken);
+
+    /// <summary>Makes every write applied so far durable and searchable.</summary>
+    Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     Task<Document?> GetAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>Deletes a document; false if there was none with that id. Durable when the task completes.</summary>

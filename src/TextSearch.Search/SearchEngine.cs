@@ -108,8 +108,12 @@ public sealed class SearchEngine(ISearchBackend backend, QueryParser parser, Sni
         }
     }
 
-    /// <summary>Upserts valid documents (validate each with <see cref="Validate"/> first); returns those the backend did not store.</summary>
-    public Task<IReadOnlyList<DocumentFailure>> UpsertManyAsync(IReadOnlyList<Document> documents, CancellationToken cancellationToken)
+    /// <summary>
+    /// Upserts valid documents (validate each with <see cref="Validate"/> first); returns those the backend did not
+    /// store. With <paramref name="durable"/> false they are applied but only become durable and searchable with a
+    /// later durable upsert or <see cref="FlushAsync"/>.
+    /// </summary>
+    public Task<IReadOnlyList<DocumentFailure>> UpsertManyAsync(IReadOnlyList<Document> documents, bool durable, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(documents);
         foreach (var doc in documents)
@@ -120,8 +124,11 @@ public sealed class SearchEngine(ISearchBackend backend, QueryParser parser, Sni
             }
         }
 
-        return Backend.UpsertAsync(documents, cancellationToken);
+        return durable ? Backend.UpsertAsync(documents, cancellationToken) : Backend.UpsertDeferredAsync(documents, cancellationToken);
     }
+
+    /// <summary>Makes every write so far durable and searchable.</summary>
+    public Task FlushAsync(CancellationToken cancellationToken) => Backend.FlushAsync(cancellationToken);
 
     /// <summary>Why a document cannot be stored, or null if it can.</summary>
     public static string? Validate(Document? doc)

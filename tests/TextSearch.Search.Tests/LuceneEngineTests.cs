@@ -45,6 +45,15 @@ public sealed class LuceneEngineTests : EngineConformanceTests
     }
 
     [Fact]
+    public async Task Deferred_writes_become_visible_and_durable_with_the_next_durable_write()
+    {
+        await Backend.UpsertDeferredAsync([new Document { Id = "def-1", Body = "مؤجلكلمة" }], default);
+        Assert.Empty((await Engine.SearchAsync(new SearchRequestModel("مؤجلكلمة"), default)).Hits);
+        await Backend.FlushAsync(default);
+        Assert.Equal("def-1", Assert.Single((await Engine.SearchAsync(new SearchRequestModel("مؤجلكلمة"), default)).Hits).Document.Id);
+    }
+
+    [Fact]
     public async Task Concurrent_writers_are_all_acknowledged_and_visible()
     {
         var tasks = Enumerable.Range(0, 50).Select(i =>

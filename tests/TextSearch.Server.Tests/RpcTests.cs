@@ -206,6 +206,23 @@ public sealed class RpcTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Bulk_upsert_over_several_batches_stores_everything()
+    {
+        const int count = 4500; // more than two batches, so they are pipelined
+        using var call = Documents.BulkUpsertDocuments();
+        for (var i = 0; i < count; i++)
+        {
+            await call.RequestStream.WriteAsync(new UpsertDocumentRequest { Document = new Document { Id = $"many-{i}", Body = $"دفعاتكثيرة رقم {i}" } });
+        }
+
+        await call.RequestStream.CompleteAsync();
+        var response = await call;
+        Assert.Equal(count, response.Upserted);
+        Assert.Empty(response.Failures);
+        Assert.Equal(count, (await Search.SearchAsync(new SearchRequest { Query = "دفعاتكثيرة" })).TotalHits);
+    }
+
+    [Fact]
     public async Task Health_is_serving()
     {
         var health = new Health.HealthClient(server.Channel);

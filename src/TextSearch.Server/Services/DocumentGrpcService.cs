@@ -6,8 +6,11 @@ namespace TextSearch.Server.Services;
 
 public sealed class DocumentGrpcService(SearchEngine engine) : DocumentService.DocumentServiceBase
 {
-    /// <summary>Documents applied per commit in a bulk stream.</summary>
-    public const int BulkBatchSize = 500;
+    /// <summary>Most documents applied per batch of a bulk stream.</summary>
+    public const int BulkBatchSize = 2000;
+
+    /// <summary>Most text (UTF-16 characters) per batch of a bulk stream.</summary>
+    public const long BulkBatchChars = 4_000_000;
 
     public override async Task<UpsertDocumentResponse> UpsertDocument(UpsertDocumentRequest request, ServerCallContext context)
     {
@@ -21,12 +24,17 @@ public sealed class DocumentGrpcService(SearchEngine engine) : DocumentService.D
         return new UpsertDocumentResponse { Id = doc.Id };
     }
 
+    /// <summary>
+    /// Reads the stream in batches and pipelines them: while one batch is being indexed, the next is read and
+    /// validated (at most two batches in flight). Batches are applied without a commit each; the last one commits, so
+    /// the response is sent once every document is durable and searchable.
+    /// </summary>
     public override async Task<BulkUpsertDocumentsResponse> BulkUpsertDocuments(
         IAsyncStreamReader<UpsertDocumentRequest> requestStream, ServerCallContext context)
     {
         var response = new BulkUpsertDocumentsResponse();
-        var batch = new List<Search.Document>(BulkBatchSize);
-        var positions = new List<int>(BulkBatchSize);
+        var batch = new Batch();
+        Task? inFlight = null;
         var index = 0;
         await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
         {
@@ -37,37 +45,69 @@ public sealed class DocumentGrpcService(SearchEngine engine) : DocumentService.D
             }
             else
             {
-                batch.Add(doc!);
-                positions.Add(index);
-                if (batch.Count == BulkBatchSize)
+                batch.Add(doc!, index);
+                if (batch.Documents.Count == BulkBatchSize || batch.Chars >= BulkBatchChars)
                 {
-                    await FlushAsync(batch, positions, response, context.CancellationToken).ConfigureAwait(false);
+                    if (inFlight is not null)
+                    {
+                        await inFlight.ConfigureAwait(false);
+                    }
+
+                    inFlight = ApplyAsync(batch, durable: false, response, context.CancellationToken);
+                    batch = new Batch();
                 }
             }
 
             index++;
         }
 
-        if (batch.Count > 0)
+        if (inFlight is not null)
         {
-            await FlushAsync(batch, positions, response, context.CancellationToken).ConfigureAwait(false);
+            await inFlight.ConfigureAwait(false);
+        }
+
+        // The acknowledgement: everything applied is durable and searchable before the response goes out.
+        if (batch.Documents.Count > 0)
+        {
+            await ApplyAsync(batch, durable: true, response, context.CancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await engine.FlushAsync(context.CancellationToken).ConfigureAwait(false);
         }
 
         return response;
     }
 
-    private async Task FlushAsync(List<Search.Document> batch, List<int> positions, BulkUpsertDocumentsResponse response, CancellationToken cancellationToken)
+    private async Task ApplyAsync(Batch batch, bool durable, BulkUpsertDocumentsResponse response, CancellationToken cancellationToken)
     {
-        var failures = await engine.UpsertManyAsync(batch, cancellationToken).ConfigureAwait(false);
-        response.Upserted += batch.Count - failures.Count;
-        foreach (var failure in failures)
+        var failures = await engine.UpsertManyAsync(batch.Documents, durable, cancellationToken).ConfigureAwait(false);
+        lock (response)
         {
-            var at = batch.FindLastIndex(d => d.Id == failure.Id);
-            response.Failures.Add(new BulkFailure { Id = failure.Id, Reason = failure.Reason, Index = at >= 0 ? positions[at] : -1 });
+            response.Upserted += batch.Documents.Count - failures.Count;
+            foreach (var failure in failures)
+            {
+                var at = batch.Documents.FindLastIndex(d => d.Id == failure.Id);
+                response.Failures.Add(new BulkFailure { Id = failure.Id, Reason = failure.Reason, Index = at >= 0 ? batch.Positions[at] : -1 });
+            }
         }
+    }
 
-        batch.Clear();
-        positions.Clear();
+    /// <summary>Documents of one batch and their positions in the stream.</summary>
+    private sealed class Batch
+    {
+        public List<Search.Document> Documents { get; } = [];
+
+        public List<int> Positions { get; } = [];
+
+        public long Chars { get; private set; }
+
+        public void Add(Search.Document document, int position)
+        {
+            Documents.Add(document);
+            Positions.Add(position);
+            Chars += document.Title.Length + document.Body.Length;
+        }
     }
 
     public override async Task<V1.Document> GetDocument(GetDocumentRequest request, ServerCallContext context) =>

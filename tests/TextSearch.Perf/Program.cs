@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using System.Globalization;
+using Grpc.Net.Client;
+using Lucene.Net.Index;
+using Lucene.Net.Store;
+using Lucene.Net.Util;
+using Microsoft.Extensions.Logging.Abstractions;
+using TextSearch.Analysis;
+using TextSearch.Perf;
+using TextSearch.Search;
+using TextSearch.Search.Lucene;
+using TextSearch.Search.Query;
+using TextSearch.V1;
+
+// textsearch-perf MODE [options]; see tests/TextSearch.Perf/README in docs/performance.md.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+var opts = Options.Parse(args);
+var repo = FindRepo();
+var serverDll = opts.Get("server-dll") ?? ServerHost.DefaultServerDll(repo);
+switch (opts.Mode)
+{
+    case "generate":
+    {
+        var real = CorpusFile.Read(opts.Require("corpus")).ToList();
+        var count = opts.Int("count", real.Count);
+        var watch = Stopwatch.StartNew();
+        CorpusFile.Write(opts.Require("out"), CorpusGenerator.Expand(real, count));
+        Console.WriteLine($"wrote {count} documents to {opts.Require("out")} in {watch.Elapsed.TotalSeconds:F1} s");
+        return 0;
+    }
+
+    case "ingest":
+    {
+        var docs = CorpusFile.Read(opts.Require("corpus"), opts.Int("limit", int.MaxValue)).ToList();
+        var bytes = docs.Sum(CorpusFile.TextBytes);
+        var work = opts.Get("work") ?? Path.Combine(Path.GetTempPath(), "textsearch-perf", Guid.NewGuid().ToString("N"));
+        Console.WriteLine($"corpus: {docs.Count} documents, {bytes / 1e6:F1} MB of text (UTF-8)");
+
+        // 1. Plain Lucene.NET in-process: the same schema and analyzer, one IndexWriter, one commit.
+        var reference = Path.Combine(work, "reference");
+        var schema = new LuceneSchema(new RankingOptions(), TextAnalyzer.Default);
+        var watch = Stopwatch.StartNew();
+        using (var dir = FSDirectory.Open(new DirectoryInfo(reference)))
+        using (var writer = new IndexWriter(dir, new IndexWriterConfig(LuceneVersion.LUCENE_48, schema.IndexAnalyzer) { RAMBufferSizeMB = 64, Similarity = schema.Similarity }))
+        {
+            foreach (var doc in docs)
+            {
+                writer.UpdateDocument(new Term(LuceneFields.Id, doc.Id), schema.ToLucene(doc));
+            }
+
+            writer.Commit();
+        }
+
+        var inProcess = watch.Elapsed;
+        Report("in-process Lucene.NET (same analyzer)", docs.Count, bytes, inProcess, DirSize(reference));
+
+        // 2. Through the service: BulkUpsertDocuments to the Release server in its own process.
+        var served = Path.Combine(work, "served");
+        await using (var server = await ServerHost.StartAsync(serverDll, served))
+        {
+            using var channel = GrpcChannel.ForAddress(server.Address);
+            var client = new DocumentService.DocumentServiceClient(channel);
+            watch.Restart();
+            using var call = client.BulkUpsertDocuments();
+            foreach (var doc in docs)
+            {
+                await call.RequestStream.WriteAsync(new UpsertDocumentRequest { Document = new TextSearch.V1.Document { Id = doc.Id, Title = doc.Title, Body = doc.Body, Source = doc.Source } });
+            }
+
+            await call.RequestStream.CompleteAsync();
+            var response = await call;
+            var viaGrpc = watch.Elapsed;
+            Report("gRPC BulkUpsertDocuments (server process)", response.Upserted, bytes, viaGrpc, DirSize(served));
+            Console.WriteLine($"ratio gRPC / in-process: {inProcess.TotalSeconds / viaGrpc.TotalSeconds:P0} (target >= 70%); failures: {response.Failures.Count}; server RSS {server.RssMb():F0} MB");
+        }
+
+        if (opts.Get("keep") is null)
+        {
+            System.IO.Directory.Delete(work, recursive: true);
+        }
+        else
+        {
+            Console.WriteLine($"indexes kept in {work}");
+        }
+
+        return 0;
+    }
+
+    case "search":
+    {
+        // In-process engine search (no gRPC, no snippets) over an existing index: the reference for the Search RPC.
+        var queries = File.ReadAllLines(opts.Require("queries")).Where(l => l.Trim().Length > 0).ToArray();
+        var threads = opts.Int("threads", 2);
+        var count = opts.Int("count", 5000);
+        var synonyms = SynonymMap.Parse(File.ReadAllText(Path.Combine(repo, "src", "TextSearch.Search", "synonyms.txt")), TextAnalyzer.Default);
+        var parser = new QueryParser(TextAnalyzer.Default, synonyms);
+        var parsed = queries.Select(q => { try { return parser.Parse(q); } catch (TextSearchException) { return null; } }).OfType<SearchQuery>().ToArray();
+        await using var backend = new LuceneBackend(new LuceneOptions { IndexPath = opts.Require("index") }, TextAnalyzer.Default, NullLogger<LuceneBackend>.Instance);
+        foreach (var q in parsed.Take(50))
+        {
+            await backend.SearchAsync(q, 10, null, default); // warm-up
+        }
+
+        var latencies = new double[count];
+        var next = -1;
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, threads).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count)
+            {
+                var t = Stopwatch.GetTimestamp();
+                await backend.SearchAsync(parsed[i % parsed.Length], 10, null, default);
+                latencies[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+            }
+        })));
+        var elapsed = watch.Elapsed;
+        Array.Sort(latencies);
+        Console.WriteLine($"in-process engine search: {count} queries on {threads} threads in {elapsed.TotalSeconds:F2} s = {count / elapsed.TotalSeconds:F0} queries/s; p50 {latencies[count / 2]:F2} ms, p99 {latencies[(int)(count * 0.99)]:F2} ms");
+        return 0;
+    }
+
+    case "serve":
+    {
+        // Cold starts to SERVING on an existing index, then the server stays up for a load run, sampling its RSS.
+        var index = opts.Require("index");
+        var starts = new List<double>();
+        for (var i = 0; i < opts.Int("starts", 5); i++)
+        {
+            await using var s = await ServerHost.StartAsync(serverDll, index);
+            starts.Add(s.StartupTime.TotalMilliseconds);
+        }
+
+        Console.WriteLine($"cold start to SERVING with the existing index: {string.Join(", ", starts.Select(s => $"{s:F0} ms"))} (median {starts.Order().ElementAt(starts.Count / 2):F0} ms)");
+        if (opts.Get("load") is { } load)
+        {
+            await using var server = await ServerHost.StartAsync(serverDll, index);
+            var samples = new List<double>();
+            using var cts = new CancellationTokenSource();
+            var sampler = Task.Run(async () =>
+            {
+                while (!cts.IsCancellationRequested)
+                {
+                    samples.Add(server.RssMb());
+                    await Task.Delay(1000, cts.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+            });
+            var bench = Process.Start(new ProcessStartInfo("sh", ["-c", load.Replace("{server}", server.Address, StringComparison.Ordinal)]) { UseShellExecute = false })!;
+            await bench.WaitForExitAsync();
+            await cts.CancelAsync();
+            await sampler;
+            Console.WriteLine($"server RSS under load (1 s samples): start {samples.FirstOrDefault():F0} MB, max {samples.DefaultIfEmpty().Max():F0} MB, last {samples.LastOrDefault():F0} MB");
+            Console.WriteLine("RSS curve (MB): " + string.Join(' ', samples.Select(s => s.ToString("F0", CultureInfo.InvariantCulture))));
+        }
+
+        return 0;
+    }
+
+    default:
+        Console.Error.WriteLine("usage: textsearch-perf generate --corpus SRC --count N --out FILE.jsonl.gz");
+        Console.Error.WriteLine("       textsearch-perf ingest --corpus FILE [--limit N] [--keep 1] [--work DIR]");
+        Console.Error.WriteLine("       textsearch-perf search --index DIR --queries FILE [--threads 2] [--count 5000]");
+        Console.Error.WriteLine("       textsearch-perf serve --index DIR [--starts 5] [--load 'textsearch bench ... --server {server}']");
+        return 2;
+}
+
+static void Report(string name, int docs, long bytes, TimeSpan elapsed, long indexBytes) =>
+    Console.WriteLine($"{name}: {docs} docs in {elapsed.TotalSeconds:F1} s = {docs / elapsed.TotalSeconds:F0} docs/s, {bytes / 1e6 / elapsed.TotalSeconds:F1} MB/s; index {indexBytes / 1e6:F0} MB on disk");
+
+static long DirSize(string path) => new DirectoryInfo(path).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+
+static string FindRepo()
+{
+    for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "TextSearch.sln")))
+        {
+            return dir.FullName;
+        }
+    }
+
+    return Environment.CurrentDirectory;
+}
+
+internal sealed class Options
+{
+    private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+
+    public string Mode { get; private init; } = string.Empty;
+
+    public static Options Parse(string[] args)
+    {
+        var options = new Options { Mode = args.Length > 0 ? args[0] : string.Empty };
+        for (var i = 1; i + 1 < args.Length; i += 2)
+        {
+            options._values[args[i].TrimStart('-')] = args[i + 1];
+        }
+
+        return options;
+    }
+
+    public string? Get(string name) => _values.GetValueOrDefault(name);
+
+    public string Require(string name) => Get(name) ?? throw new ArgumentException($"--{name} is required");
+
+    public int Int(string name, int fallback) => Get(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+}
