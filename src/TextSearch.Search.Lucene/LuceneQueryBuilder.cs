@@ -91,7 +91,9 @@ public sealed class LuceneQueryBuilder(RankingOptions ranking)
                     fields.Add(new TermQuery(new Term(exactField, phrase.Words[0].Term)) { Boost = boost * ranking.ExactBoost }, global::Lucene.Net.Search.Occur.SHOULD);
                 }
 
-                if (phrase.Fuzzy)
+                // Spelling variants on the body only when it holds the title too (TitleInBody): the same matches
+                // at half the cost of expanding the term in both fields.
+                if (phrase.Fuzzy && (field == LuceneFields.Body || !ranking.TitleInBody))
                 {
                     var fuzzy = new FuzzyQuery(new Term(field, stem), Fuzzy.MaxEdits, Fuzzy.PrefixLength, Fuzzy.MaxExpansions, transpositions: true)
                     {
