@@ -158,8 +158,62 @@ switch (opts.Mode)
         return 0;
     }
 
+    case "scale":
+    {
+        // For each size: ingest the first N documents through gRPC into a fresh server, then time sequential Search
+        // RPCs (snippets included) over the queries. Prints one table row per size.
+        var sizes = opts.Require("sizes").Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+        var queries = File.ReadAllLines(opts.Require("queries")).Where(l => l.Trim().Length > 0).ToArray();
+        var searches = opts.Int("searches", 1000);
+        Console.WriteLine("| Documents | Text MB | Ingestion s | docs/s | Index MB | Search p50 ms | Search p99 ms | RSS MB |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        foreach (var size in sizes)
+        {
+            var index = Path.Combine(Path.GetTempPath(), "textsearch-perf", $"scale-{size}-{Guid.NewGuid():N}");
+            await using (var server = await ServerHost.StartAsync(serverDll, index))
+            {
+                using var channel = GrpcChannel.ForAddress(server.Address);
+                var client = new DocumentService.DocumentServiceClient(channel);
+                long bytes = 0;
+                var watch = Stopwatch.StartNew();
+                using (var call = client.BulkUpsertDocuments())
+                {
+                    foreach (var doc in CorpusFile.Read(opts.Require("corpus"), size))
+                    {
+                        bytes += CorpusFile.TextBytes(doc);
+                        await call.RequestStream.WriteAsync(new UpsertDocumentRequest { Document = new TextSearch.V1.Document { Id = doc.Id, Title = doc.Title, Body = doc.Body } });
+                    }
+
+                    await call.RequestStream.CompleteAsync();
+                    await call;
+                }
+
+                var ingest = watch.Elapsed;
+                var search = new SearchService.SearchServiceClient(channel);
+                var latencies = new List<double>(searches);
+                for (var i = 0; i < searches + 50; i++)
+                {
+                    var t = Stopwatch.GetTimestamp();
+                    await search.SearchAsync(new SearchRequest { Query = queries[i % queries.Length] });
+                    if (i >= 50)
+                    {
+                        latencies.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+                    }
+                }
+
+                latencies.Sort();
+                Console.WriteLine($"| {size:N0} | {bytes / 1e6:F0} | {ingest.TotalSeconds:F1} | {size / ingest.TotalSeconds:F0} | {DirSize(index) / 1e6:F0} | {latencies[latencies.Count / 2]:F2} | {latencies[(int)(latencies.Count * 0.99)]:F2} | {server.RssMb():F0} |");
+            }
+
+            System.IO.Directory.Delete(index, recursive: true);
+        }
+
+        return 0;
+    }
+
     default:
-        Console.Error.WriteLine("usage: textsearch-perf generate --corpus SRC --count N --out FILE.jsonl.gz");
+        Console.Error.WriteLine("usage: textsearch-perf scale --corpus FILE --sizes 10000,31030,100000,300000 --queries FILE [--searches 1000]");
+        Console.Error.WriteLine("       textsearch-perf generate --corpus SRC --count N --out FILE.jsonl.gz");
         Console.Error.WriteLine("       textsearch-perf ingest --corpus FILE [--limit N] [--keep 1] [--work DIR]");
         Console.Error.WriteLine("       textsearch-perf search --index DIR --queries FILE [--threads 2] [--count 5000]");
         Console.Error.WriteLine("       textsearch-perf serve --index DIR [--starts 5] [--load 'textsearch bench ... --server {server}']");
