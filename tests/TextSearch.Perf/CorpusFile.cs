@@ -7,6 +7,9 @@ namespace TextSearch.Perf;
 /// <summary>Reads and writes corpora as JSON lines (id, title, body, source, date), optionally gzipped.</summary>
 public static class CorpusFile
 {
+    // Arabic is written as is, not as \uXXXX escapes.
+    private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static IEnumerable<Document> Read(string path, int limit = int.MaxValue)
     {
         using var file = File.OpenRead(path);
@@ -40,7 +43,7 @@ public static class CorpusFile
         using var writer = new StreamWriter(stream);
         foreach (var doc in documents)
         {
-            writer.WriteLine(JsonSerializer.Serialize(new { id = doc.Id, title = doc.Title, body = doc.Body, source = doc.Source }));
+            writer.WriteLine(JsonSerializer.Serialize(new { id = doc.Id, title = doc.Title, body = doc.Body, source = doc.Source }, Json));
         }
     }
 
