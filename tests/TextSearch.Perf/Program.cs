@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using TextSearch.Analysis;
 using TextSearch.Perf;
 using TextSearch.Search;
+using TextSearch.Search.Ingestion;
 using TextSearch.Search.Lucene;
 using TextSearch.Search.Query;
 using TextSearch.V1;
@@ -21,17 +22,17 @@ switch (opts.Mode)
 {
     case "generate":
     {
-        var real = CorpusFile.Read(opts.Require("corpus")).ToList();
+        var real = JsonlCorpus.Read(opts.Require("corpus")).ToList();
         var count = opts.Int("count", real.Count);
         var watch = Stopwatch.StartNew();
-        CorpusFile.Write(opts.Require("out"), CorpusGenerator.Expand(real, count));
+        JsonlCorpus.Write(opts.Require("out"), CorpusGenerator.Expand(real, count));
         Console.WriteLine($"wrote {count} documents to {opts.Require("out")} in {watch.Elapsed.TotalSeconds:F1} s");
         return 0;
     }
 
     case "ingest":
     {
-        var docs = CorpusFile.Read(opts.Require("corpus"), opts.Int("limit", int.MaxValue)).ToList();
+        var docs = JsonlCorpus.Read(opts.Require("corpus"), opts.Int("limit", int.MaxValue)).ToList();
         var bytes = docs.Sum(CorpusFile.TextBytes);
         var work = opts.Get("work") ?? Path.Combine(Path.GetTempPath(), "textsearch-perf", Guid.NewGuid().ToString("N"));
         Console.WriteLine($"corpus: {docs.Count} documents, {bytes / 1e6:F1} MB of text (UTF-8)");
@@ -178,7 +179,7 @@ switch (opts.Mode)
                 var watch = Stopwatch.StartNew();
                 using (var call = client.BulkUpsertDocuments())
                 {
-                    foreach (var doc in CorpusFile.Read(opts.Require("corpus"), size))
+                    foreach (var doc in JsonlCorpus.Read(opts.Require("corpus"), size))
                     {
                         bytes += CorpusFile.TextBytes(doc);
                         await call.RequestStream.WriteAsync(new UpsertDocumentRequest { Document = new TextSearch.V1.Document { Id = doc.Id, Title = doc.Title, Body = doc.Body } });

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text.Json;
 
 namespace TextSearch.Relevance;
@@ -46,26 +45,6 @@ public static class Corpus
     }
 
     /// <summary>Distractors: one JSON object per line with id, title, body (.jsonl or .jsonl.gz).</summary>
-    public static IEnumerable<EvalDocument> ReadJsonl(string path, int limit = int.MaxValue)
-    {
-        using var file = File.OpenRead(path);
-        using Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
-        using var reader = new StreamReader(stream);
-        var n = 0;
-        while (n < limit && reader.ReadLine() is { } line)
-        {
-            if (line.Length == 0)
-            {
-                continue;
-            }
-
-            using var json = JsonDocument.Parse(line);
-            var root = json.RootElement;
-            yield return new EvalDocument(
-                "d-" + (root.TryGetProperty("id", out var id) ? id.ToString() : n.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                root.TryGetProperty("title", out var t) ? t.GetString() ?? string.Empty : string.Empty,
-                root.TryGetProperty("body", out var b) ? b.GetString() ?? string.Empty : string.Empty);
-            n++;
-        }
-    }
+    public static IEnumerable<EvalDocument> ReadJsonl(string path, int limit = int.MaxValue) =>
+        TextSearch.Search.Ingestion.JsonlCorpus.Read(path, limit).Select(d => new EvalDocument("d-" + d.Id, d.Title, d.Body));
 }
