@@ -37,6 +37,13 @@ public static class ArabicLightStemmer
     // Words whose initial ال is part of the word, not the article.
     private static readonly HashSet<string> AlefLamRootWords = NormalizedSet(["الله", "آلاف", "آلة", "آلات", "آلية", "آليات", "ألم", "آلام", "ألمانيا", "ألماني", "ألمانية"]);
 
+    /// <summary>
+    /// The words whose initial و or ال the stemmer keeps (in every spelling it recognizes), the prefixes it strips
+    /// (longest first) and the suffixes it strips (in order): for generating other engines' settings from the core.
+    /// </summary>
+    public static (IReadOnlyCollection<string> ProtectedWords, IReadOnlyList<string> Prefixes, IReadOnlyList<string> Suffixes) Rules =>
+        ([.. WawRootWords, .. AlefLamRootWords], Prefixes, Suffixes);
+
     /// <summary>Returns the stem of a normalized term as (start, length) within it.</summary>
     public static (int Start, int Length) Stem(ReadOnlySpan<char> term)
     {

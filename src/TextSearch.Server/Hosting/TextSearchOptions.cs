@@ -8,7 +8,7 @@ public sealed class TextSearchOptions
 {
     public const string Section = "TextSearch";
 
-    /// <summary>Lucene (the embedded default).</summary>
+    /// <summary>Lucene (the embedded default) or Elasticsearch (settings under TextSearch:Elasticsearch).</summary>
     public string Engine { get; set; } = "Lucene";
 
     /// <summary>The embedded index folder; relative paths are relative to the working directory.</summary>
@@ -19,6 +19,10 @@ public sealed class TextSearchOptions
 
     /// <summary>The synonyms file; empty uses the one that ships with the server.</summary>
     public string SynonymsPath { get; set; } = string.Empty;
+
+    public static bool IsLucene(string? engine) => string.IsNullOrEmpty(engine) || string.Equals(engine, "Lucene", StringComparison.OrdinalIgnoreCase);
+
+    public static bool IsElasticsearch(string? engine) => string.Equals(engine, "Elasticsearch", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Ranking (TextSearch:Ranking:*).</summary>
     public RankingOptions Ranking { get; set; } = new();

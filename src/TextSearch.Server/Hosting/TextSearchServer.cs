@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using TextSearch.Analysis;
 using TextSearch.Search;
+using TextSearch.Search.Elasticsearch;
 using TextSearch.Search.Ingestion;
 using TextSearch.Search.Lucene;
 using TextSearch.Search.Query;
@@ -23,8 +24,8 @@ public static class TextSearchServer
 
         var services = builder.Services;
         services.AddOptions<TextSearchOptions>().BindConfiguration(TextSearchOptions.Section).Validate(
-            o => string.Equals(o.Engine, "Lucene", StringComparison.OrdinalIgnoreCase),
-            "TextSearch:Engine must be 'Lucene' (the Elasticsearch engine is not part of this build yet).").ValidateOnStart();
+            o => TextSearchOptions.IsLucene(o.Engine) || TextSearchOptions.IsElasticsearch(o.Engine),
+            "TextSearch:Engine must be 'Lucene' (the default) or 'Elasticsearch'.").ValidateOnStart();
 
         services.AddSingleton(sp => new TextAnalyzer(sp.GetRequiredService<IOptions<TextSearchOptions>>().Value.Analysis.ToAnalyzerOptions()));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<TextSearchOptions>>().Value.Ranking);
@@ -41,14 +42,22 @@ public static class TextSearchServer
 
             return SynonymMap.Parse(File.ReadAllText(path), sp.GetRequiredService<TextAnalyzer>());
         });
-        services.AddSingleton<ISearchBackend>(sp =>
+        if (TextSearchOptions.IsElasticsearch(builder.Configuration[$"{TextSearchOptions.Section}:Engine"]))
         {
-            var options = sp.GetRequiredService<IOptions<TextSearchOptions>>().Value;
-            return new LuceneBackend(
-                new LuceneOptions { IndexPath = Path.GetFullPath(options.IndexPath), Ranking = options.Ranking },
-                sp.GetRequiredService<TextAnalyzer>(),
-                sp.GetRequiredService<ILogger<LuceneBackend>>());
-        });
+            services.AddElasticsearchBackend(builder.Configuration);
+        }
+        else
+        {
+            services.AddSingleton<ISearchBackend>(sp =>
+            {
+                var options = sp.GetRequiredService<IOptions<TextSearchOptions>>().Value;
+                return new LuceneBackend(
+                    new LuceneOptions { IndexPath = Path.GetFullPath(options.IndexPath), Ranking = options.Ranking },
+                    sp.GetRequiredService<TextAnalyzer>(),
+                    sp.GetRequiredService<ILogger<LuceneBackend>>());
+            });
+        }
+
         services.AddSingleton<QueryParser>();
         services.AddSingleton<SnippetBuilder>();
         services.AddSingleton<SearchEngine>();

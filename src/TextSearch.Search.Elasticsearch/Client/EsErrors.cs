@@ -1,0 +1,199 @@
+using System.Text;
+using System.Text.Json;
+
+namespace TextSearch.Search.Elasticsearch.Client;
+
+/// <summary>What an Elasticsearch error said: the HTTP status, the error type and reason, and the root cause's.</summary>
+internal sealed record EsErrorInfo(int Status, string? Type, string? Reason, string? RootCauseType, string? RootCauseReason)
+{
+    public override string ToString()
+    {
+        var sb = new StringBuilder();
+        sb.Append(Type ?? $"HTTP {Status}");
+        if (!string.IsNullOrEmpty(Reason))
+        {
+            sb.Append(": ").Append(Reason);
+        }
+
+        if (RootCauseType is not null && RootCauseType != Type)
+        {
+            sb.Append(" (caused by ").Append(RootCauseType);
+            if (!string.IsNullOrEmpty(RootCauseReason) && RootCauseReason != Reason)
+            {
+                sb.Append(": ").Append(RootCauseReason);
+            }
+
+            sb.Append(')');
+        }
+
+        return sb.ToString();
+    }
+}
+
+/// <summary>
+/// Maps Elasticsearch errors to <see cref="ErrorKind"/> (which the server maps to gRPC status codes). The error
+/// type decides first, the HTTP status otherwise:
+/// <list type="table">
+/// <item><term>400 parsing, mapping and argument errors</term><description>InvalidArgument</description></item>
+/// <item><term>401/403 security_exception</term><description>FailedPrecondition (the server's credentials or privileges are wrong)</description></item>
+/// <item><term>404 index_not_found_exception</term><description>Unavailable (the index is recreated on the next call)</description></item>
+/// <item><term>408, 504, timeouts</term><description>DeadlineExceeded</description></item>
+/// <item><term>413, 429 (es_rejected_execution_exception, circuit_breaking_exception)</term><description>ResourceExhausted</description></item>
+/// <item><term>409, 500, 502, 503, unavailable shards, no master, connection errors</term><description>Unavailable</description></item>
+/// </list>
+/// </summary>
+internal static class EsErrors
+{
+    private static readonly HashSet<string> Unavailable = new(StringComparer.Ordinal)
+    {
+        "index_not_found_exception", "unavailable_shards_exception", "no_shard_available_action_exception",
+        "master_not_discovered_exception", "node_not_connected_exception", "node_closed_exception",
+        "node_disconnected_exception", "connect_transport_exception", "version_conflict_engine_exception",
+        "shard_not_found_exception", "no_node_available_exception",
+    };
+
+    private static readonly HashSet<string> ResourceExhausted = new(StringComparer.Ordinal)
+    {
+        "es_rejected_execution_exception", "circuit_breaking_exception", "too_many_requests",
+    };
+
+    private static readonly HashSet<string> DeadlineExceeded = new(StringComparer.Ordinal)
+    {
+        "process_cluster_event_timeout_exception", "receive_timeout_transport_exception", "elasticsearch_timeout_exception",
+    };
+
+    /// <summary>Reads an error body; tolerant of bodies that are not JSON (a proxy's HTML page) or empty (HEAD).</summary>
+    public static EsErrorInfo Parse(int status, ReadOnlySpan<byte> body)
+    {
+        if (body.IsEmpty)
+        {
+            return new EsErrorInfo(status, null, null, null, null);
+        }
+
+        try
+        {
+            var response = JsonSerializer.Deserialize(body, EsJson.Default.EsErrorResponse);
+            if (response is not null)
+            {
+                switch (response.Error.ValueKind)
+                {
+                    case JsonValueKind.Object:
+                        var cause = response.Error.Deserialize(EsJson.Default.EsErrorCause)!;
+                        var root = cause.RootCause is [var first, ..] ? first : Deepest(cause);
+                        return new EsErrorInfo(status, cause.Type, cause.Reason, root?.Type, root?.Reason);
+                    case JsonValueKind.String:
+                        return new EsErrorInfo(status, null, response.Error.GetString(), null, null);
+                }
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        var text = Encoding.UTF8.GetString(body.Length > 200 ? body[..200] : body).Trim();
+        return new EsErrorInfo(status, null, text.Length == 0 ? null : text, null, null);
+    }
+
+    public static EsErrorInfo FromCause(int status, EsErrorCause? cause)
+    {
+        var root = cause?.RootCause is [var first, ..] ? first : cause is null ? null : Deepest(cause);
+        return new EsErrorInfo(status, cause?.Type, cause?.Reason, root?.Type, root?.Reason);
+    }
+
+    public static ErrorKind KindOf(EsErrorInfo error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        foreach (var type in new[] { error.Type, error.RootCauseType })
+        {
+            if (type is null)
+            {
+                continue;
+            }
+
+            if (type == "security_exception")
+            {
+                return ErrorKind.FailedPrecondition;
+            }
+
+            if (type == "cluster_block_exception")
+            {
+                // Read-only index (disk flood stage: 429 since 8.x), or a cluster not yet recovered (503).
+                return error.Status switch
+                {
+                    429 => ErrorKind.ResourceExhausted,
+                    403 => ErrorKind.FailedPrecondition,
+                    _ => ErrorKind.Unavailable,
+                };
+            }
+
+            if (Unavailable.Contains(type))
+            {
+                return ErrorKind.Unavailable;
+            }
+
+            if (ResourceExhausted.Contains(type))
+            {
+                return ErrorKind.ResourceExhausted;
+            }
+
+            if (DeadlineExceeded.Contains(type))
+            {
+                return ErrorKind.DeadlineExceeded;
+            }
+        }
+
+        return KindOf(error.Status);
+    }
+
+    public static ErrorKind KindOf(int status) => status switch
+    {
+        400 => ErrorKind.InvalidArgument,
+        401 or 403 => ErrorKind.FailedPrecondition,
+        404 => ErrorKind.NotFound,
+        408 or 504 => ErrorKind.DeadlineExceeded,
+        409 => ErrorKind.Unavailable,
+        413 or 429 => ErrorKind.ResourceExhausted,
+        >= 500 => ErrorKind.Unavailable,
+        _ => ErrorKind.FailedPrecondition,
+    };
+
+    /// <summary>The exception for a failed request: a kind and a message that says what Elasticsearch refused and why.</summary>
+    public static TextSearchException ToException(string operation, EsErrorInfo error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var kind = KindOf(error);
+        var hint = kind switch
+        {
+            ErrorKind.FailedPrecondition when error.Status == 401 =>
+                " Check TextSearch:Elasticsearch:ApiKey, or :Username and :Password.",
+            ErrorKind.FailedPrecondition when error.Status == 403 && error.Type == "security_exception" =>
+                " The configured user or API key lacks privileges on the index.",
+            ErrorKind.Unavailable when error.Type == "index_not_found_exception" || error.RootCauseType == "index_not_found_exception" =>
+                " It is created again on the next call.",
+            _ => string.Empty,
+        };
+        return new TextSearchException(kind, $"Elasticsearch could not {operation} ({error.Status} {error}).{hint}");
+    }
+
+    /// <summary>A bulk item's failure, as the caller's failure list reports it.</summary>
+    public static DocumentFailure ItemFailure(string id, BulkItemResult item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var error = FromCause(item.Status, item.Error);
+        return new DocumentFailure(id, KindOf(error), $"Elasticsearch did not store the document ({item.Status} {error}).");
+    }
+
+    /// <summary>True for statuses a retry may cure: 429, 502, 503, 504.</summary>
+    public static bool IsRetryable(int status) => status is 429 or 502 or 503 or 504;
+
+    private static EsErrorCause? Deepest(EsErrorCause cause)
+    {
+        var c = cause;
+        for (var depth = 0; c.CausedBy is not null && depth < 16; depth++)
+        {
+            c = c.CausedBy;
+        }
+
+        return ReferenceEquals(c, cause) ? null : c;
+    }
+}

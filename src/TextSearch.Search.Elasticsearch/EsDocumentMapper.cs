@@ -1,0 +1,109 @@
+using System.Security.Cryptography;
+using System.Text;
+using TextSearch.Analysis;
+using TextSearch.Search.Elasticsearch.Client;
+
+namespace TextSearch.Search.Elasticsearch;
+
+/// <summary>
+/// Turns a document into what Elasticsearch stores: the original fields (returned as they are), and the term
+/// fields computed by our analysis core, so the tokens and their positions are exactly the embedded engine's.
+/// A term field is the space-joined tokens of the text, each stopword replaced by
+/// <see cref="ElasticsearchAnalysis.Placeholder"/>, which the field's analyzer drops while keeping its position.
+/// </summary>
+internal sealed class EsDocumentMapper(TextAnalyzer analyzer, RankingOptions ranking)
+{
+    /// <summary>Elasticsearch refuses _id values over 512 UTF-8 bytes; such ids (ours allow 256 characters) are hashed.</summary>
+    public const int MaxEsIdBytes = 512;
+
+    private readonly bool _exact = ranking.ExactBoost > 0;
+
+    public TextAnalyzer Analyzer { get; } = analyzer;
+
+    /// <summary>The _id a document id is stored under: itself, or, when too long for Elasticsearch, a hash that no valid id can equal (ids have no control characters).</summary>
+    public static string EsId(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return Encoding.UTF8.GetByteCount(id) <= MaxEsIdBytes && id is not "." and not ".."
+            ? id
+            : "\u0001sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id)));
+    }
+
+    public EsDocument ToEs(Document doc)
+    {
+        ArgumentNullException.ThrowIfNull(doc);
+        var (titleStems, titleExact) = TermFields(doc.Title);
+        var (bodyStems, bodyExact) = TermFields(BodyText(doc));
+        return new EsDocument
+        {
+            Id = doc.Id,
+            Title = doc.Title,
+            Body = doc.Body,
+            Source = doc.Source,
+            PublishedAt = doc.PublishedAt is { } published ? EsRequests.FormatDate(published) : null,
+            Metadata = doc.Metadata.Count == 0 ? null : new Dictionary<string, string>(doc.Metadata, StringComparer.Ordinal),
+            TitleTerms = titleStems,
+            BodyTerms = bodyStems,
+            TitleExact = _exact ? titleExact : null,
+            BodyExact = _exact ? bodyExact : null,
+        };
+    }
+
+    public static Document FromEs(EsDocument es, string fallbackId)
+    {
+        ArgumentNullException.ThrowIfNull(es);
+        return new Document
+        {
+            Id = es.Id ?? fallbackId,
+            Title = es.Title ?? string.Empty,
+            Body = es.Body ?? string.Empty,
+            Source = es.Source ?? string.Empty,
+            PublishedAt = EsRequests.ParseDate(es.PublishedAt),
+            Metadata = es.Metadata is { Count: > 0 } metadata ? metadata : Document.EmptyMetadata,
+        };
+    }
+
+    /// <summary>
+    /// One pass of the core over <paramref name="text"/>: the stems (what the embedded engine's title/body fields
+    /// index) and the normalized unstemmed terms (what its *_exact fields index: the same analyzer with
+    /// <c>Stem = false</c> yields each token's term), stopwords as placeholders.
+    /// </summary>
+    public (string Stems, string Exact) TermFields(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length == 0)
+        {
+            return (string.Empty, string.Empty);
+        }
+
+        var session = new AnalysisSession(Analyzer);
+        session.Reset(text);
+        var stems = new StringBuilder(text.Length);
+        var exact = new StringBuilder(text.Length);
+        while (session.MoveNext())
+        {
+            var token = session.Current;
+            if (stems.Length > 0)
+            {
+                stems.Append(' ');
+                exact.Append(' ');
+            }
+
+            if (token.IsStopword)
+            {
+                stems.Append(ElasticsearchAnalysis.Placeholder);
+                exact.Append(ElasticsearchAnalysis.Placeholder);
+            }
+            else
+            {
+                stems.Append(token.Stem);
+                exact.Append(token.Term);
+            }
+        }
+
+        return (stems.ToString(), exact.ToString());
+    }
+
+    // What the body fields index: the body, or the title followed by the body (as the embedded engine does).
+    private string BodyText(Document doc) => ranking.TitleInBody && doc.Title.Length > 0 ? doc.Title + "\n\n" + doc.Body : doc.Body;
+}
