@@ -1,6 +1,7 @@
 using System.Globalization;
 using Google.Protobuf;
 using TextSearch.Cli.Arguments;
+using TextSearch.Cli.Bench;
 using TextSearch.Cli.Client;
 using TextSearch.Cli.Ingest;
 using TextSearch.Cli.Output;
@@ -71,6 +72,10 @@ internal sealed class Commands(Invocation invocation, TextSearchClient client, C
 
             case CommandKind.Index:
                 return await IndexAsync(args[0], cancellationToken).ConfigureAwait(false);
+
+            case CommandKind.Bench:
+                // bench opens channels of its own (--connections), one per connection.
+                return await new BenchCommand(invocation, environment, stdout, stderr).RunAsync(cancellationToken).ConfigureAwait(false);
 
             default:
                 throw new InvalidOperationException($"command {invocation.Command.Name} is not implemented.");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using TextSearch.Cli.Bench;
 
 namespace TextSearch.Cli.Arguments;
 
@@ -130,6 +131,11 @@ internal static class ArgParser
             throw new UsageException($"{spec.Name}: missing {string.Join(" and ", spec.Arguments.Skip(positionals.Count))}.", spec);
         }
 
+        if (positionals.Count > 0 && spec.Arguments.Length == 0)
+        {
+            throw new UsageException($"{spec.Name} takes no arguments; got '{positionals[0]}' (options start with --).", spec);
+        }
+
         if (positionals.Count > spec.Arguments.Length)
         {
             var expected = string.Join(' ', spec.Arguments);
@@ -153,6 +159,7 @@ internal static class ArgParser
             PageSize = values.TryGetValue("--page-size", out var size) ? Integer("--page-size", size!, 1, 100, spec) : null,
             PageToken = values.TryGetValue("--page-token", out var token) ? NonEmpty("--page-token", token!, spec) : null,
             Snippets = values.TryGetValue("--snippets", out var snippets) ? Integer("--snippets", snippets!, 1, 10, spec) : null,
+            Bench = spec.Kind == CommandKind.Bench ? BenchSettings.Parse(values, spec) : null,
         };
     }
 

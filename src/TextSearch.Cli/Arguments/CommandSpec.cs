@@ -9,12 +9,13 @@ internal enum CommandKind
     Get,
     Delete,
     Index,
+    Bench,
 }
 
 /// <summary>A command: its name, positional arguments, the options of its own, and its help.</summary>
 internal sealed record CommandSpec(CommandKind Kind, string Name, string[] Arguments, string[] Options, string Summary, string Details)
 {
-    public string Usage => $"textsearch {Name}{string.Concat(Options.Select(o => $" [{o}{OptionSpec.Find(o)!.ValueSuffix}]"))} {string.Join(' ', Arguments)}";
+    public string Usage => $"textsearch {Name}{string.Concat(Options.Select(o => $" [{o}{OptionSpec.Find(o)!.ValueSuffix}]"))} {string.Join(' ', Arguments)}".TrimEnd();
 
     public static IReadOnlyList<CommandSpec> All { get; } =
     [
@@ -53,6 +54,11 @@ internal sealed record CommandSpec(CommandKind Kind, string Name, string[] Argum
             "A progress bar is drawn on stderr when stderr is a terminal; the summary line goes to stdout.\n" +
             "Documents the server (or the CLI, for a malformed line) rejects are listed on stderr and make the\n" +
             "exit code 1; the others are stored. The upload has no deadline unless --timeout is given."),
+        new(CommandKind.Bench, "bench", [],
+            ["--call", "--query", "--queries", "--docs", "--unique-ids", "--concurrency", "--connections", "--count", "--duration", "--warmup",
+                "--page-size", "--snippets", "--count-errors", "--emit-request"],
+            "Load-test the server: many concurrent calls, then latency percentiles and status codes.",
+            Bench.BenchSettings.Details),
     ];
 
     public static CommandSpec? Find(string name) => All.FirstOrDefault(c => c.Name == name);
@@ -67,7 +73,7 @@ internal sealed record OptionSpec(string Name, string? Value, bool Global, strin
     [
         new("--server", "URL", true, "The server (default http://localhost:50051, or $TEXTSEARCH_SERVER)."),
         new("--timeout", "SECONDS", true, "Deadline of each call (default 30; 0 = none; index: none unless given)."),
-        new("--json", null, true, "Machine-readable output: one JSON document (proto3 JSON mapping) on stdout."),
+        new("--json", null, true, "Machine-readable output: one JSON document (proto3 JSON mapping; bench: its report) on stdout."),
         new("--visual", null, true, "Reorder right-to-left text for terminals without bidi support ($TEXTSEARCH_BIDI=visual)."),
         new("--logical", null, true, "Print text in logical order (the default; overrides $TEXTSEARCH_BIDI)."),
         new("--brackets", null, true, "Mark highlights with [brackets] (in addition to colour, if any)."),
@@ -76,6 +82,18 @@ internal sealed record OptionSpec(string Name, string? Value, bool Global, strin
         new("--page-size", "N", false, "Hits per page, 1 to 100 (default 10)."),
         new("--page-token", "TOKEN", false, "The page to show: the token printed under the previous page."),
         new("--snippets", "N", false, "Snippets per hit (search, default 1) or per document (snippet, default 3); at most 10."),
+        new("--call", "CALL", false, "bench: the RPC to call: search (default), normalize or upsert."),
+        new("--query", "Q", false, "bench: the one query (search) or text (normalize) to send."),
+        new("--queries", "FILE", false, "bench: queries (or texts), one per line, sent in turn; blank lines are skipped."),
+        new("--docs", "FILE", false, "bench: documents for upsert (.jsonl, .jsonl.gz, .txt or a folder), sent in turn."),
+        new("--unique-ids", null, false, "bench: give every upserted document a new id (its id + -RUN-N)."),
+        new("--concurrency", "N", false, "bench: concurrent workers (default 16)."),
+        new("--connections", "N", false, "bench: HTTP/2 connections the workers share (default 1; at most --concurrency)."),
+        new("--count", "N", false, "bench: calls to make, not counting the warm-up (default 1000)."),
+        new("--duration", "TIME", false, "bench: run for this long instead of --count: 30s, 2m, 1m30s, 500ms, 1h."),
+        new("--warmup", "N", false, "bench: calls made first and left out of the results (default 0)."),
+        new("--count-errors", null, false, "bench: include failed calls in the latency statistics (like ghz --count-errors)."),
+        new("--emit-request", "FILE", false, "bench: write the first request as a gRPC frame to FILE and exit (for h2load -d)."),
     ];
 
     public static OptionSpec? Find(string name) => All.FirstOrDefault(o => o.Name == name);

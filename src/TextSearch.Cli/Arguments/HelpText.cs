@@ -14,16 +14,17 @@ internal static class HelpText
         sb.AppendLine("Commands:");
         foreach (var c in CommandSpec.All)
         {
-            sb.Append("  ").Append($"{c.Name} {string.Join(' ', c.Arguments)}".PadRight(24)).AppendLine(c.Summary);
+            sb.Append("  ").Append($"{c.Name} {string.Join(' ', c.Arguments)}".TrimEnd().PadRight(24)).AppendLine(c.Summary);
         }
 
         sb.Append("  ").Append("help [COMMAND]".PadRight(24)).AppendLine("Show this help, or a command's.");
         sb.AppendLine();
         sb.AppendLine("Options (before or after the command):");
-        AppendOptions(sb, OptionSpec.All);
+        AppendOptions(sb, OptionSpec.All.Where(o => o.Global || CommandSpec.All.Any(c => c.Kind != CommandKind.Bench && c.Options.Contains(o.Name))));
         sb.Append("  ").Append("-h, --help".PadRight(24)).AppendLine("Show help.");
         sb.Append("  ").Append("--version".PadRight(24)).AppendLine("Show the version.");
         sb.Append("  ").Append("--".PadRight(24)).AppendLine("End of options: what follows is text, even if it starts with '-'.");
+        sb.AppendLine("bench has options of its own: textsearch help bench.");
         sb.AppendLine();
         AppendCommon(sb);
         return sb.ToString();

@@ -1,3 +1,5 @@
+using TextSearch.Cli.Bench;
+
 namespace TextSearch.Cli.Arguments;
 
 /// <summary>What the command line asks for.</summary>
@@ -41,6 +43,9 @@ internal sealed record Invocation : ParseResult
     public string? PageToken { get; init; }
 
     public int? Snippets { get; init; }
+
+    /// <summary>The settings of <c>bench</c>; null for every other command.</summary>
+    public BenchSettings? Bench { get; init; }
 
     /// <summary>The deadline of a unary call: --timeout, or 30 s; null for none.</summary>
     public TimeSpan? UnaryDeadline => Timeout is { } t ? (t == TimeSpan.Zero ? null : t) : DefaultTimeout;

@@ -43,11 +43,12 @@ internal sealed class DocumentSource
     /// <summary>Bytes of the input consumed so far (compressed bytes for .gz).</summary>
     public long BytesRead { get; private set; }
 
-    /// <summary>Checks the path; a path that cannot be indexed is a usage error.</summary>
-    public static DocumentSource Open(string path)
+    /// <summary>Checks the path; a path that cannot be read is a usage error of <paramref name="command"/>.</summary>
+    public static DocumentSource Open(string path, string command = "index")
     {
         ArgumentNullException.ThrowIfNull(path);
-        var spec = CommandSpec.Find("index");
+        ArgumentNullException.ThrowIfNull(command);
+        var spec = CommandSpec.Find(command);
         if (Directory.Exists(path))
         {
             var files = Directory.EnumerateFiles(path)
@@ -57,17 +58,17 @@ internal sealed class DocumentSource
                 .ToList();
             return files.Count > 0
                 ? new DocumentSource(path, files)
-                : throw new UsageException($"index: the folder '{path}' has no .txt, .jsonl or .jsonl.gz files.", spec);
+                : throw new UsageException($"{command}: the folder '{path}' has no .txt, .jsonl or .jsonl.gz files.", spec);
         }
 
         if (!File.Exists(path))
         {
-            throw new UsageException($"index: '{path}' does not exist.", spec);
+            throw new UsageException($"{command}: '{path}' does not exist.", spec);
         }
 
         return Kind(path) is not null
             ? new DocumentSource(path, [(path, new FileInfo(path).Length)])
-            : throw new UsageException($"index: '{path}' is not a .txt, .jsonl or .jsonl.gz file, nor a folder.", spec);
+            : throw new UsageException($"{command}: '{path}' is not a .txt, .jsonl or .jsonl.gz file, nor a folder.", spec);
     }
 
     public IEnumerable<SourceItem> Read()
@@ -172,7 +173,8 @@ internal sealed class DocumentSource
 
     internal static DateTimeOffset? ParseDate(string text)
     {
-        string[] dateOnly = ["yyyy-MM-dd"];
+        // A date, or a date and a time separated by a space as SQL dumps write them ("2015-07-21 02:51:32"), in UTC.
+        string[] dateOnly = ["yyyy-MM-dd", "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm:ss.FFFFFFF"];
         if (DateTime.TryParseExact(text.Trim(), dateOnly, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var day))
         {
             return new DateTimeOffset(day, TimeSpan.Zero);

@@ -50,6 +50,17 @@ public sealed class DocumentSourceTests
     }
 
     [Theory]
+    [InlineData("2015-07-21 02:51:32", "2015-07-21T02:51:32Z")]
+    [InlineData("2015-07-21 02:51", "2015-07-21T02:51:00Z")]
+    [InlineData("2015-07-21 02:51:32.5", "2015-07-21T02:51:32.5Z")]
+    public void Jsonl_accepts_a_date_and_time_separated_by_a_space_as_utc(string date, string expected)
+    {
+        var doc = DocumentSource.FromJsonLine($$"""{"id":"snn-1","date":"{{date}}"}""", "o").Request!.Document;
+
+        Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), doc.PublishedAt.ToDateTimeOffset());
+    }
+
+    [Theory]
     [InlineData("{\"id\": ", "not valid JSON")]
     [InlineData("[1, 2]", "not a JSON object.")]
     [InlineData("{\"id\": 7}", "\"id\" must be a string.")]
