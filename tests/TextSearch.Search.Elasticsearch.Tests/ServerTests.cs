@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using TextSearch.Server.Hosting;
+using TextSearch.V1;
+
+namespace TextSearch.Search.Elasticsearch.Tests;
+
+/// <summary>
+/// The real server, in-process (Kestrel on 127.0.0.1, h2c), configured for Elasticsearch at a closed port: it starts,
+/// its health says NOT_SERVING, and calls fail with UNAVAILABLE (never INTERNAL or UNKNOWN) well within their deadlines.
+/// </summary>
+public sealed class ServerTests : IAsyncLifetime
+{
+    private static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(15);
+    private WebApplication? _app;
+    private GrpcChannel? _channel;
+
+    public async Task InitializeAsync()
+    {
+        var watch = Stopwatch.StartNew();
+        _app = Start(
+            "--TextSearch:Engine", "Elasticsearch",
+            "--TextSearch:Elasticsearch:Url", "http://127.0.0.1:1",
+            "--TextSearch:Elasticsearch:Password", "not-logged",
+            "--TextSearch:Elasticsearch:Username", "elastic");
+        await _app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"start-up took {watch.Elapsed}");
+        var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
+        _channel = GrpcChannel.ForAddress(addresses.Addresses.First());
+    }
+
+    public async Task DisposeAsync()
+    {
+        _channel?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            await _app.DisposeAsync();
+        }
+    }
+
+    private static WebApplication Start(params string[] args) => TextSearchServer.Build(
+    [
+        "--urls", "http://127.0.0.1:0",
+        "--TextSearch:SeedsPath", Path.Combine(AppContext.BaseDirectory, "seeds"),
+        "--Logging:LogLevel:Default", "Warning",
+        .. args,
+    ]);
+
+    [Fact]
+    public async Task Engine_is_elasticsearch_and_health_is_not_serving()
+    {
+        Assert.Equal("elasticsearch", _app!.Services.GetRequiredService<ISearchBackend>().Name);
+        var health = await new Health.HealthClient(_channel).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10));
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, health.Status);
+    }
+
+    [Fact]
+    public async Task Search_fails_with_unavailable_within_its_deadline()
+    {
+        var watch = Stopwatch.StartNew();
+        var ex = await Assert.ThrowsAsync<RpcException>(() => new SearchService.SearchServiceClient(_channel)
+            .SearchAsync(new SearchRequest { Query = "داعش" }, deadline: DateTime.UtcNow + CallDeadline).ResponseAsync);
+        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+        Assert.Contains("cannot reach Elasticsearch at http://127.0.0.1:1/", ex.Status.Detail, StringComparison.Ordinal);
+        Assert.True(watch.Elapsed < CallDeadline, $"took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Document_calls_fail_with_unavailable()
+    {
+        var documents = new DocumentService.DocumentServiceClient(_channel);
+        var upsert = await Assert.ThrowsAsync<RpcException>(() => documents.UpsertDocumentAsync(
+            new UpsertDocumentRequest { Document = new V1.Document { Id = "x", Title = "عنوان", Body = "نص" } },
+            deadline: DateTime.UtcNow + CallDeadline).ResponseAsync);
+        Assert.Equal(StatusCode.Unavailable, upsert.StatusCode);
+        var get = await Assert.ThrowsAsync<RpcException>(() => documents.GetDocumentAsync(
+            new GetDocumentRequest { Id = "x" }, deadline: DateTime.UtcNow + CallDeadline).ResponseAsync);
+        Assert.Equal(StatusCode.Unavailable, get.StatusCode);
+        Assert.DoesNotContain("not-logged", get.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Calls_that_need_no_engine_still_work()
+    {
+        var response = await new NormalizationService.NormalizationServiceClient(_channel)
+            .NormalizeAsync(new NormalizeRequest { Text = "ٱلرَّحْمَٰنِ" }, deadline: DateTime.UtcNow.AddSeconds(10));
+        Assert.Equal("الرحمن", response.Normalized);
+    }
+
+    [Theory]
+    [InlineData("--TextSearch:Engine", "Solr", "TextSearch:Engine must be 'Lucene' (the default) or 'Elasticsearch'")]
+    [InlineData("--TextSearch:Elasticsearch:Url", "not a url", "is not an http:// or https:// URL")]
+    public async Task Bad_configuration_stops_the_start_with_the_reason(string key, string value, string message)
+    {
+        await using var app = Start("--TextSearch:Engine", "Elasticsearch", key, value);
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+    }
+}
