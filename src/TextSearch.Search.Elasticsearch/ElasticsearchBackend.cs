@@ -74,7 +74,22 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
 
     internal ElasticsearchClient Client => _client;
 
-    public async Task<IReadOnlyList<DocumentFailure>> UpsertAsync(IReadOnlyList<Document> documents, CancellationToken cancellationToken)
+    /// <summary>Bulk with refresh=wait_for: stored (fsynced to the translog by Elasticsearch's default durability) and searchable.</summary>
+    public Task<IReadOnlyList<DocumentFailure>> UpsertAsync(IReadOnlyList<Document> documents, CancellationToken cancellationToken) =>
+        UpsertAsync(documents, refresh: true, cancellationToken);
+
+    /// <summary>Bulk without waiting for a refresh (stored, not yet searchable); <see cref="FlushAsync"/> refreshes once for a whole stream.</summary>
+    public Task<IReadOnlyList<DocumentFailure>> UpsertDeferredAsync(IReadOnlyList<Document> documents, CancellationToken cancellationToken) =>
+        UpsertAsync(documents, refresh: false, cancellationToken);
+
+    /// <summary>POST _refresh: every document stored so far becomes searchable.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await EnsureIndexAsync(cancellationToken).ConfigureAwait(false);
+        await _client.RefreshAsync(_options.Index, _client.Policy, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<DocumentFailure>> UpsertAsync(IReadOnlyList<Document> documents, bool refresh, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(documents);
         if (documents.Count == 0)
@@ -88,7 +103,7 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
         while (start < documents.Count)
         {
             var (body, count) = BuildBulk(documents, start);
-            failures.AddRange(await BulkWithRetriesAsync(documents, start, count, body, cancellationToken).ConfigureAwait(false));
+            failures.AddRange(await BulkWithRetriesAsync(documents, start, count, body, refresh, cancellationToken).ConfigureAwait(false));
             start += count;
         }
 
@@ -251,13 +266,13 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
     /// retry may cure (429, 502, 503, 504) are sent again, alone, with backoff; the others are reported as failures.
     /// </summary>
     private async Task<List<DocumentFailure>> BulkWithRetriesAsync(
-        IReadOnlyList<Document> documents, int start, int count, byte[] body, CancellationToken cancellationToken)
+        IReadOnlyList<Document> documents, int start, int count, byte[] body, bool refresh, CancellationToken cancellationToken)
     {
         var pending = Enumerable.Range(start, count).ToList();
         var failures = new List<DocumentFailure>();
         for (var attempt = 0; ; attempt++)
         {
-            var response = await _client.BulkAsync(_options.Index, body, _client.Policy, cancellationToken).ConfigureAwait(false);
+            var response = await _client.BulkAsync(_options.Index, body, refresh, _client.Policy, cancellationToken).ConfigureAwait(false);
             if (response.Items.Count != pending.Count)
             {
                 throw new TextSearchException(

@@ -11,7 +11,8 @@ namespace TextSearch.Search.Elasticsearch;
 /// <list type="bullet">
 /// <item>a word: <c>term</c> on <c>title_terms</c> (boost TitleBoost) and <c>body_terms</c>, <c>term</c> on the
 /// <c>*_exact</c> fields (× ExactBoost), and for spelling variants <c>fuzzy</c> (1 edit, prefix 1, 50 expansions,
-/// transpositions, rewrite top_terms_50 as Lucene's FuzzyQuery, × FuzzyBoost);</item>
+/// transpositions, rewrite top_terms_50 as Lucene's FuzzyQuery, × FuzzyBoost) on the body (and the title when the
+/// body does not hold it);</item>
 /// <item>a phrase: <c>match_phrase</c> on both stem fields, stopword gaps written as the placeholder token, which the
 /// fields' analyzer drops while keeping its position;</item>
 /// <item>alternatives (synonyms): a <c>bool</c> of <c>should</c>; quoted phrases <c>must</c>; exclusions <c>must_not</c>;
@@ -161,7 +162,8 @@ internal sealed class EsQueryBuilder(RankingOptions ranking)
                     queries.Add(Term(exact, word.Term, boost * ranking.ExactBoost));
                 }
 
-                if (phrase.Fuzzy)
+                // Spelling variants on the body only when it holds the title too (as the embedded engine does).
+                if (phrase.Fuzzy && (!title || !ranking.TitleInBody))
                 {
                     queries.Add(FuzzyQuery(stems, word.Stem, "top_terms_" + Fuzzy.MaxExpansions, boost * ranking.FuzzyBoost));
                 }

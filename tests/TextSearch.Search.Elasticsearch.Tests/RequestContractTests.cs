@@ -87,6 +87,18 @@ public sealed class RequestContractTests
         Golden.AssertMatches("bulk.http", bulk);
     }
 
+    [Fact]
+    public async Task Deferred_bulk_waits_for_no_refresh_and_flush_refreshes_once()
+    {
+        var handler = Fakes.Cluster(request => request.PathAndQuery.Contains("_bulk", StringComparison.Ordinal)
+            ? FakeHandler.Json(200, """{"took":1,"errors":false,"items":[{"index":{"_index":"textsearch-v1","_id":"a","result":"created","status":201}}]}""")
+            : FakeHandler.Json(200, """{"_shards":{"total":1,"successful":1,"failed":0}}"""));
+        await using var backend = Fakes.Backend(handler);
+        Assert.Empty(await backend.UpsertDeferredAsync([new Document { Id = "a" }], default));
+        await backend.FlushAsync(default);
+        Assert.Equal(["HEAD /textsearch", "POST /textsearch/_bulk", "POST /textsearch/_refresh"], handler.Requests.Select(r => $"{r.Method} {r.PathAndQuery}"));
+    }
+
     [Theory]
     [InlineData("search-words.http", "الموصل الرقة")]
     [InlineData("search-one-word.http", "الموصل")]

@@ -143,17 +143,30 @@ internal sealed partial class ElasticsearchClient : IDisposable
         }
     }
 
-    /// <summary>POST /{index}/_bulk?refresh=wait_for with an NDJSON body. The caller reads each item's result.</summary>
-    public async Task<BulkResponse> BulkAsync(string index, byte[] ndjson, RequestPolicy policy, CancellationToken cancellationToken)
+    /// <summary>
+    /// POST /{index}/_bulk with an NDJSON body; with <paramref name="refresh"/>, ?refresh=wait_for (the documents are
+    /// searchable when it returns). The caller reads each item's result.
+    /// </summary>
+    public async Task<BulkResponse> BulkAsync(string index, byte[] ndjson, bool refresh, RequestPolicy policy, CancellationToken cancellationToken)
     {
-        var response = await SendAsync(HttpMethod.Post, $"{Escape(index)}/_bulk?refresh=wait_for", ndjson, NdjsonContentType, policy, cancellationToken)
-            .ConfigureAwait(false);
+        var path = $"{Escape(index)}/_bulk" + (refresh ? "?refresh=wait_for" : string.Empty);
+        var response = await SendAsync(HttpMethod.Post, path, ndjson, NdjsonContentType, policy, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccess)
         {
             throw Fail("store the documents", EsErrors.Parse(response.Status, response.Body));
         }
 
         return Deserialize(response, EsJson.Default.BulkResponse, "store the documents");
+    }
+
+    /// <summary>POST /{index}/_refresh: everything indexed so far becomes searchable.</summary>
+    public async Task RefreshAsync(string index, RequestPolicy policy, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync(HttpMethod.Post, $"{Escape(index)}/_refresh", null, null, policy, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccess)
+        {
+            throw Fail("refresh the index", EsErrors.Parse(response.Status, response.Body));
+        }
     }
 
     /// <summary>GET /{index}/_doc/{id}: the document's _source, or null when there is none.</summary>

@@ -1,0 +1,584 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Lucene.Net.Analysis;
+using Lucene.Net.Analysis.Core;
+using Lucene.Net.Analysis.TokenAttributes;
+using Lucene.Net.Analysis.Util;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Queries;
+using Lucene.Net.Queries.Function;
+using Lucene.Net.Queries.Function.ValueSources;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Similarities;
+using Lucene.Net.Store;
+using Lucene.Net.Util;
+using LuceneDocument = Lucene.Net.Documents.Document;
+using LuceneQuery = Lucene.Net.Search.Query;
+
+namespace TextSearch.Search.Elasticsearch.Tests.Support;
+
+/// <summary>
+/// A stand-in for an Elasticsearch node, for tests on a machine without one: the subset of the REST API the engine
+/// uses (HEAD/PUT/DELETE index, _aliases, _bulk, _doc get/delete, _count, _search, _cluster/health), answered in
+/// the documented response shapes, over an in-memory Lucene.NET 4.8 index. It reads the index settings it is given
+/// (BM25 k1/b of the similarity, which fields use the whitespace + placeholder-stop analyzer, strict mappings,
+/// aliases) and executes the query DSL subset the engine sends (bool with minimum_should_match, term,
+/// match_phrase with slop, fuzzy with its rewrite, match_all, match_none, function_score with filter/weight,
+/// score_mode sum, boost_mode multiply) with Elasticsearch's semantics (no coordination factor).
+/// It is Lucene 4.8, not Elasticsearch's Lucene: BM25 details (the (k1+1) factor, norm encoding) differ from a real
+/// cluster, so it proves the request/response plumbing and that the query and documents reproduce the embedded
+/// engine's ranking, not a real cluster's exact scores.
+/// </summary>
+internal sealed class FakeElasticsearch : HttpMessageHandler
+{
+    private const string SourceField = "_source";
+    private const string IdField = "_id";
+    private static readonly Sort ScoreThenId = new(SortField.FIELD_SCORE, new SortField("id", SortFieldType.STRING));
+
+    private readonly object _gate = new();
+    private readonly Dictionary<string, FakeIndex> _indices = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _aliases = new(StringComparer.Ordinal);
+
+    public List<string> Requests { get; } = [];
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var body = request.Content is null ? string.Empty : await request.Content.ReadAsStringAsync(cancellationToken);
+        var uri = request.RequestUri!;
+        var segments = uri.AbsolutePath.Trim('/').Split('/').Select(Uri.UnescapeDataString).ToArray();
+        var query = uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? Uri.UnescapeDataString(p[1]) : string.Empty);
+        lock (_gate)
+        {
+            Requests.Add($"{request.Method} {uri.AbsolutePath}");
+            var (status, json) = Route(request.Method.Method, segments, query, body);
+            return new HttpResponseMessage((HttpStatusCode)status)
+            {
+                Content = new StringContent(request.Method == HttpMethod.Head ? string.Empty : json, Encoding.UTF8, "application/json"),
+                RequestMessage = request,
+            };
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            foreach (var index in _indices.Values)
+            {
+                index.Dispose();
+            }
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private (int Status, string Json) Route(string method, string[] s, Dictionary<string, string> query, string body)
+    {
+        switch (method, s.Length)
+        {
+            case ("GET", 3) when s[0] == "_cluster" && s[1] == "health":
+                return Resolve(s[2]) is null ? IndexNotFound(s[2]) : (200, """{"cluster_name":"fake","status":"green","timed_out":false,"number_of_nodes":1}""");
+            case ("POST", 1) when s[0] == "_aliases":
+                return AddAliases(body);
+            case ("HEAD", 1):
+                return (Resolve(s[0]) is null ? 404 : 200, string.Empty);
+            case ("PUT", 1):
+                return CreateIndex(s[0], body);
+            case ("DELETE", 1):
+                return DeleteIndex(s[0]);
+        }
+
+        var index = Resolve(s[0]);
+        if (index is null)
+        {
+            return IndexNotFound(s[0]);
+        }
+
+        return (method, s.Length > 1 ? s[1] : string.Empty) switch
+        {
+            ("POST", "_bulk") => index.Bulk(body, query.GetValueOrDefault("refresh") is "wait_for" or "true"),
+            ("GET", "_doc") => index.Get(s[2], query.GetValueOrDefault("_source_includes")),
+            ("DELETE", "_doc") => index.Delete(s[2]),
+            ("POST", "_refresh") => index.RefreshAll(),
+            ("GET", "_count") => (200, new JsonObject { ["count"] = index.Count, ["_shards"] = new JsonObject { ["total"] = 1, ["successful"] = 1, ["failed"] = 0 } }.ToJsonString()),
+            ("POST", "_search") => index.Search(body),
+            _ => (400, $$"""{"error":{"type":"illegal_argument_exception","reason":"unsupported by the fake: {{method}} /{{string.Join('/', s)}}"},"status":400}"""),
+        };
+    }
+
+    private FakeIndex? Resolve(string name) =>
+        _indices.GetValueOrDefault(_aliases.GetValueOrDefault(name) ?? name);
+
+    private static (int, string) IndexNotFound(string name) => (404, $$"""
+        {"error":{"root_cause":[{"type":"index_not_found_exception","reason":"no such index [{{name}}]","index":"{{name}}"}],"type":"index_not_found_exception","reason":"no such index [{{name}}]","index":"{{name}}"},"status":404}
+        """);
+
+    private (int, string) CreateIndex(string name, string body)
+    {
+        if (_indices.ContainsKey(name) || _aliases.ContainsKey(name))
+        {
+            return (400, $$"""{"error":{"root_cause":[{"type":"resource_already_exists_exception","reason":"index [{{name}}/x] already exists"}],"type":"resource_already_exists_exception","reason":"index [{{name}}/x] already exists"},"status":400}""");
+        }
+
+        var definition = JsonNode.Parse(body)!.AsObject();
+        var bm25 = definition["settings"]?["similarity"]?["textsearch_bm25"];
+        var properties = definition["mappings"]!["properties"]!.AsObject();
+        var termFields = properties.Where(p => p.Value?["analyzer"]?.GetValue<string>() == ElasticsearchAnalysis.TermsAnalyzer).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+        var excluded = definition["mappings"]?["_source"]?["excludes"]?.AsArray().Select(e => e!.GetValue<string>()).ToHashSet(StringComparer.Ordinal) ?? [];
+        _indices[name] = new FakeIndex(
+            name,
+            bm25?["k1"]?.GetValue<float>() ?? 1.2f,
+            bm25?["b"]?.GetValue<float>() ?? 0.75f,
+            [.. properties.Select(p => p.Key)],
+            termFields,
+            excluded);
+        foreach (var alias in definition["aliases"]?.AsObject() ?? [])
+        {
+            _aliases[alias.Key] = name;
+        }
+
+        return (200, $$"""{"acknowledged":true,"shards_acknowledged":true,"index":"{{name}}"}""");
+    }
+
+    private (int, string) AddAliases(string body)
+    {
+        foreach (var action in JsonNode.Parse(body)!["actions"]!.AsArray())
+        {
+            var add = action!["add"]!;
+            var index = add["index"]!.GetValue<string>();
+            if (!_indices.ContainsKey(index))
+            {
+                return IndexNotFound(index);
+            }
+
+            _aliases[add["alias"]!.GetValue<string>()] = index;
+        }
+
+        return (200, """{"acknowledged":true}""");
+    }
+
+    private (int, string) DeleteIndex(string name)
+    {
+        if (!_indices.Remove(name, out var index))
+        {
+            return IndexNotFound(name);
+        }
+
+        index.Dispose();
+        foreach (var alias in _aliases.Where(a => a.Value == name).Select(a => a.Key).ToList())
+        {
+            _aliases.Remove(alias);
+        }
+
+        return (200, """{"acknowledged":true}""");
+    }
+
+    private sealed class FakeIndex : IDisposable
+    {
+        private readonly string _name;
+        private readonly HashSet<string> _fields;
+        private readonly HashSet<string> _termFields;
+        private readonly HashSet<string> _excluded;
+        private readonly BM25Similarity _similarity;
+        private readonly RAMDirectory _directory = new();
+        private readonly IndexWriter _writer;
+        private readonly Analyzer _analyzer = new TermsAnalyzer();
+        private DirectoryReader _reader;
+
+        public FakeIndex(string name, float k1, float b, HashSet<string> fields, HashSet<string> termFields, HashSet<string> excluded)
+        {
+            _name = name;
+            _fields = fields;
+            _termFields = termFields;
+            _excluded = excluded;
+            _similarity = new BM25Similarity(k1, b);
+            _writer = new IndexWriter(_directory, new IndexWriterConfig(LuceneVersion.LUCENE_48, _analyzer) { Similarity = _similarity });
+            _writer.Commit();
+            _reader = DirectoryReader.Open(_directory);
+        }
+
+        public int Count => _reader.NumDocs;
+
+        public void Dispose()
+        {
+            _reader.Dispose();
+            _writer.Dispose();
+            _directory.Dispose();
+            _analyzer.Dispose();
+        }
+
+        public (int, string) Bulk(string ndjson, bool refresh)
+        {
+            var lines = ndjson.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var items = new JsonArray();
+            var errors = false;
+            for (var i = 0; i + 1 < lines.Length; i += 2)
+            {
+                var id = JsonNode.Parse(lines[i])!["index"]!["_id"]!.GetValue<string>();
+                var source = JsonNode.Parse(lines[i + 1])!.AsObject();
+                var error = Validate(id, source);
+                if (error is not null)
+                {
+                    errors = true;
+                    items.Add(new JsonObject { ["index"] = new JsonObject { ["_index"] = _name, ["_id"] = id, ["status"] = 400, ["error"] = error } });
+                    continue;
+                }
+
+                bool existed;
+                using (var live = DirectoryReader.Open(_writer, applyAllDeletes: true))
+                {
+                    existed = Find(live, id) >= 0;
+                }
+
+                _writer.UpdateDocument(new Term(IdField, id), ToLucene(id, source));
+                items.Add(new JsonObject
+                {
+                    ["index"] = new JsonObject
+                    {
+                        ["_index"] = _name, ["_id"] = id, ["result"] = existed ? "updated" : "created", ["status"] = existed ? 200 : 201,
+                    },
+                });
+            }
+
+            if (refresh)
+            {
+                Refresh();
+            }
+
+            return (200, new JsonObject { ["took"] = 1, ["errors"] = errors, ["items"] = items }.ToJsonString());
+        }
+
+        public (int, string) Get(string id, string? includes)
+        {
+            // A get is real time in Elasticsearch: it sees what is indexed, refreshed for search or not.
+            using var live = DirectoryReader.Open(_writer, applyAllDeletes: true);
+            var doc = Find(live, id);
+            if (doc < 0)
+            {
+                return (404, new JsonObject { ["_index"] = _name, ["_id"] = id, ["found"] = false }.ToJsonString());
+            }
+
+            return (200, new JsonObject
+            {
+                ["_index"] = _name,
+                ["_id"] = id,
+                ["found"] = true,
+                ["_source"] = Source(live, doc, includes?.Split(',')),
+            }.ToJsonString());
+        }
+
+        public (int, string) RefreshAll()
+        {
+            Refresh();
+            return (200, """{"_shards":{"total":1,"successful":1,"failed":0}}""");
+        }
+
+        public (int, string) Delete(string id)
+        {
+            bool found;
+            using (var live = DirectoryReader.Open(_writer, applyAllDeletes: true))
+            {
+                found = Find(live, id) >= 0;
+            }
+
+            _writer.DeleteDocuments(new Term(IdField, id));
+            Refresh();
+            return (found ? 200 : 404, new JsonObject { ["_index"] = _name, ["_id"] = id, ["result"] = found ? "deleted" : "not_found" }.ToJsonString());
+        }
+
+        public (int, string) Search(string body)
+        {
+            using var request = JsonDocument.Parse(body);
+            var root = request.RootElement;
+            var size = root.GetProperty("size").GetInt32();
+            var query = Translate(root.GetProperty("query"));
+            var includes = root.TryGetProperty("_source", out var src) ? src.EnumerateArray().Select(e => e.GetString()!).ToArray() : null;
+            FieldDoc? after = null;
+            if (root.TryGetProperty("search_after", out var sa))
+            {
+                var score = (float)sa[0].GetDouble();
+                after = new FieldDoc(int.MaxValue, score, [J2N.Numerics.Single.GetInstance(score), new BytesRef(sa[1].GetString()!)]);
+            }
+
+            var searcher = new IndexSearcher(_reader) { Similarity = _similarity };
+            var top = searcher.SearchAfter(after, query, null, size, ScoreThenId, doDocScores: true, doMaxScore: false);
+            var hits = new JsonArray();
+            foreach (var sd in top.ScoreDocs)
+            {
+                var id = searcher.Doc(sd.Doc).Get(IdField);
+                hits.Add(new JsonObject
+                {
+                    ["_index"] = _name,
+                    ["_id"] = id,
+                    ["_score"] = sd.Score,
+                    ["_source"] = Source(_reader, sd.Doc, includes),
+                    ["sort"] = new JsonArray(sd.Score, searcher.Doc(sd.Doc).Get("id")),
+                });
+            }
+
+            return (200, new JsonObject
+            {
+                ["took"] = 1,
+                ["timed_out"] = false,
+                ["_shards"] = new JsonObject { ["total"] = 1, ["successful"] = 1, ["skipped"] = 0, ["failed"] = 0 },
+                ["hits"] = new JsonObject
+                {
+                    ["total"] = new JsonObject { ["value"] = top.TotalHits, ["relation"] = "eq" },
+                    ["max_score"] = null,
+                    ["hits"] = hits,
+                },
+            }.ToJsonString());
+        }
+
+        // Strict mappings, a date that parses, and Elasticsearch's 512-byte limit on _id.
+        private JsonObject? Validate(string id, JsonObject source)
+        {
+            if (Encoding.UTF8.GetByteCount(id) > 512)
+            {
+                return Error("illegal_argument_exception", $"id [{id[..10]}...] is too long, must be no longer than 512 bytes but was: {Encoding.UTF8.GetByteCount(id)}");
+            }
+
+            if (source.Select(p => p.Key).FirstOrDefault(k => !_fields.Contains(k)) is { } unknown)
+            {
+                return Error("strict_dynamic_mapping_exception", $"[1:2] mapping set to strict, dynamic introduction of [{unknown}] within [_doc] is not allowed");
+            }
+
+            if (source["published_at"] is { } date && !DateTimeOffset.TryParse(date.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture, out _))
+            {
+                return Error("document_parsing_exception", $"[1:2] failed to parse field [published_at] of type [date] in document with id '{id}'.");
+            }
+
+            return null;
+
+            static JsonObject Error(string type, string reason) => new() { ["type"] = type, ["reason"] = reason };
+        }
+
+        private LuceneDocument ToLucene(string id, JsonObject source)
+        {
+            var doc = new LuceneDocument { new StringField(IdField, id, Field.Store.YES) };
+            var ourId = source["id"]?.GetValue<string>() ?? id;
+            doc.Add(new StringField("id", ourId, Field.Store.YES));
+            doc.Add(new SortedDocValuesField("id", new BytesRef(ourId)));
+            foreach (var field in _termFields)
+            {
+                if (source[field] is { } value)
+                {
+                    doc.Add(new TextField(field, value.GetValue<string>(), Field.Store.NO));
+                }
+            }
+
+            var stored = new JsonObject();
+            foreach (var (key, value) in source)
+            {
+                if (!_excluded.Contains(key))
+                {
+                    stored[key] = value?.DeepClone();
+                }
+            }
+
+            doc.Add(new StoredField(SourceField, stored.ToJsonString()));
+            return doc;
+        }
+
+        private static JsonObject Source(IndexReader reader, int doc, string[]? includes)
+        {
+            var source = JsonNode.Parse(reader.Document(doc).Get(SourceField))!.AsObject();
+            if (includes is not null)
+            {
+                foreach (var key in source.Select(p => p.Key).Where(k => !includes.Contains(k)).ToList())
+                {
+                    source.Remove(key);
+                }
+            }
+
+            return source;
+        }
+
+        private static int Find(IndexReader reader, string id)
+        {
+            var top = new IndexSearcher(reader).Search(new TermQuery(new Term(IdField, id)), 1);
+            return top.TotalHits > 0 ? top.ScoreDocs[0].Doc : -1;
+        }
+
+        private void Refresh()
+        {
+            _writer.Commit();
+            var fresh = DirectoryReader.OpenIfChanged(_reader, _writer, applyAllDeletes: true);
+            if (fresh is not null)
+            {
+                _reader.Dispose();
+                _reader = fresh;
+            }
+        }
+
+        // ---- The query DSL subset, with Elasticsearch's semantics -------------------------------------------
+
+        private LuceneQuery Translate(JsonElement element)
+        {
+            var (kind, body) = Single(element);
+            switch (kind)
+            {
+                case "match_all":
+                    return new MatchAllDocsQuery();
+                case "match_none":
+                    return new BooleanQuery();
+                case "bool":
+                    return Bool(body);
+                case "term":
+                {
+                    var (field, spec) = Single(body);
+                    var value = spec.ValueKind == JsonValueKind.Object ? spec.GetProperty("value").GetString()! : spec.GetString()!;
+                    return Boosted(new TermQuery(new Term(field, value)), spec);
+                }
+
+                case "match_phrase":
+                {
+                    var (field, spec) = Single(body);
+                    var text = spec.ValueKind == JsonValueKind.Object ? spec.GetProperty("query").GetString()! : spec.GetString()!;
+                    var tokens = Analyze(field, text);
+                    if (tokens.Count == 1)
+                    {
+                        return Boosted(new TermQuery(new Term(field, tokens[0].Term)), spec);
+                    }
+
+                    var phrase = new PhraseQuery { Slop = spec.ValueKind == JsonValueKind.Object && spec.TryGetProperty("slop", out var slop) ? slop.GetInt32() : 0 };
+                    foreach (var (term, position) in tokens)
+                    {
+                        phrase.Add(new Term(field, term), position);
+                    }
+
+                    return Boosted(phrase, spec);
+                }
+
+                case "fuzzy":
+                {
+                    var (field, spec) = Single(body);
+                    var fuzzy = new FuzzyQuery(
+                        new Term(field, spec.GetProperty("value").GetString()!),
+                        spec.GetProperty("fuzziness").GetInt32(),
+                        spec.GetProperty("prefix_length").GetInt32(),
+                        spec.GetProperty("max_expansions").GetInt32(),
+                        spec.GetProperty("transpositions").GetBoolean());
+                    var rewrite = spec.GetProperty("rewrite").GetString()!;
+                    fuzzy.MultiTermRewriteMethod = rewrite.StartsWith("top_terms_", StringComparison.Ordinal)
+                        ? new MultiTermQuery.TopTermsScoringBooleanQueryRewrite(int.Parse(rewrite["top_terms_".Length..], System.Globalization.CultureInfo.InvariantCulture))
+                        : rewrite == "constant_score"
+                            ? MultiTermQuery.CONSTANT_SCORE_FILTER_REWRITE
+                            : throw new NotSupportedException($"rewrite {rewrite}");
+                    return Boosted(fuzzy, spec);
+                }
+
+                case "function_score":
+                {
+                    Assert.Equal("sum", body.GetProperty("score_mode").GetString());
+                    Assert.Equal("multiply", body.GetProperty("boost_mode").GetString());
+                    var weights = new BooleanQuery(disableCoord: true);
+                    foreach (var function in body.GetProperty("functions").EnumerateArray())
+                    {
+                        weights.Add(
+                            new ConstantScoreQuery(Translate(function.GetProperty("filter"))) { Boost = function.GetProperty("weight").GetSingle() },
+                            Occur.SHOULD);
+                    }
+
+                    return new CustomScoreQuery(Translate(body.GetProperty("query")), new FunctionQuery(new QueryValueSource(weights, 0f)));
+                }
+
+                default:
+                    throw new NotSupportedException($"query {kind} is not supported by the fake");
+            }
+        }
+
+        private BooleanQuery Bool(JsonElement body)
+        {
+            var query = new BooleanQuery(disableCoord: true);
+            var positive = false;
+            foreach (var (name, occur) in new[] { ("must", Occur.MUST), ("filter", Occur.MUST), ("should", Occur.SHOULD), ("must_not", Occur.MUST_NOT) })
+            {
+                if (!body.TryGetProperty(name, out var clauses))
+                {
+                    continue;
+                }
+
+                foreach (var clause in clauses.EnumerateArray())
+                {
+                    var q = Translate(clause);
+                    if (name == "filter")
+                    {
+                        q = new ConstantScoreQuery(q) { Boost = 0f };
+                    }
+
+                    query.Add(q, occur);
+                    positive |= occur != Occur.MUST_NOT;
+                }
+            }
+
+            if (body.TryGetProperty("minimum_should_match", out var msm))
+            {
+                query.MinimumNumberShouldMatch = msm.GetInt32();
+            }
+
+            if (!positive)
+            {
+                // Elasticsearch: a bool of only must_not matches everything else.
+                query.Add(new MatchAllDocsQuery(), Occur.MUST);
+            }
+
+            if (body.TryGetProperty("boost", out var boost))
+            {
+                query.Boost = boost.GetSingle();
+            }
+
+            return query;
+        }
+
+        private List<(string Term, int Position)> Analyze(string field, string text)
+        {
+            var tokens = new List<(string, int)>();
+            using var stream = _analyzer.GetTokenStream(field, text);
+            var term = stream.AddAttribute<ICharTermAttribute>();
+            var increment = stream.AddAttribute<IPositionIncrementAttribute>();
+            stream.Reset();
+            var position = -1;
+            while (stream.IncrementToken())
+            {
+                position += increment.PositionIncrement;
+                tokens.Add((term.ToString(), position));
+            }
+
+            stream.End();
+            return tokens;
+        }
+
+        private static LuceneQuery Boosted(LuceneQuery query, JsonElement spec)
+        {
+            if (spec.ValueKind == JsonValueKind.Object && spec.TryGetProperty("boost", out var boost))
+            {
+                query.Boost = boost.GetSingle();
+            }
+
+            return query;
+        }
+
+        private static (string Name, JsonElement Value) Single(JsonElement element)
+        {
+            var properties = element.EnumerateObject().ToList();
+            Assert.Single(properties);
+            return (properties[0].Name, properties[0].Value);
+        }
+    }
+
+    /// <summary>The textsearch_terms analyzer: whitespace tokenizer, stop filter for the placeholder.</summary>
+    private sealed class TermsAnalyzer : Analyzer
+    {
+        protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
+        {
+            var tokenizer = new WhitespaceTokenizer(LuceneVersion.LUCENE_48, reader);
+            var placeholder = new CharArraySet(LuceneVersion.LUCENE_48, [ElasticsearchAnalysis.Placeholder], ignoreCase: false);
+            return new TokenStreamComponents(tokenizer, new StopFilter(LuceneVersion.LUCENE_48, tokenizer, placeholder));
+        }
+    }
+}
