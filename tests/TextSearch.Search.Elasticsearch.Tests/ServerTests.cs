@@ -95,6 +95,72 @@ public sealed class ServerTests : IAsyncLifetime
         Assert.Equal("الرحمن", response.Normalized);
     }
 
+    [Fact]
+    public async Task Wrong_credentials_stop_the_start_with_the_reason()
+    {
+        // A real HTTP endpoint that refuses the credentials the way Elasticsearch does.
+        var port = FreePort();
+        using var listener = new System.Net.HttpListener();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        var seen = new List<string>();
+        var serve = Task.Run(async () =>
+        {
+            while (listener.IsListening)
+            {
+                System.Net.HttpListenerContext context;
+                try
+                {
+                    context = await listener.GetContextAsync();
+                }
+                catch (System.Net.HttpListenerException)
+                {
+                    return;
+                }
+                catch (ObjectDisposedException)
+                {
+                    return;
+                }
+
+                lock (seen)
+                {
+                    seen.Add($"{context.Request.HttpMethod} {context.Request.RawUrl} {context.Request.Headers["Authorization"]}");
+                }
+
+                context.Response.StatusCode = 401;
+                context.Response.ContentType = "application/json";
+                if (context.Request.HttpMethod != "HEAD")
+                {
+                    await context.Response.OutputStream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(ResponseContractTests.Unauthenticated));
+                }
+
+                context.Response.Close();
+            }
+        });
+
+        await using var app = Start(
+            "--TextSearch:Engine", "Elasticsearch",
+            "--TextSearch:Elasticsearch:Url", $"http://127.0.0.1:{port}",
+            "--TextSearch:Elasticsearch:Username", "elastic",
+            "--TextSearch:Elasticsearch:Password", "wrong");
+        var ex = await Assert.ThrowsAsync<TextSearchException>(() => app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+        listener.Stop();
+        await serve;
+
+        Assert.Equal(ErrorKind.FailedPrecondition, ex.Kind);
+        Assert.Contains("401", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Check TextSearch:Elasticsearch:ApiKey, or :Username and :Password", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(["HEAD /textsearch Basic ZWxhc3RpYzp3cm9uZw=="], seen);
+    }
+
+    private static int FreePort()
+    {
+        using var socket = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        socket.Start();
+        return ((System.Net.IPEndPoint)socket.LocalEndpoint).Port;
+    }
+
     [Theory]
     [InlineData("--TextSearch:Engine", "Solr", "TextSearch:Engine must be 'Lucene' (the default) or 'Elasticsearch'")]
     [InlineData("--TextSearch:Elasticsearch:Url", "not a url", "is not an http:// or https:// URL")]
