@@ -92,6 +92,66 @@ public readonly struct OffsetMap
         return (SourceStart(start), SourceEnd(end - 1));
     }
 
+    /// <summary>
+    /// <see cref="ToOriginal(int, int)"/> for ranges visited in increasing order (tokens): <paramref name="hint"/>
+    /// remembers where the last lookup ended, so walking the text costs O(1) per range instead of a binary search.
+    /// Start with 0.
+    /// </summary>
+    public (int Start, int End) ToOriginal(int start, int end, ref int hint)
+    {
+        if (_segments is null || start == end || end > NormalizedLength || start < 0)
+        {
+            return ToOriginal(start, end);
+        }
+
+        var s = start == 0 ? 0 : SourceStart(start, Find(start, ref hint));
+        var last = end - 1;
+        return (s, last >= NormalizedLength - 1 ? OriginalLength : SourceEnd(last, Find(last, ref hint)));
+    }
+
+    private int SourceStart(int index, int segment)
+    {
+        ref readonly var seg = ref _segments![segment];
+        return seg.IsExpansion ? seg.InStart : seg.InStart + (index - seg.OutStart);
+    }
+
+    private int SourceEnd(int index, int segment)
+    {
+        var segs = _segments!;
+        ref readonly var seg = ref segs[segment];
+        if (seg.IsExpansion && (segment + 1 == _segmentCount || index + 1 < segs[segment + 1].OutStart))
+        {
+            return seg.InStart + 1;
+        }
+
+        var next = segment + 1 < _segmentCount && segs[segment + 1].OutStart <= index + 1 ? segment + 1 : segment;
+        return SourceStart(index + 1, next);
+    }
+
+    private int Find(int index, ref int hint)
+    {
+        var segs = _segments!;
+        var h = hint;
+        if ((uint)h < (uint)_segmentCount && segs[h].OutStart <= index)
+        {
+            // Usually the segment is this one or one of the next few.
+            for (var steps = 0; steps < 16; steps++)
+            {
+                if (h + 1 < _segmentCount && segs[h + 1].OutStart <= index)
+                {
+                    h++;
+                    continue;
+                }
+
+                hint = h;
+                return h;
+            }
+        }
+
+        hint = Find(index);
+        return hint;
+    }
+
     private int Find(int index)
     {
         // Last segment whose OutStart <= index.

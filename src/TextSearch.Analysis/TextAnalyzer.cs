@@ -113,6 +113,7 @@ public sealed class AnalysisSession(TextAnalyzer analyzer)
     private TokenSpan _token;
     private int _termLength;
     private bool _termInScratch;
+    private int _segmentHint;
 
     public TextAnalyzer Analyzer { get; } = analyzer;
 
@@ -121,6 +122,7 @@ public sealed class AnalysisSession(TextAnalyzer analyzer)
         _text = text ?? throw new ArgumentNullException(nameof(text));
         Analyzer.Normalizer.Normalize(text, _buffer);
         _map = _buffer.Map;
+        _segmentHint = 0;
         _pos = 0;
         _position = -1;
     }
@@ -172,7 +174,7 @@ public sealed class AnalysisSession(TextAnalyzer analyzer)
             var term = _termInScratch
                 ? _scratch.AsSpan(0, _termLength)
                 : Normalized.Slice(_token.Start, _token.Length);
-            var (start, end) = _map.ToOriginal(_token.Start, _token.End);
+            var (start, end) = _map.ToOriginal(_token.Start, _token.End, ref _segmentHint);
             var stop = Analyzer.IsStopword(term);
             var stem = stop ? term : Analyzer.StemSpan(term, _token.Kind);
             return new TokenView(term, stem, _position, start, end, _token.Kind, stop);
