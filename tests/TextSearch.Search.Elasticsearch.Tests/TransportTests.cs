@@ -161,6 +161,22 @@ public sealed class TransportTests
     }
 
     [Fact]
+    public async Task A_connect_timeout_is_a_connection_error_retried_then_unavailable()
+    {
+        // What SocketsHttpHandler throws when ConnectTimeout passes: a cancellation neither the caller nor our request
+        // timeout asked for.
+        var handler = new FakeHandler((_, _) => throw new TaskCanceledException(
+            "The connection attempt timed out.", new TimeoutException("A connection could not be established within 300 milliseconds.")));
+        var delays = new List<TimeSpan>();
+        await using var backend = Fakes.Backend(handler, Fakes.Options(maxRetries: 2), delays: delays);
+        var ex = await Assert.ThrowsAsync<TextSearchException>(() => backend.CountAsync(default));
+        Assert.Equal(ErrorKind.Unavailable, ex.Kind);
+        Assert.Contains("cannot reach Elasticsearch at http://localhost:9200/ (A connection could not be established", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(3, handler.Requests.Count);
+        Assert.Equal(2, delays.Count);
+    }
+
+    [Fact]
     public void Backoff_doubles_from_100_ms_up_to_2_s_with_jitter()
     {
         Assert.Equal(TimeSpan.FromMilliseconds(100), ElasticsearchClient.Backoff(0, null, 1));

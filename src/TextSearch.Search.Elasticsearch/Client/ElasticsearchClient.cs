@@ -298,12 +298,19 @@ internal sealed partial class ElasticsearchClient : IDisposable
             timeout.CancelAfter(policy.Timeout);
             EsResponse response;
             TimeSpan? retryAfter = null;
+            Exception? connectionError = null;
             try
             {
                 using var http = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
                 var bytes = await http.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
                 response = new EsResponse((int)http.StatusCode, bytes);
                 retryAfter = http.Headers.RetryAfter?.Delta;
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && !timeout.IsCancellationRequested)
+            {
+                // Neither the caller nor our timeout: SocketsHttpHandler's ConnectTimeout, a connection error.
+                connectionError = ex;
+                response = new EsResponse(0, []);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -314,20 +321,26 @@ internal sealed partial class ElasticsearchClient : IDisposable
             }
             catch (HttpRequestException ex) when (IsConnectionError(ex))
             {
-                if (attempt < policy.MaxRetries)
-                {
-                    var delay = Backoff(attempt, null, Random.Shared.NextDouble());
-                    LogRetry(_logger, method.Method, PathOnly(relativePath), node, ex.Message, attempt + 1, policy.MaxRetries, delay.TotalMilliseconds);
-                    await _delay(delay, cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-
-                throw new TextSearchException(ErrorKind.Unavailable, $"cannot reach Elasticsearch at {node} ({Describe(ex)}).", ex);
+                connectionError = ex;
+                response = new EsResponse(0, []);
             }
             catch (HttpRequestException ex)
             {
                 // TLS failures (untrusted certificate, fingerprint mismatch) and the like: retrying cannot help.
                 throw new TextSearchException(ErrorKind.Unavailable, $"cannot talk to Elasticsearch at {node} ({Describe(ex)}).", ex);
+            }
+
+            if (connectionError is not null)
+            {
+                if (attempt < policy.MaxRetries)
+                {
+                    var delay = Backoff(attempt, null, Random.Shared.NextDouble());
+                    LogRetry(_logger, method.Method, PathOnly(relativePath), node, Describe(connectionError), attempt + 1, policy.MaxRetries, delay.TotalMilliseconds);
+                    await _delay(delay, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                throw new TextSearchException(ErrorKind.Unavailable, $"cannot reach Elasticsearch at {node} ({Describe(connectionError)}).", connectionError);
             }
 
             if (EsErrors.IsRetryable(response.Status) && attempt < policy.MaxRetries)
@@ -389,7 +402,7 @@ internal sealed partial class ElasticsearchClient : IDisposable
         HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.ResponseEnded
         or HttpRequestError.ProxyTunnelError or HttpRequestError.Unknown;
 
-    private static string Describe(HttpRequestException ex) =>
+    private static string Describe(Exception ex) =>
         ex.InnerException is { } inner && !string.IsNullOrEmpty(inner.Message) ? inner.Message : ex.Message;
 
     private static bool HasError(byte[] body)
