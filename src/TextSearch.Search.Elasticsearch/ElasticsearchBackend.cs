@@ -72,8 +72,6 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
 
     public string Name => "elasticsearch";
 
-    internal ElasticsearchClient Client => _client;
-
     /// <summary>Bulk with refresh=wait_for: stored (fsynced to the translog by Elasticsearch's default durability) and searchable.</summary>
     public Task<IReadOnlyList<DocumentFailure>> UpsertAsync(IReadOnlyList<Document> documents, CancellationToken cancellationToken) =>
         UpsertAsync(documents, refresh: true, cancellationToken);
@@ -107,8 +105,8 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
             start += count;
         }
 
-        // Every document failed for the same engine-side reason (no shard, rejected, timed out): the batch failed,
-        // which the interface reports by throwing (a document-level problem stays in the list).
+        // Every document failed for an engine-side reason (no shard, rejected, timed out): the batch failed, which the
+        // interface reports by throwing (document-level problems stay in the list).
         if (failures.Count == documents.Count && failures.All(f => f.Kind is ErrorKind.Unavailable or ErrorKind.ResourceExhausted or ErrorKind.DeadlineExceeded))
         {
             throw new TextSearchException(failures[0].Kind, failures[0].Reason);
@@ -189,7 +187,6 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
         {
             _disposed = true;
             _client.Dispose();
-            _ensureLock.Dispose();
         }
 
         return ValueTask.CompletedTask;
