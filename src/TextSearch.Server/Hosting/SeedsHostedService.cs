@@ -58,6 +58,13 @@ public sealed partial class SeedsHostedService(
             LogEngineUnavailable(logger, ex.Message);
             return false;
         }
+        catch (TextSearchException ex) when (ex.Kind is ErrorKind.FailedPrecondition)
+        {
+            // e.g. an Elasticsearch cluster that rejects our credentials: a configuration error, but the server stays
+            // up (NOT_SERVING) so the fix does not need a restart loop, and keeps retrying.
+            LogEngineRejected(logger, ex.Message);
+            return false;
+        }
     }
 
     private async Task RetryAsync(string folder, CancellationToken cancellationToken)
@@ -74,6 +81,9 @@ public sealed partial class SeedsHostedService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "TextSearch:SeedsPath is empty: no seeds indexed")]
     private static partial void LogSkipped(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The engine refuses the server ({Reason}); health is NOT_SERVING, retrying")]
+    private static partial void LogEngineRejected(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Seeds not indexed yet, the engine is unavailable ({Reason}); health is NOT_SERVING, retrying")]
     private static partial void LogEngineUnavailable(ILogger logger, string reason);
