@@ -41,7 +41,9 @@ internal static class EngineCorpus
 
     /// <summary>Queries: the titles' first words, the way users search news (two to four words each).</summary>
     public static string[] Queries(IReadOnlyList<SearchDocument> docs) =>
-        [.. docs.Where((_, i) => i % 10 == 0).Select(d => string.Join(' ', d.Title.Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(2 + (d.Title.Length % 3))))];
+        [.. docs.Where((_, i) => i % 10 == 0)
+            .Select(d => string.Join(' ', d.Title.Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(2 + (d.Title.Length % 3))))
+            .Where(q => q.Length > 0)];
 }
 
 /// <summary>
