@@ -127,10 +127,25 @@ public sealed partial class LuceneBackend : ISearchBackend
         try
         {
             var afterDoc = after is { } c ? new FieldDoc(int.MaxValue, c.Score, [ScoreValue(c.Score), new BytesRef(c.Id)]) : null;
-            var top = searcher.SearchAfter(afterDoc, lucene, null, size, ScoreThenId, doDocScores: true, doMaxScore: false);
+            TopDocs top;
+            if (cancellationToken.CanBeCanceled)
+            {
+                // The collector checks the token as it goes, so a query past its budget stops instead of running on.
+                var collector = TopFieldCollector.Create(
+                    ScoreThenId, Math.Max(1, Math.Min(size, searcher.IndexReader.MaxDoc)), afterDoc,
+                    fillFields: true, trackDocScores: true, trackMaxScore: false, docsScoredInOrder: false);
+                searcher.Search(lucene, new CancellableCollector(collector, cancellationToken));
+                top = collector.GetTopDocs();
+            }
+            else
+            {
+                top = searcher.SearchAfter(afterDoc, lucene, null, size, ScoreThenId, doDocScores: true, doMaxScore: false);
+            }
+
             var hits = new List<BackendHit>(top.ScoreDocs.Length);
             foreach (var sd in top.ScoreDocs)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var doc = LuceneSchema.ToDocument(searcher.Doc(sd.Doc));
                 hits.Add(new BackendHit(doc.Id, sd.Score, doc));
             }

@@ -23,6 +23,9 @@ public sealed class SearchEngine(ISearchBackend backend, QueryParser parser, Sni
 
     public SnippetBuilder Snippets { get; } = snippets;
 
+    /// <summary>How long the engine may spend on one query before it is stopped (DEADLINE_EXCEEDED); infinite by default.</summary>
+    public TimeSpan QueryTimeBudget { get; init; } = Timeout.InfiniteTimeSpan;
+
     public async Task<SearchResultModel> SearchAsync(SearchRequestModel request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -37,7 +40,7 @@ public sealed class SearchEngine(ISearchBackend backend, QueryParser parser, Sni
             return new SearchResultModel([], 0, null, query);
         }
 
-        var page = await Backend.SearchAsync(query, pageSize, state?.Cursor, cancellationToken).ConfigureAwait(false);
+        var page = await SearchWithinBudgetAsync(query, pageSize, state?.Cursor, cancellationToken).ConfigureAwait(false);
         var hits = new List<SearchHitModel>(page.Hits.Count);
         foreach (var hit in page.Hits)
         {
@@ -59,6 +62,27 @@ public sealed class SearchEngine(ISearchBackend backend, QueryParser parser, Sni
         }
 
         return new SearchResultModel(hits, page.TotalHits, next, query);
+    }
+
+    /// <summary>Runs the backend search with the query time budget: the backend stops when the budget's token fires.</summary>
+    private async Task<BackendPage> SearchWithinBudgetAsync(SearchQuery query, int pageSize, SearchCursor? after, CancellationToken cancellationToken)
+    {
+        if (QueryTimeBudget == Timeout.InfiniteTimeSpan)
+        {
+            return await Backend.SearchAsync(query, pageSize, after, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(QueryTimeBudget);
+        try
+        {
+            return await Backend.SearchAsync(query, pageSize, after, budget.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TextSearchException(
+                ErrorKind.DeadlineExceeded, $"the query ran past its time budget of {QueryTimeBudget.TotalMilliseconds:0.###} ms and was stopped.", ex);
+        }
     }
 
     public async Task<IReadOnlyList<Fragment>> SnippetAsync(

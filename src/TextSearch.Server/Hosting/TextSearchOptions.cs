@@ -29,6 +29,15 @@ public sealed class TextSearchOptions
 
     /// <summary>Index and query analysis (TextSearch:Analysis:*). Changing it needs a reindex.</summary>
     public AnalysisSettings Analysis { get; set; } = new();
+
+    /// <summary>Message size, concurrency, deadline and query-time limits (TextSearch:Limits:*).</summary>
+    public LimitsOptions Limits { get; set; } = new();
+
+    /// <summary>Optional API keys (TextSearch:Auth:*).</summary>
+    public AuthOptions Auth { get; set; } = new();
+
+    /// <summary>TLS (TextSearch:Tls:*); off when no certificate is configured.</summary>
+    public TlsOptions Tls { get; set; } = new();
 }
 
 /// <summary>The analysis choices that are configurable; everything else is the core's default.</summary>

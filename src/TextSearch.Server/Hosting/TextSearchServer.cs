@@ -60,20 +60,45 @@ public static class TextSearchServer
 
         services.AddSingleton<QueryParser>();
         services.AddSingleton<SnippetBuilder>();
-        services.AddSingleton<SearchEngine>();
+        services.AddSingleton(sp =>
+        {
+            var budgetMs = sp.GetRequiredService<IOptions<TextSearchOptions>>().Value.Limits.QueryTimeBudgetMs;
+            return new SearchEngine(sp.GetRequiredService<ISearchBackend>(), sp.GetRequiredService<QueryParser>(), sp.GetRequiredService<SnippetBuilder>())
+            {
+                QueryTimeBudget = budgetMs > 0 ? TimeSpan.FromMilliseconds(budgetMs) : Timeout.InfiniteTimeSpan,
+            };
+        });
         services.AddSingleton<SeedIngestor>();
         services.AddSingleton<StartupState>();
         services.AddHostedService<SeedsHostedService>();
 
+        // Interceptors run in this order: auth, then the concurrency cap, then error mapping.
+        services.AddSingleton<AuthInterceptor>();
+        services.AddSingleton<LimitsInterceptor>();
+        var limits = builder.Configuration.GetSection($"{TextSearchOptions.Section}:Limits").Get<LimitsOptions>() ?? new LimitsOptions();
         services.AddGrpc(o =>
         {
+            o.Interceptors.Add<AuthInterceptor>();
+            o.Interceptors.Add<LimitsInterceptor>();
             o.Interceptors.Add<ErrorInterceptor>();
             o.EnableDetailedErrors = false;
+            o.MaxReceiveMessageSize = limits.MaxReceiveMessageBytes > 0 ? limits.MaxReceiveMessageBytes : null;
         });
+
+        // SIGTERM: stop accepting calls, let the ones in flight finish (up to this long), then dispose the engine,
+        // which drains its write queue and commits.
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        var tls = builder.Configuration.GetSection($"{TextSearchOptions.Section}:Tls").Get<TlsOptions>() ?? new TlsOptions();
+        if (tls.Enabled)
+        {
+            var certificate = TlsCertificate.Load(tls);
+            builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(h => h.ServerCertificate = certificate));
+        }
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks().AddCheck<EngineHealthCheck>("engine");
 
         var app = builder.Build();
+        app.UseMiddleware<DefaultDeadlineMiddleware>();
         app.MapGrpcService<NormalizationGrpcService>();
         app.MapGrpcService<SearchGrpcService>();
         app.MapGrpcService<DocumentGrpcService>();
