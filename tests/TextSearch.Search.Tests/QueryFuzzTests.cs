@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using CsCheck;
+using TextSearch.Search.Paging;
+using TextSearch.Search.Query;
+using static TextSearch.Search.Tests.TestSupport;
+
+namespace TextSearch.Search.Tests;
+
+/// <summary>
+/// Property tests for the parts of the engine that take raw input from callers: the query parser, page tokens and
+/// the snippet builder. Random Unicode (lone surrogates, operators, control characters, very long inputs) never
+/// makes them throw anything but InvalidArgument, and never makes them slow. The normalizer and tokenizer have
+/// their own property tests in TextSearch.Analysis.Tests.
+/// </summary>
+public sealed class QueryFuzzTests
+{
+    private const string Operators = "\"\"\"---  \t\n()*:~^+|&!";
+
+    private static Gen<string> One(Gen<char> chars) => chars.Select(c => c.ToString());
+
+    /// <summary>One piece of a query: Arabic, operators, whitespace, ASCII, control characters, surrogates, anything.</summary>
+    private static readonly Gen<string> Piece = Gen.Frequency(
+        (30, One(Gen.Char['\u0600', '\u06FF'])),
+        (15, One(Gen.Char[Operators])),
+        (10, One(Gen.Char[' ', '~'])),
+        (5, One(Gen.Char['\0', '\u001F'])),
+        (4, One(Gen.Char['\uD800', '\uDFFF'])),
+        (3, Gen.Int[0x10000, 0x10FFFF].Select(char.ConvertFromUtf32)),
+        (3, One(Gen.Char["\u200B\u200C\u200D\u200E\u200F\u202E\u0640\uFEFF\u00AD"])),
+        (3, One(Gen.Char['\uFB50', '\uFEFF'])),
+        (2, Gen.Const(" سوريا ")),
+        (2, Gen.Const(" \"دير الزور\" ")),
+        (2, Gen.Const(" -الرقة ")),
+        (4, One(Gen.Char['\0', '\uFFFF'])));
+
+    private static Gen<string> Text(int maxPieces) => Piece.Array[0, maxPieces].Select(string.Concat);
+
+    /// <summary>Short queries, queries near the 1,024-character limit and just over it, and many-term queries.</summary>
+    private static readonly Gen<string> Queries = Gen.Frequency(
+        (6, Text(40)),
+        (2, Text(1200)),
+        (1, Gen.Int[1, 200].Select(n => string.Join(' ', Enumerable.Repeat("ب", n)))),
+        (1, Gen.Int[1000, 1100].Select(n => new string('"', n))),
+        (1, Gen.Int[1000, 1100].Select(n => string.Concat(Enumerable.Repeat("-", n)))),
+        (1, Gen.Int[1, 3000].Select(n => new string('ب', n))));
+
+    private static void OnlyInvalidArgument(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (TextSearchException e) when (e.Kind == ErrorKind.InvalidArgument)
+        {
+        }
+    }
+
+    [Fact]
+    public void Parse_throws_nothing_but_invalid_argument_and_is_quick()
+    {
+        var clock = Stopwatch.StartNew();
+        Queries.Sample(query => OnlyInvalidArgument(() => Parser.Parse(query)), iter: 2000);
+
+        // A loose bound on the whole run (2,000 samples), not a per-sample timing: catches a hang or a blow-up.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"2,000 parses took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public void Parse_accepts_what_is_within_the_limits_or_says_why_not()
+    {
+        Text(40).Sample(query =>
+        {
+            try
+            {
+                var parsed = Parser.Parse(query);
+                Assert.NotNull(parsed);
+            }
+            catch (TextSearchException e)
+            {
+                Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
+                Assert.False(string.IsNullOrWhiteSpace(e.Message));
+            }
+        });
+    }
+
+    [Fact]
+    public void PageToken_decode_of_random_strings_throws_only_invalid_argument()
+    {
+        var tokens = Gen.Frequency(
+            (4, Text(60)),
+            (4, Gen.Char["ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_="].Array[0, 120].Select(a => new string(a))),
+            (1, Gen.Int[2000, 2100].Select(n => new string('A', n))));
+        tokens.Sample(token =>
+        {
+            var ex = Assert.Throws<TextSearchException>(() => PageToken.Decode(token, "q"));
+            Assert.Equal(ErrorKind.InvalidArgument, ex.Kind);
+        });
+    }
+
+    [Fact]
+    public void PageToken_decode_of_random_bytes_throws_only_invalid_argument()
+    {
+        Gen.Byte.Array[0, 300].Sample(bytes =>
+        {
+            var token = Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            OnlyInvalidArgument(() => PageToken.Decode(token, "q"));
+        });
+    }
+
+    [Fact]
+    public void PageToken_with_any_byte_changed_is_rejected_or_decodes()
+    {
+        var genuine = PageToken.Encode("q", new SearchCursor(1.5f, "doc-1"), 10);
+        var b64 = genuine.Replace('-', '+').Replace('_', '/');
+        var bytes = Convert.FromBase64String(b64.PadRight(b64.Length + ((4 - (b64.Length % 4)) % 4), '='));
+        Gen.Select(Gen.Int[0, bytes.Length - 1], Gen.Byte[1, 255]).Sample((at, mask) =>
+        {
+            var copy = (byte[])bytes.Clone();
+            copy[at] ^= mask;
+            var token = Convert.ToBase64String(copy).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            var ex = Assert.Throws<TextSearchException>(() => PageToken.Decode(token, "q"));
+            Assert.Equal(ErrorKind.InvalidArgument, ex.Kind);
+        });
+    }
+
+    private static int LongestWord(string text)
+    {
+        int longest = 0, run = 0;
+        foreach (var c in text)
+        {
+            run = char.IsWhiteSpace(c) ? 0 : run + 1;
+            longest = Math.Max(longest, run);
+        }
+
+        return longest;
+    }
+
+    [Fact]
+    public void Snippets_of_random_text_are_bounded_and_highlights_lie_inside()
+    {
+        var clock = Stopwatch.StartNew();
+        var texts = Gen.Frequency((5, Text(200)), (1, Text(3000)));
+        string[] queryList = ["سوريا", "الرقة", "\"دير الزور\"", "داعش -الرقة", "قوات سوريا الديمقراطية", "ب", "a", "1"];
+        var queries = Gen.Int[0, queryList.Length - 1].Select(i => queryList[i]);
+        Gen.Select(texts, queries, Gen.Int[Limits.MinFragmentChars, 400], Gen.Int[1, Limits.MaxSnippets]).Sample((text, query, fragmentChars, maxSnippets) =>
+        {
+            var parsed = Parser.Parse(query);
+
+            // Mix query words into the text so that there are matches to highlight.
+            var mixed = text.Length > 10 ? text.Insert(text.Length / 2, $" {query.Replace("\"", "").Replace("-", "")} ") : text;
+            foreach (var input in new[] { text, mixed })
+            {
+                var fragments = TestSupport.Snippets.Build(input, parsed, maxSnippets, fragmentChars);
+                Assert.True(fragments.Count <= maxSnippets);
+                var bound = (2 * fragmentChars) + LongestWord(input);
+                foreach (var f in fragments)
+                {
+                    Assert.InRange(f.Start, 0, input.Length);
+                    Assert.InRange(f.End, f.Start, input.Length);
+                    Assert.Equal(input[f.Start..f.End], f.Text);
+                    Assert.True(f.Text.Length <= bound, $"fragment of {f.Text.Length} characters for fragment_chars {fragmentChars}");
+                    foreach (var h in f.Highlights)
+                    {
+                        Assert.InRange(h.Start, 0, f.Text.Length);
+                        Assert.InRange(h.End, h.Start + 1, f.Text.Length);
+                    }
+                }
+            }
+        });
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"snippet sampling took {clock.Elapsed}");
+    }
+}
