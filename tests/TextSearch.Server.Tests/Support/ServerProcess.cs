@@ -49,6 +49,29 @@ public sealed class ServerProcess : IAsyncDisposable
         return server;
     }
 
+    /// <summary>The server's process id.</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>SIGTERM: the server shuts down gracefully.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })
+            ?? throw new InvalidOperationException("could not run kill");
+        kill.WaitForExit();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -TERM exited with {kill.ExitCode}");
+        }
+    }
+
+    /// <summary>Waits for the process to exit and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
     /// <summary>SIGKILL: no shutdown code runs.</summary>
     public void Kill()
     {
