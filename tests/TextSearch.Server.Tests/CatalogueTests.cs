@@ -166,10 +166,9 @@ public sealed class CatalogueTests(ServerFixture server)
     /// <summary>
     /// Raw bytes that are not valid UTF-8 in a string field. Protobuf requires valid UTF-8 in strings; the server
     /// must answer with a status that is not UNKNOWN or INTERNAL (INVALID_ARGUMENT is the right one).
-    /// Skipped: the server currently answers UNKNOWN ("Exception was thrown by handler.") because the request fails to
-    /// deserialize before any interceptor runs; reported as a server bug. Remove the Skip once it is fixed.
+    /// (RequestValidationMiddleware decodes unary requests before gRPC does, which would otherwise answer UNKNOWN.)
     /// </summary>
-    [Theory(Skip = "server bug: invalid UTF-8 in a string field gets UNKNOWN (deserialization fails outside the ErrorInterceptor)")]
+    [Theory]
     [MemberData(nameof(InvalidUtf8Calls))]
     public async Task Invalid_utf8_is_not_a_server_error(string method, string field, byte[] payload)
     {
@@ -188,8 +187,21 @@ public sealed class CatalogueTests(ServerFixture server)
             code = e.StatusCode;
         }
 
-        Assert.NotEqual(StatusCode.Unknown, code);
-        Assert.NotEqual(StatusCode.Internal, code);
+        Assert.Equal(StatusCode.InvalidArgument, code);
+        await StillServing();
+    }
+
+    [Fact]
+    public async Task Invalid_utf8_inside_a_bulk_stream_is_invalid_argument()
+    {
+        var marshaller = Marshallers.Create(static (byte[] b) => b, static b => b);
+        var method = new Method<byte[], byte[]>(MethodType.ClientStreaming, "textsearch.v1.DocumentService", "BulkUpsertDocuments", marshaller, marshaller);
+        using var call = server.Channel.CreateCallInvoker().AsyncClientStreamingCall(method, null, default);
+        // UpsertDocumentRequest{document: Document{id: <0xC0 0xAF>}}: field 1 (message, 4 bytes) holding field 1 (string, 2 bytes).
+        await call.RequestStream.WriteAsync([0x0A, 0x04, 0x0A, 0x02, 0xC0, 0xAF]);
+        await call.RequestStream.CompleteAsync();
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         await StillServing();
     }
 

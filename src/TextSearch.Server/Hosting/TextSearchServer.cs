@@ -99,6 +99,7 @@ public static class TextSearchServer
 
         var app = builder.Build();
         app.UseMiddleware<DefaultDeadlineMiddleware>();
+        app.UseMiddleware<RequestValidationMiddleware>();
         app.MapGrpcService<NormalizationGrpcService>();
         app.MapGrpcService<SearchGrpcService>();
         app.MapGrpcService<DocumentGrpcService>();

@@ -72,6 +72,10 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
                 }
 
                 return new RpcException(new Status(code, e.Message));
+            case Google.Protobuf.InvalidProtocolBufferException or System.Text.DecoderFallbackException:
+                // A streamed request message that cannot be decoded (e.g. a string that is not valid UTF-8).
+                LogRejected(logger, context.Method, ex.Message);
+                return new RpcException(new Status(StatusCode.InvalidArgument, "a request message is not valid protobuf (string fields must be valid UTF-8): " + ex.Message));
             case OperationCanceledException when context.Deadline <= DateTime.UtcNow:
                 return new RpcException(new Status(StatusCode.DeadlineExceeded, "the call's deadline passed."));
             case OperationCanceledException:
