@@ -1,10 +1,11 @@
+using System.Runtime.CompilerServices;
 using Grpc.Core;
 using TextSearch.Search;
 using TextSearch.V1;
 
 namespace TextSearch.Server.Services;
 
-public sealed class DocumentGrpcService(SearchEngine engine) : DocumentService.DocumentServiceBase
+public sealed partial class DocumentGrpcService(SearchEngine engine, ILogger<DocumentGrpcService> logger) : DocumentService.DocumentServiceBase
 {
     /// <summary>Most documents applied per batch of a bulk stream.</summary>
     public const int BulkBatchSize = 2000;
@@ -31,6 +32,23 @@ public sealed class DocumentGrpcService(SearchEngine engine) : DocumentService.D
     /// </summary>
     public override async Task<BulkUpsertDocumentsResponse> BulkUpsertDocuments(
         IAsyncStreamReader<UpsertDocumentRequest> requestStream, ServerCallContext context)
+    {
+        var received = new StrongBox<int>();
+        try
+        {
+            return await BulkUpsertCoreAsync(requestStream, context, received).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (context.CancellationToken.IsCancellationRequested && ex is OperationCanceledException or IOException)
+        {
+            // The client went away (or its deadline passed) before the end of the stream: nothing of it was
+            // acknowledged. Say so in the log; the client sees CANCELLED or DEADLINE_EXCEEDED.
+            LogStreamAbandoned(logger, received.Value);
+            throw;
+        }
+    }
+
+    private async Task<BulkUpsertDocumentsResponse> BulkUpsertCoreAsync(
+        IAsyncStreamReader<UpsertDocumentRequest> requestStream, ServerCallContext context, StrongBox<int> received)
     {
         var response = new BulkUpsertDocumentsResponse();
         var batch = new Batch();
@@ -59,6 +77,7 @@ public sealed class DocumentGrpcService(SearchEngine engine) : DocumentService.D
             }
 
             index++;
+            received.Value = index;
         }
 
         if (inFlight is not null)
@@ -92,6 +111,9 @@ public sealed class DocumentGrpcService(SearchEngine engine) : DocumentService.D
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A BulkUpsertDocuments stream ended before its end after {Received} documents: none of them was acknowledged (those already applied may or may not be kept)")]
+    private static partial void LogStreamAbandoned(ILogger logger, int received);
 
     /// <summary>Documents of one batch and their positions in the stream.</summary>
     private sealed class Batch
