@@ -16,8 +16,4 @@ public sealed record Document
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = EmptyMetadata;
 
     public static readonly IReadOnlyDictionary<string, string> EmptyMetadata = new Dictionary<string, string>();
-
-    /// <summary>Approximate size in UTF-16 characters, for limits and throughput reports.</summary>
-    public long Size => Id.Length + Title.Length + Body.Length + Source.Length
-        + Metadata.Sum(kv => (long)kv.Key.Length + kv.Value.Length);
 }

@@ -93,7 +93,8 @@ public sealed class SearchEngine(ISearchBackend backend, QueryParser parser, Sni
     private TextSearchException OverBudget(Exception? inner) => new(
         ErrorKind.DeadlineExceeded, $"the query ran past its time budget of {QueryTimeBudget.TotalMilliseconds:0.###} ms and was stopped.", inner);
 
-    public async Task<IReadOnlyList<Fragment>> SnippetAsync(
+    /// <summary>Snippets of one document, with the document they were cut from.</summary>
+    public async Task<(Document Document, IReadOnlyList<Fragment> Fragments)> SnippetAsync(
         string? documentId, string? query, int maxSnippets, int fragmentChars, CancellationToken cancellationToken)
     {
         var id = ValidateId(documentId, "document_id");
@@ -101,7 +102,7 @@ public sealed class SearchEngine(ISearchBackend backend, QueryParser parser, Sni
         var chars = Resolve(fragmentChars, Limits.DefaultFragmentChars, Limits.MinFragmentChars, Limits.MaxFragmentChars, "fragment_chars");
         var parsed = Parser.Parse(query);
         var doc = await GetAsync(id, cancellationToken).ConfigureAwait(false);
-        return Snippets.Build(doc.Body, parsed, max, chars);
+        return (doc, Snippets.Build(doc.Body, parsed, max, chars));
     }
 
     public async Task<Document> GetAsync(string? id, CancellationToken cancellationToken)

@@ -42,9 +42,8 @@ public sealed class SearchGrpcService(SearchEngine engine) : SearchService.Searc
     public override async Task<SnippetResponse> Snippet(SnippetRequest request, ServerCallContext context)
     {
         var unit = ProtoMapper.ToUnit(request.OffsetEncoding);
-        var fragments = await engine.SnippetAsync(
+        var (doc, fragments) = await engine.SnippetAsync(
             request.DocumentId, request.Query, request.MaxSnippets, request.FragmentChars, context.CancellationToken).ConfigureAwait(false);
-        var doc = await engine.GetAsync(request.DocumentId, context.CancellationToken).ConfigureAwait(false);
         var response = new SnippetResponse();
         response.Snippets.Add(fragments.Select(f => ProtoMapper.ToProto(f, doc.Body, unit)));
         return response;
