@@ -11,13 +11,14 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app ./
 COPY seeds/ /app/seeds/
-ENV Urls=http://+:50051 \
+ENV TextSearch__GrpcUrl=http://+:50051 \
+    TextSearch__HttpUrl=http://+:8080 \
     TextSearch__IndexPath=/data/index \
     TextSearch__SeedsPath=/app/seeds
 RUN mkdir -p /data && chown app:app /data
 USER app
 VOLUME ["/data"]
-EXPOSE 50051
+EXPOSE 50051 8080
 HEALTHCHECK --interval=10s --timeout=6s --start-period=20s --retries=3 \
   CMD ["dotnet", "TextSearch.Server.dll", "healthcheck", "http://127.0.0.1:50051"]
 ENTRYPOINT ["dotnet", "TextSearch.Server.dll"]

@@ -32,7 +32,7 @@ public sealed class ServerHost : IAsyncDisposable
         var port = FreePort();
         var address = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { serverDll, "--urls", address, "--TextSearch:IndexPath", indexPath, "--TextSearch:SeedsPath", "", "--Logging:LogLevel:Default", "Warning" }.Concat(extra))
+        foreach (var arg in new[] { serverDll, "--urls", address, "--TextSearch:HttpUrl", "none", "--TextSearch:IndexPath", indexPath, "--TextSearch:SeedsPath", "", "--Logging:LogLevel:Default", "Warning" }.Concat(extra))
         {
             info.ArgumentList.Add(arg);
         }

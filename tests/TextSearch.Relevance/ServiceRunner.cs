@@ -32,7 +32,7 @@ public sealed class ServiceRunner : IAsyncDisposable
         var index = Path.Combine(Path.GetTempPath(), "textsearch-eval", Guid.NewGuid().ToString("N"));
         var args = new List<string>
         {
-            "--urls", "http://127.0.0.1:0", "--TextSearch:IndexPath", index, "--TextSearch:SeedsPath", "",
+            "--urls", "http://127.0.0.1:0", "--TextSearch:HttpUrl", "none", "--TextSearch:IndexPath", index, "--TextSearch:SeedsPath", "",
             "--Logging:LogLevel:Default", "Warning",
         };
         foreach (var setting in settings)

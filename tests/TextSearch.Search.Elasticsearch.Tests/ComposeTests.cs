@@ -58,6 +58,7 @@ public sealed class ComposeTests
         Assert.Contains("TextSearch__SeedsPath: /app/seeds", ts, StringComparison.Ordinal);
         Assert.Contains("condition: service_healthy", ts, StringComparison.Ordinal);
         Assert.Contains("\"50051:50051\"", ts, StringComparison.Ordinal);
+        Assert.Contains("\"8080:8080\"", ts, StringComparison.Ordinal);
         Assert.Contains("test: [\"CMD\", \"dotnet\", \"TextSearch.Server.dll\", \"healthcheck\", \"http://127.0.0.1:50051\"]", ts, StringComparison.Ordinal);
 
         // The password default is the same on both sides.

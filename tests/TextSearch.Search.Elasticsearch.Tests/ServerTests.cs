@@ -49,6 +49,7 @@ public sealed class ServerTests : IAsyncLifetime
     private static WebApplication Start(params string[] args) => TextSearchServer.Build(
     [
         "--urls", "http://127.0.0.1:0",
+        "--TextSearch:HttpUrl", "none",
         "--TextSearch:SeedsPath", Path.Combine(AppContext.BaseDirectory, "seeds"),
         "--Logging:LogLevel:Default", "Warning",
         .. args,

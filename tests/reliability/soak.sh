@@ -44,7 +44,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-dotnet "$SERVER_DLL" --urls "$URL" --TextSearch:IndexPath "$WORK/index" --TextSearch:SeedsPath "$ROOT/seeds" \
+dotnet "$SERVER_DLL" --urls "$URL" --TextSearch:HttpUrl none --TextSearch:IndexPath "$WORK/index" --TextSearch:SeedsPath "$ROOT/seeds" \
   --Logging:LogLevel:Default Warning >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 cli() { dotnet "$CLI_DLL" --server "$URL" "$@"; }

@@ -8,6 +8,18 @@ public sealed class TextSearchOptions
 {
     public const string Section = "TextSearch";
 
+    /// <summary>The gRPC (HTTP/2) address(es) when no --urls is given.</summary>
+    public string GrpcUrl { get; set; } = "http://localhost:50051";
+
+    /// <summary>
+    /// The HTTP/1.1 side: the JSON API, gRPC-Web, the web search page, /metrics and /healthz. Several addresses are
+    /// separated by ';'; empty (or "none") switches it off. gRPC (h2c) stays on --urls.
+    /// </summary>
+    public string HttpUrl { get; set; } = string.Empty;
+
+    /// <summary>Origins allowed to call the HTTP side from other sites' pages (CORS, for gRPC-Web and the JSON API); empty allows none.</summary>
+    public List<string> CorsOrigins { get; set; } = [];
+
     /// <summary>Lucene (the embedded default) or Elasticsearch (settings under TextSearch:Elasticsearch).</summary>
     public string Engine { get; set; } = "Lucene";
 

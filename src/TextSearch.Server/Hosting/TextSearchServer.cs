@@ -7,6 +7,7 @@ using TextSearch.Search.Lucene;
 using TextSearch.Search.Query;
 using TextSearch.Search.Snippets;
 using TextSearch.Server.Services;
+using TextSearch.Server.Web;
 
 namespace TextSearch.Server.Hosting;
 
@@ -15,12 +16,14 @@ public static class TextSearchServer
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
+        var (hostArgs, urls) = Listeners.TakeUrlsArgument(args);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            Args = args,
+            Args = hostArgs,
             ContentRootPath = AppContext.BaseDirectory,
         });
         configure?.Invoke(builder);
+        Listeners.Configure(builder, urls);
 
         var services = builder.Services;
         services.AddOptions<TextSearchOptions>().BindConfiguration(TextSearchOptions.Section).Validate(
@@ -83,7 +86,13 @@ public static class TextSearchServer
             o.Interceptors.Add<ErrorInterceptor>();
             o.EnableDetailedErrors = false;
             o.MaxReceiveMessageSize = limits.MaxReceiveMessageBytes > 0 ? limits.MaxReceiveMessageBytes : null;
-        });
+        }).AddJsonTranscoding();
+        var corsOrigins = builder.Configuration.GetSection($"{TextSearchOptions.Section}:{nameof(TextSearchOptions.CorsOrigins)}").Get<string[]>() ?? [];
+        services.AddCors(o => o.AddDefaultPolicy(p => p
+            .WithOrigins(corsOrigins)
+            .AllowAnyMethod()
+            .WithHeaders("content-type", "authorization", "x-api-key", "x-grpc-web", "x-user-agent", "grpc-timeout")
+            .WithExposedHeaders("grpc-status", "grpc-message", "grpc-encoding", "grpc-accept-encoding")));
 
         // SIGTERM: stop accepting calls, let the ones in flight finish (up to this long), then dispose the engine,
         // which drains its write queue and commits.
@@ -99,12 +108,19 @@ public static class TextSearchServer
 
         var app = builder.Build();
         app.UseMiddleware<DefaultDeadlineMiddleware>();
+        app.UseRouting();
+        app.UseCors();
+        // gRPC-Web (binary and text) for every service, so browsers can call the same API over HTTP/1.1.
+        app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
         app.UseMiddleware<RequestValidationMiddleware>();
         app.MapGrpcService<NormalizationGrpcService>();
         app.MapGrpcService<SearchGrpcService>();
         app.MapGrpcService<DocumentGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
+        app.MapHealthChecks("/healthz");
+        app.MapWebPage();
+        app.Lifetime.ApplicationStarted.Register(() => StartupLog.Listening(app.Services));
         return app;
     }
 }

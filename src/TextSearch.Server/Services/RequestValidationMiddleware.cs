@@ -1,4 +1,7 @@
+using System.Buffers;
 using System.Buffers.Binary;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Http.Features;
 using System.Text;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
@@ -32,12 +35,11 @@ public sealed class RequestValidationMiddleware(RequestDelegate next)
             return;
         }
 
-        context.Request.EnableBuffering();
-        var body = context.Request.Body;
-        using var memory = new MemoryStream();
-        await body.CopyToAsync(memory, context.RequestAborted).ConfigureAwait(false);
-        body.Position = 0;
-        if (Invalid(memory.GetBuffer().AsSpan(0, (int)memory.Length), parser) is { } reason)
+        // Read through the body pipe (which gRPC-Web has already unwrapped, base64 included), then hand gRPC the
+        // same bytes through a pipe of our own.
+        var body = await ReadToEndAsync(context.Request.BodyReader, context.RequestAborted).ConfigureAwait(false);
+        context.Features.Set<IRequestBodyPipeFeature>(new BufferedBody(body));
+        if (Invalid(body, parser) is { } reason)
         {
             // A trailers-only gRPC response: the status travels in the headers.
             context.Response.StatusCode = StatusCodes.Status200OK;
@@ -48,6 +50,30 @@ public sealed class RequestValidationMiddleware(RequestDelegate next)
         }
 
         await next(context).ConfigureAwait(false);
+    }
+
+    private static async Task<byte[]> ReadToEndAsync(PipeReader reader, CancellationToken cancellationToken)
+    {
+        var bytes = new ArrayBufferWriter<byte>();
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var segment in result.Buffer)
+            {
+                bytes.Write(segment.Span);
+            }
+
+            reader.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                return bytes.WrittenSpan.ToArray();
+            }
+        }
+    }
+
+    private sealed class BufferedBody(byte[] body) : IRequestBodyPipeFeature
+    {
+        public PipeReader Reader { get; } = PipeReader.Create(new ReadOnlySequence<byte>(body));
     }
 
     /// <summary>Why the framed message cannot be decoded, or null when it can (or when gRPC should judge it).</summary>

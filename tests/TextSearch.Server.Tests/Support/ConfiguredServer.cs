@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TextSearch.Server.Hosting;
@@ -22,13 +20,17 @@ public sealed class ConfiguredServer : IAsyncDisposable
         _app = app;
         IndexPath = indexPath;
         Logs = logs;
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
-        Address = new Uri(addresses.Addresses.First());
+        var listeners = app.Services.GetRequiredService<Listeners>();
+        Address = listeners.Grpc[0];
+        HttpAddress = listeners.Http.Count > 0 ? listeners.Http[0] : null;
     }
 
     public string IndexPath { get; }
 
     public Uri Address { get; }
+
+    /// <summary>The HTTP/1.1 side, unless the test switched it off.</summary>
+    public Uri? HttpAddress { get; }
 
     public CapturingLoggerProvider Logs { get; }
 
@@ -43,6 +45,7 @@ public sealed class ConfiguredServer : IAsyncDisposable
         var args = new List<string>
         {
             "--urls", $"{scheme}://127.0.0.1:0",
+            "--TextSearch:HttpUrl", $"{scheme}://127.0.0.1:0",
             "--TextSearch:IndexPath", indexPath,
             "--TextSearch:SeedsPath", seedsPath,
             "--Logging:LogLevel:Default", "Debug",

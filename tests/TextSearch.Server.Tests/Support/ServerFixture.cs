@@ -1,7 +1,5 @@
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using TextSearch.Server.Hosting;
 
@@ -21,6 +19,11 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public GrpcChannel Channel { get; private set; } = null!;
 
+    /// <summary>The HTTP/1.1 side: JSON API, gRPC-Web, web page, /metrics.</summary>
+    public Uri HttpAddress { get; private set; } = null!;
+
+    public IServiceProvider Services => _app!.Services;
+
     /// <summary>The repository's seeds folder.</summary>
     public static string SeedsPath => FindUp("seeds");
 
@@ -29,13 +32,15 @@ public sealed class ServerFixture : IAsyncLifetime
         _app = TextSearchServer.Build(
         [
             "--urls", "http://127.0.0.1:0",
+            "--TextSearch:HttpUrl", "http://127.0.0.1:0",
             "--TextSearch:IndexPath", IndexPath,
             "--TextSearch:SeedsPath", SeedsPath,
             "--Logging:LogLevel:Default", "Warning",
         ]);
         await _app.StartAsync().ConfigureAwait(false);
-        var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
-        Address = new Uri(addresses.Addresses.First());
+        var listeners = _app.Services.GetRequiredService<Listeners>();
+        Address = listeners.Grpc[0];
+        HttpAddress = listeners.Http[0];
         Channel = GrpcChannel.ForAddress(Address);
     }
 

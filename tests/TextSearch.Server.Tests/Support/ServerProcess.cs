@@ -32,7 +32,7 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             ArgumentList =
             {
-                ServerDll, "--urls", address.ToString().TrimEnd('/'), "--TextSearch:IndexPath", indexPath,
+                ServerDll, "--urls", address.ToString().TrimEnd('/'), "--TextSearch:HttpUrl", "none", "--TextSearch:IndexPath", indexPath,
                 "--TextSearch:SeedsPath", seedsPath, "--Logging:LogLevel:Default", "Warning",
             },
             RedirectStandardOutput = true,
