@@ -17,16 +17,6 @@ public class RequestOptions
 
     /// <summary>Extra request headers (e.g. a correlation id), sent as they are.</summary>
     public Metadata? Headers { get; set; }
-
-    /// <summary>
-    /// Options that carry the deadline of an incoming gRPC call, for a service that calls TextSearch while handling a
-    /// call of its own (pass <c>context.CancellationToken</c> as the cancellation token too).
-    /// </summary>
-    public static RequestOptions PropagateFrom(ServerCallContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        return new RequestOptions { Deadline = context.Deadline };
-    }
 }
 
 /// <summary>Settings of <see cref="TextSearchClient.SearchAsync"/> and <see cref="TextSearchClient.SearchAllAsync"/>.</summary>
