@@ -1,9 +1,9 @@
 using System.Reflection;
 using System.Text.Json;
 using Grpc.Core;
-using Grpc.Net.Client;
 using TextSearch.Cli.Arguments;
 using TextSearch.Cli.Client;
+using TextSearch.Client;
 
 namespace TextSearch.Cli;
 
@@ -17,6 +17,9 @@ public static class CliApp
 
     /// <summary>When set, an unexpected error prints its stack trace.</summary>
     public const string DebugVariable = "TEXTSEARCH_DEBUG";
+
+    /// <summary>The API key sent on every call (as <c>authorization: Bearer KEY</c>), when set.</summary>
+    public const string ApiKeyVariable = "TEXTSEARCH_API_KEY";
 
     /// <summary>
     /// Runs <c>textsearch ARGS</c>. Colour and the progress bar are used only when <paramref name="stdout"/> /
@@ -60,8 +63,25 @@ public static class CliApp
             return ExitUsage;
         }
 
-        using var channel = GrpcChannel.ForAddress(invocation.Server);
-        var client = new TextSearchClient(channel, invocation.UnaryDeadline, invocation.StreamDeadline);
+        TextSearchClient client;
+        try
+        {
+            client = TextSearchClient.Create(new TextSearchClientOptions
+            {
+                Address = invocation.Server,
+                ApiKey = environment.GetVariable(ApiKeyVariable) is { Length: > 0 } key ? key : null,
+                // Zero means no deadline, as for --timeout 0.
+                Timeout = invocation.UnaryDeadline ?? TimeSpan.Zero,
+                IndexBatchTimeout = invocation.StreamDeadline ?? TimeSpan.Zero,
+            });
+        }
+        catch (ArgumentException ex)
+        {
+            await stderr.WriteLineAsync($"{ErrorMessages.Prefix}{ErrorMessages.OneLine(ex.Message)} (check ${ApiKeyVariable})").ConfigureAwait(false);
+            return ExitUsage;
+        }
+
+        using var owned = client;
         try
         {
             return await new Commands(invocation, client, environment, stdout, stderr).RunAsync(cancellationToken).ConfigureAwait(false);

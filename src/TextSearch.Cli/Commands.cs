@@ -5,6 +5,7 @@ using TextSearch.Cli.Bench;
 using TextSearch.Cli.Client;
 using TextSearch.Cli.Ingest;
 using TextSearch.Cli.Output;
+using TextSearch.Client;
 using TextSearch.V1;
 
 namespace TextSearch.Cli;
@@ -32,42 +33,39 @@ internal sealed class Commands(Invocation invocation, TextSearchClient client, C
         switch (invocation.Command.Kind)
         {
             case CommandKind.Normalize:
-                Write(await client.NormalizeAsync(args[0], cancellationToken).ConfigureAwait(false), _human.Normalize);
+                Write(await client.NormalizeAsync(args[0], cancellationToken: cancellationToken).ConfigureAwait(false), _human.Normalize);
                 return CliApp.ExitOk;
 
             case CommandKind.Analyze:
-                Write(await client.AnalyzeAsync(args[0], Offsets, cancellationToken).ConfigureAwait(false), _human.Analyze);
+                Write(await client.AnalyzeAsync(args[0], new AnalyzeOptions { OffsetEncoding = Offsets }, cancellationToken).ConfigureAwait(false), _human.Analyze);
                 return CliApp.ExitOk;
 
             case CommandKind.Search:
-                var search = new SearchRequest
+                var search = new SearchOptions
                 {
-                    Query = args[0],
                     PageSize = invocation.PageSize ?? 0,
-                    PageToken = invocation.PageToken ?? string.Empty,
+                    PageToken = invocation.PageToken,
                     MaxSnippets = invocation.Snippets ?? 0,
                     OffsetEncoding = Offsets,
                 };
-                Write(await client.SearchAsync(search, cancellationToken).ConfigureAwait(false), r => _human.Search(r, args[0], invocation.PageSize));
+                Write(await client.SearchAsync(args[0], search, cancellationToken).ConfigureAwait(false), r => _human.Search(r, args[0], invocation.PageSize));
                 return CliApp.ExitOk;
 
             case CommandKind.Snippet:
-                var snippet = new SnippetRequest
+                var snippet = new SnippetOptions
                 {
-                    DocumentId = args[0],
-                    Query = args[1],
                     MaxSnippets = invocation.Snippets ?? 0,
                     OffsetEncoding = Offsets,
                 };
-                Write(await client.SnippetAsync(snippet, cancellationToken).ConfigureAwait(false), _human.Snippets);
+                Write(await client.SnippetAsync(args[0], args[1], snippet, cancellationToken).ConfigureAwait(false), _human.Snippets);
                 return CliApp.ExitOk;
 
             case CommandKind.Get:
-                Write(await client.GetAsync(args[0], cancellationToken).ConfigureAwait(false), _human.Document);
+                Write(await client.GetAsync(args[0], cancellationToken: cancellationToken).ConfigureAwait(false), _human.Document);
                 return CliApp.ExitOk;
 
             case CommandKind.Delete:
-                Write(await client.DeleteAsync(args[0], cancellationToken).ConfigureAwait(false), HumanFormatter.Deleted);
+                Write(await client.DeleteAsync(args[0], cancellationToken: cancellationToken).ConfigureAwait(false), HumanFormatter.Deleted);
                 return CliApp.ExitOk;
 
             case CommandKind.Index:
@@ -90,7 +88,8 @@ internal sealed class Commands(Invocation invocation, TextSearchClient client, C
         var origins = new List<string>();
         var sent = 0;
 
-        IEnumerable<UpsertDocumentRequest> Documents()
+        // The source is read lazily, while the documents are sent (in batches, each acknowledged by the server).
+        IEnumerable<Document> Documents()
         {
             foreach (var item in source.Read())
             {
@@ -102,21 +101,29 @@ internal sealed class Commands(Invocation invocation, TextSearchClient client, C
                 }
 
                 origins.Add(item.Origin);
-                yield return item.Request;
+                yield return item.Request.Document;
             }
         }
 
-        BulkUpsertDocumentsResponse response;
+        var response = new BulkUpsertDocumentsResponse();
         try
         {
-            response = await client.BulkUpsertAsync(
-                Documents(),
-                count =>
+            var result = await client.IndexAsync(
+                Documents().ToAsyncEnumerable(),
+                new IndexOptions
                 {
-                    sent = count;
-                    progress?.Update(source.BytesRead, count);
+                    Progress = new SyncProgress(p =>
+                    {
+                        sent = (int)p.Sent;
+                        progress?.Update(source.BytesRead, sent);
+                    }),
                 },
                 cancellationToken).ConfigureAwait(false);
+            response.Upserted = checked((int)result.Upserted);
+            foreach (var failure in result.Failures)
+            {
+                response.Failures.Add(new BulkFailure { Id = failure.Id, Reason = failure.Reason, Index = checked((int)failure.Index) });
+            }
         }
         finally
         {
@@ -163,4 +170,10 @@ internal sealed class Commands(Invocation invocation, TextSearchClient client, C
     {
         stdout.Write(invocation.Json ? Json.Format(message) + Environment.NewLine : human(message));
     }
+}
+
+/// <summary>Reports on the indexing loop itself (<see cref="Progress{T}"/> would post to the thread pool).</summary>
+internal sealed class SyncProgress(Action<IndexProgress> report) : IProgress<IndexProgress>
+{
+    public void Report(IndexProgress value) => report(value);
 }

@@ -53,7 +53,9 @@ internal sealed record CommandSpec(CommandKind Kind, string Name, string[] Argum
             "  FOLDER             every .txt, .jsonl and .jsonl.gz file directly inside it, in name order.\n" +
             "A progress bar is drawn on stderr when stderr is a terminal; the summary line goes to stdout.\n" +
             "Documents the server (or the CLI, for a malformed line) rejects are listed on stderr and make the\n" +
-            "exit code 1; the others are stored. The upload has no deadline unless --timeout is given."),
+            "exit code 1; the others are stored. Documents go in batches of up to 500 (4 MiB), each acknowledged\n" +
+            "by the server once committed and sent again whole if the server is unavailable; a batch has no\n" +
+            "deadline unless --timeout is given."),
         new(CommandKind.Bench, "bench", [],
             ["--call", "--query", "--queries", "--docs", "--unique-ids", "--concurrency", "--connections", "--count", "--duration", "--warmup",
                 "--page-size", "--snippets", "--count-errors", "--emit-request"],

@@ -73,6 +73,7 @@ internal static class HelpText
         sb.AppendLine();
         sb.AppendLine("Environment:");
         sb.AppendLine("  TEXTSEARCH_SERVER   the server, when --server is not given");
+        sb.AppendLine("  TEXTSEARCH_API_KEY  the API key, sent on every call as 'authorization: Bearer KEY'");
         sb.AppendLine("  TEXTSEARCH_BIDI     'visual' or 'logical' (the default)");
         sb.AppendLine("  NO_COLOR            when set and not empty, no colour unless --color");
         sb.AppendLine("  COLUMNS             the width used by --visual when stdout is not a terminal (default 80)");
