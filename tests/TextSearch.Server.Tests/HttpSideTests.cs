@@ -269,6 +269,40 @@ public sealed class HttpSideConfigurationTests
     }
 
     [Fact]
+    public async Task Cors_allows_only_the_configured_origins()
+    {
+        await using var server = await ConfiguredServer.StartAsync(["--TextSearch:CorsOrigins:0", "https://app.example"]);
+        using var http = new HttpClient { BaseAddress = server.HttpAddress };
+
+        static HttpRequestMessage Preflight(string origin)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Options, new Uri("textsearch.v1.SearchService/Search", UriKind.Relative));
+            request.Headers.Add("Origin", origin);
+            request.Headers.Add("Access-Control-Request-Method", "POST");
+            request.Headers.Add("Access-Control-Request-Headers", "content-type,x-grpc-web,x-api-key");
+            return request;
+        }
+
+        using (var allowed = await http.SendAsync(Preflight("https://app.example")))
+        {
+            Assert.Equal("https://app.example", allowed.Headers.GetValues("Access-Control-Allow-Origin").Single());
+            Assert.Contains("x-api-key", allowed.Headers.GetValues("Access-Control-Allow-Headers").Single(), StringComparison.OrdinalIgnoreCase);
+        }
+
+        using (var other = await http.SendAsync(Preflight("https://evil.example")))
+        {
+            Assert.False(other.Headers.Contains("Access-Control-Allow-Origin"));
+        }
+
+        // An actual request from the allowed origin is answered with the origin and the exposed gRPC headers.
+        using var call = new HttpRequestMessage(HttpMethod.Get, new Uri("v1/search?query=x", UriKind.Relative));
+        call.Headers.Add("Origin", "https://app.example");
+        using var response = await http.SendAsync(call);
+        Assert.Equal("https://app.example", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Contains("grpc-status", response.Headers.GetValues("Access-Control-Expose-Headers").Single(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task Addresses_are_printed_at_start_up()
     {
         await using var server = await ConfiguredServer.StartAsync([]);
