@@ -51,6 +51,31 @@ public sealed class TlsTests : IDisposable
     }
 
     [Fact]
+    public async Task Https_http_side_serves_json_over_http11_and_http2()
+    {
+        await using var server = await ConfiguredServer.StartAsync(
+            ["--TextSearch:Tls:CertificatePath", CertPath, "--TextSearch:Tls:KeyPath", KeyPath], scheme: "https");
+        Assert.Equal("https", server.HttpAddress!.Scheme);
+        var thumbprint = _certificate.Thumbprint;
+        foreach (var version in new[] { System.Net.HttpVersion.Version11, System.Net.HttpVersion.Version20 })
+        {
+            using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert?.Thumbprint == thumbprint };
+            using var http = new HttpClient(handler) { DefaultRequestVersion = version, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+            using var response = await http.PostAsync(new Uri(server.HttpAddress, "v1/normalize"), new StringContent("{\"text\": \"أحمد\"}", System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(version, response.Version);
+            Assert.Contains("احمد", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task An_https_address_without_a_certificate_is_a_clear_start_up_error()
+    {
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => ConfiguredServer.StartAsync([], scheme: "https"));
+        Assert.Contains("TextSearch:Tls", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Pfx_certificate_serves_grpc_over_tls()
     {
         await using var server = await ConfiguredServer.StartAsync(

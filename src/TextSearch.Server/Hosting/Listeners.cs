@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace TextSearch.Server.Hosting;
@@ -24,7 +25,7 @@ public sealed class Listeners
     /// Binds every gRPC address and the HTTP address in code, so each gets its own protocols. Kestrel's own
     /// <c>urls</c> handling is switched off so that it does not warn about the addresses it is no longer binding.
     /// </summary>
-    internal static Listeners Configure(WebApplicationBuilder builder, string? urlsArgument)
+    internal static Listeners Configure(WebApplicationBuilder builder, string? urlsArgument, X509Certificate2? certificate)
     {
         var listeners = new Listeners();
         // --urls, then a `urls` setting from elsewhere (ASPNETCORE_URLS), then TextSearch:GrpcUrl (appsettings.json).
@@ -42,17 +43,23 @@ public sealed class Listeners
         var httpUrls = Split(builder.Configuration[$"{TextSearchOptions.Section}:{nameof(TextSearchOptions.HttpUrl)}"]);
         var grpc = grpcUrls.Select(u => Parse(u, "--urls")).ToList();
         var http = httpUrls.Select(u => Parse(u, $"{TextSearchOptions.Section}:{nameof(TextSearchOptions.HttpUrl)}")).ToList();
+        if (certificate is null && grpc.Concat(http).FirstOrDefault(IsHttps) is { } https)
+        {
+            throw new InvalidOperationException(
+                $"'{https.Scheme}://{https.Host}:{https.Port}' needs a certificate: set TextSearch:Tls:CertificatePath and KeyPath, or PfxPath.");
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             foreach (var address in grpc)
             {
-                Listen(kestrel, address, HttpProtocols.Http2, listeners._grpc);
+                Listen(kestrel, address, HttpProtocols.Http2, certificate, listeners._grpc);
             }
 
             foreach (var address in http)
             {
                 // Browsers and curl speak HTTP/1.1 in the clear; over TLS, ALPN lets them choose HTTP/2 too.
-                Listen(kestrel, address, IsHttps(address) ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http1, listeners._http);
+                Listen(kestrel, address, IsHttps(address) ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http1, certificate, listeners._http);
             }
         });
         builder.Services.AddSingleton(listeners);
@@ -118,15 +125,16 @@ public sealed class Listeners
         return address;
     }
 
-    private static void Listen(KestrelServerOptions kestrel, BindingAddress address, HttpProtocols protocols, List<(ListenOptions, BindingAddress)> sink)
+    private static void Listen(
+        KestrelServerOptions kestrel, BindingAddress address, HttpProtocols protocols, X509Certificate2? certificate, List<(ListenOptions, BindingAddress)> sink)
     {
         void Configure(ListenOptions options)
         {
             options.Protocols = protocols;
-            if (IsHttps(address))
+            if (IsHttps(address) && certificate is not null)
             {
-                // The certificate from TextSearch:Tls (ConfigureHttpsDefaults).
-                options.UseHttps();
+                // The certificate from TextSearch:Tls.
+                options.UseHttps(certificate);
             }
 
             sink.Add((options, address));

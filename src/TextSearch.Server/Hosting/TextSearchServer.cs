@@ -23,7 +23,8 @@ public static class TextSearchServer
             ContentRootPath = AppContext.BaseDirectory,
         });
         configure?.Invoke(builder);
-        Listeners.Configure(builder, urls);
+        var tls = builder.Configuration.GetSection($"{TextSearchOptions.Section}:Tls").Get<TlsOptions>() ?? new TlsOptions();
+        Listeners.Configure(builder, urls, tls.Enabled ? TlsCertificate.Load(tls) : null);
 
         var services = builder.Services;
         services.AddOptions<TextSearchOptions>().BindConfiguration(TextSearchOptions.Section).Validate(
@@ -97,12 +98,6 @@ public static class TextSearchServer
         // SIGTERM: stop accepting calls, let the ones in flight finish (up to this long), then dispose the engine,
         // which drains its write queue and commits.
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
-        var tls = builder.Configuration.GetSection($"{TextSearchOptions.Section}:Tls").Get<TlsOptions>() ?? new TlsOptions();
-        if (tls.Enabled)
-        {
-            var certificate = TlsCertificate.Load(tls);
-            builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(h => h.ServerCertificate = certificate));
-        }
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks().AddCheck<EngineHealthCheck>("engine");
 
