@@ -60,12 +60,14 @@ public sealed partial class CallObservabilityMiddleware(
             var code = completed ? ReadStatus(context) : StatusCode.Unknown;
             metrics.RecordCall(service, method, code, elapsed);
             Tag(activity, code);
-            var fullMethod = $"{service}/{method}";
-            var statusName = StatusNames.Of(code);
-            LogCall(logger, fullMethod, statusName, Math.Round(elapsed.TotalMilliseconds, 3), context.Connection.RemoteIpAddress?.ToString() ?? "-");
+            if (logger.IsEnabled(LogLevel.Debug))
+            {
+                LogCall(logger, $"{service}/{method}", StatusNames.Of(code), Math.Round(elapsed.TotalMilliseconds, 3), context.Connection.RemoteIpAddress?.ToString() ?? "-");
+            }
+
             if (IsRejectedInput(code) && !observation.ReachedInterceptors)
             {
-                LogRejected(logger, fullMethod, statusName, Reason(context));
+                LogRejected(logger, $"{service}/{method}", StatusNames.Of(code), Reason(context));
             }
         }
     }
