@@ -29,18 +29,63 @@ public sealed class SearchEngine(ISearchBackend backend, QueryParser parser, Sni
     public async Task<SearchResultModel> SearchAsync(SearchRequestModel request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        using var activity = SearchTelemetry.Start("textsearch.search", Backend);
+        try
+        {
+            var result = await SearchCoreAsync(request, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag("textsearch.query.clauses", result.Query.Clauses.Count);
+            activity?.SetTag("textsearch.hits", result.Hits.Count);
+            activity?.SetTag("textsearch.total_hits", result.TotalHits);
+            return result;
+        }
+        catch (Exception ex) when (SearchTelemetry.Failed(activity, ex))
+        {
+            throw;
+        }
+    }
+
+    private async Task<SearchResultModel> SearchCoreAsync(SearchRequestModel request, CancellationToken cancellationToken)
+    {
         var pageSize = Resolve(request.PageSize, Limits.DefaultPageSize, 1, Limits.MaxPageSize, "page_size");
         var maxSnippets = Resolve(request.MaxSnippets, Limits.DefaultSearchSnippets, 1, Limits.MaxSnippets, "max_snippets");
         var fragmentChars = Resolve(request.FragmentChars, Limits.DefaultFragmentChars, Limits.MinFragmentChars, Limits.MaxFragmentChars, "fragment_chars");
-        var query = Parser.Parse(request.Query);
-        PageToken.State? state = string.IsNullOrEmpty(request.PageToken) ? null : PageToken.Decode(request.PageToken, query.Canonical);
+        SearchQuery query;
+        PageToken.State? state;
+        using (var parse = SearchTelemetry.Start("textsearch.search.parse", Backend))
+        {
+            try
+            {
+                query = Parser.Parse(request.Query);
+                state = string.IsNullOrEmpty(request.PageToken) ? null : PageToken.Decode(request.PageToken, query.Canonical);
+            }
+            catch (Exception ex) when (SearchTelemetry.Failed(parse, ex))
+            {
+                throw;
+            }
+        }
 
         if (query.IsEmpty && !query.IsExclusionOnly)
         {
             return new SearchResultModel([], 0, null, query);
         }
 
-        var page = await SearchWithinBudgetAsync(query, pageSize, state?.Cursor, cancellationToken).ConfigureAwait(false);
+        BackendPage page;
+        using (var search = SearchTelemetry.Start("textsearch.search.query", Backend))
+        {
+            try
+            {
+                page = await SearchWithinBudgetAsync(query, pageSize, state?.Cursor, cancellationToken).ConfigureAwait(false);
+                search?.SetTag("textsearch.hits", page.Hits.Count);
+                search?.SetTag("textsearch.total_hits", page.TotalHits);
+            }
+            catch (Exception ex) when (SearchTelemetry.Failed(search, ex))
+            {
+                throw;
+            }
+        }
+
+        using var snippetsActivity = SearchTelemetry.Start("textsearch.search.snippets", Backend);
+        snippetsActivity?.SetTag("textsearch.hits", page.Hits.Count);
         var hits = new List<SearchHitModel>(page.Hits.Count);
         foreach (var hit in page.Hits)
         {
@@ -97,47 +142,82 @@ public sealed class SearchEngine(ISearchBackend backend, QueryParser parser, Sni
     public async Task<(Document Document, IReadOnlyList<Fragment> Fragments)> SnippetAsync(
         string? documentId, string? query, int maxSnippets, int fragmentChars, CancellationToken cancellationToken)
     {
-        var id = ValidateId(documentId, "document_id");
-        var max = Resolve(maxSnippets, Limits.DefaultSnippetRpcSnippets, 1, Limits.MaxSnippets, "max_snippets");
-        var chars = Resolve(fragmentChars, Limits.DefaultFragmentChars, Limits.MinFragmentChars, Limits.MaxFragmentChars, "fragment_chars");
-        var parsed = Parser.Parse(query);
-        var doc = await GetAsync(id, cancellationToken).ConfigureAwait(false);
-        return (doc, Snippets.Build(doc.Body, parsed, max, chars));
+        using var activity = SearchTelemetry.Start("textsearch.snippet", Backend);
+        try
+        {
+            var id = ValidateId(documentId, "document_id");
+            var max = Resolve(maxSnippets, Limits.DefaultSnippetRpcSnippets, 1, Limits.MaxSnippets, "max_snippets");
+            var chars = Resolve(fragmentChars, Limits.DefaultFragmentChars, Limits.MinFragmentChars, Limits.MaxFragmentChars, "fragment_chars");
+            var parsed = Parser.Parse(query);
+            var doc = await GetAsync(id, cancellationToken).ConfigureAwait(false);
+            var fragments = Snippets.Build(doc.Body, parsed, max, chars);
+            activity?.SetTag("textsearch.snippets", fragments.Count);
+            return (doc, fragments);
+        }
+        catch (Exception ex) when (SearchTelemetry.Failed(activity, ex))
+        {
+            throw;
+        }
     }
 
     public async Task<Document> GetAsync(string? id, CancellationToken cancellationToken)
     {
-        var valid = ValidateId(id, "id");
-        var doc = await Backend.GetAsync(valid, cancellationToken).ConfigureAwait(false);
-        if (doc is null)
+        using var activity = SearchTelemetry.Start("textsearch.get", Backend);
+        try
         {
-            Throw.NotFound($"document '{valid}' does not exist.");
-        }
+            var valid = ValidateId(id, "id");
+            var doc = await Backend.GetAsync(valid, cancellationToken).ConfigureAwait(false);
+            if (doc is null)
+            {
+                Throw.NotFound($"document '{valid}' does not exist.");
+            }
 
-        return doc;
+            return doc;
+        }
+        catch (Exception ex) when (SearchTelemetry.Failed(activity, ex))
+        {
+            throw;
+        }
     }
 
     public async Task DeleteAsync(string? id, CancellationToken cancellationToken)
     {
-        var valid = ValidateId(id, "id");
-        if (!await Backend.DeleteAsync(valid, cancellationToken).ConfigureAwait(false))
+        using var activity = SearchTelemetry.Start("textsearch.delete", Backend);
+        try
         {
-            Throw.NotFound($"document '{valid}' does not exist.");
+            var valid = ValidateId(id, "id");
+            if (!await Backend.DeleteAsync(valid, cancellationToken).ConfigureAwait(false))
+            {
+                Throw.NotFound($"document '{valid}' does not exist.");
+            }
+        }
+        catch (Exception ex) when (SearchTelemetry.Failed(activity, ex))
+        {
+            throw;
         }
     }
 
     /// <summary>Upserts one document; throws what the backend reports for it.</summary>
     public async Task UpsertAsync(Document document, CancellationToken cancellationToken)
     {
-        if (Validate(document) is { } error)
+        using var activity = SearchTelemetry.Start("textsearch.upsert", Backend);
+        activity?.SetTag("textsearch.documents", 1);
+        try
         {
-            Throw.InvalidArgument(error);
-        }
+            if (Validate(document) is { } error)
+            {
+                Throw.InvalidArgument(error);
+            }
 
-        var failures = await Backend.UpsertAsync([document], cancellationToken).ConfigureAwait(false);
-        if (failures.Count > 0)
+            var failures = await Backend.UpsertAsync([document], cancellationToken).ConfigureAwait(false);
+            if (failures.Count > 0)
+            {
+                throw new TextSearchException(failures[0].Kind, failures[0].Reason);
+            }
+        }
+        catch (Exception ex) when (SearchTelemetry.Failed(activity, ex))
         {
-            throw new TextSearchException(failures[0].Kind, failures[0].Reason);
+            throw;
         }
     }
 
@@ -146,22 +226,47 @@ public sealed class SearchEngine(ISearchBackend backend, QueryParser parser, Sni
     /// store. With <paramref name="durable"/> false they are applied but only become durable and searchable with a
     /// later durable upsert or <see cref="FlushAsync"/>.
     /// </summary>
-    public Task<IReadOnlyList<DocumentFailure>> UpsertManyAsync(IReadOnlyList<Document> documents, bool durable, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DocumentFailure>> UpsertManyAsync(IReadOnlyList<Document> documents, bool durable, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(documents);
-        foreach (var doc in documents)
+        using var activity = SearchTelemetry.Start("textsearch.upsert_batch", Backend);
+        activity?.SetTag("textsearch.documents", documents.Count);
+        activity?.SetTag("textsearch.durable", durable);
+        try
         {
-            if (Validate(doc) is { } error)
+            foreach (var doc in documents)
             {
-                Throw.InvalidArgument(error);
+                if (Validate(doc) is { } error)
+                {
+                    Throw.InvalidArgument(error);
+                }
             }
-        }
 
-        return durable ? Backend.UpsertAsync(documents, cancellationToken) : Backend.UpsertDeferredAsync(documents, cancellationToken);
+            var failures = durable
+                ? await Backend.UpsertAsync(documents, cancellationToken).ConfigureAwait(false)
+                : await Backend.UpsertDeferredAsync(documents, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag("textsearch.failures", failures.Count);
+            return failures;
+        }
+        catch (Exception ex) when (SearchTelemetry.Failed(activity, ex))
+        {
+            throw;
+        }
     }
 
     /// <summary>Makes every write so far durable and searchable.</summary>
-    public Task FlushAsync(CancellationToken cancellationToken) => Backend.FlushAsync(cancellationToken);
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        using var activity = SearchTelemetry.Start("textsearch.flush", Backend);
+        try
+        {
+            await Backend.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (SearchTelemetry.Failed(activity, ex))
+        {
+            throw;
+        }
+    }
 
     /// <summary>Why a document cannot be stored, or null if it can.</summary>
     public static string? Validate(Document? doc)

@@ -6,6 +6,7 @@ using TextSearch.Search.Ingestion;
 using TextSearch.Search.Lucene;
 using TextSearch.Search.Query;
 using TextSearch.Search.Snippets;
+using TextSearch.Server.Observability;
 using TextSearch.Server.Services;
 using TextSearch.Server.Web;
 
@@ -101,7 +102,10 @@ public static class TextSearchServer
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks().AddCheck<EngineHealthCheck>("engine");
 
+        builder.AddTextSearchObservability(); // metrics, tracing, per-call logs (Observability/)
+
         var app = builder.Build();
+        app.UseTextSearchObservability(); // first: sees every gRPC call, also those answered by the middlewares below
         app.UseMiddleware<DefaultDeadlineMiddleware>();
         app.UseRouting();
         app.UseCors();

@@ -1,0 +1,101 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using TextSearch.V1;
+
+namespace TextSearch.Server.Observability;
+
+/// <summary>
+/// The first interceptor: marks that the call reached the interceptors (see <see cref="CallObservation"/>) and counts
+/// the documents written through DocumentService from the responses (the bulk response says how many were stored
+/// and how many failed).
+/// </summary>
+public sealed class CallObservabilityInterceptor(TextSearchMetrics metrics) : Interceptor
+{
+    private const string Upsert = "upsert";
+    private const string Delete = "delete";
+
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        Mark(context);
+        try
+        {
+            var response = await continuation(request, context).ConfigureAwait(false);
+            Count(response);
+            return response;
+        }
+        catch (Exception) when (CountFailure(request))
+        {
+            throw;
+        }
+    }
+
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        Mark(context);
+        var response = await continuation(requestStream, context).ConfigureAwait(false);
+        Count(response);
+        return response;
+    }
+
+    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        Mark(context);
+        return continuation(request, responseStream, context);
+    }
+
+    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        Mark(context);
+        return continuation(requestStream, responseStream, context);
+    }
+
+    private static void Mark(ServerCallContext context)
+    {
+        if (context.GetHttpContext().Features.Get<CallObservation>() is { } observation)
+        {
+            observation.ReachedInterceptors = true;
+        }
+    }
+
+    private void Count(object? response)
+    {
+        switch (response)
+        {
+            case UpsertDocumentResponse:
+                metrics.RecordIngested(Upsert, ok: true, 1);
+                break;
+            case BulkUpsertDocumentsResponse bulk:
+                metrics.RecordIngested(Upsert, ok: true, bulk.Upserted);
+                metrics.RecordIngested(Upsert, ok: false, bulk.Failures.Count);
+                break;
+            case DeleteDocumentResponse:
+                metrics.RecordIngested(Delete, ok: true, 1);
+                break;
+        }
+    }
+
+    /// <summary>For an exception filter: a failed single-document write counts as one failed document. A failed bulk
+    /// stream is not counted here (how many documents it carried is unknown); the call counter has it.</summary>
+    private bool CountFailure(object? request)
+    {
+        switch (request)
+        {
+            case UpsertDocumentRequest:
+                metrics.RecordIngested(Upsert, ok: false, 1);
+                break;
+            case DeleteDocumentRequest:
+                metrics.RecordIngested(Delete, ok: false, 1);
+                break;
+        }
+
+        return false;
+    }
+}

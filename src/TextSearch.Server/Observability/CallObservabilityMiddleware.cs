@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Globalization;
+using Grpc.AspNetCore.Server;
+using Grpc.Core;
+using Microsoft.AspNetCore.Http.Features;
+using TextSearch.Search;
+
+namespace TextSearch.Server.Observability;
+
+/// <summary>
+/// The per-call work for every gRPC call, placed first in the pipeline so that it also sees the calls answered before
+/// gRPC runs (<see cref="Services.RequestValidationMiddleware"/>) or by gRPC itself (oversized or undecodable messages,
+/// unknown methods): a span around the call, the call counter and latency histogram by status code, one debug log
+/// line, and a warning for rejected input that no interceptor has logged. A gRPC method reached over plain HTTP (JSON
+/// transcoding) is observed too, its status taken from the HTTP status. Other HTTP requests (/metrics) pass through.
+/// </summary>
+public sealed partial class CallObservabilityMiddleware(
+    RequestDelegate next, TextSearchMetrics metrics, ILogger<CallObservabilityMiddleware> logger)
+{
+    private const string Unknown = "unknown";
+    private const int MaxReasonChars = 300;
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) != true
+            && context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>() is null)
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var observation = new CallObservation();
+        context.Features.Set(observation);
+        var (service, method) = Names(context);
+        using var activity = SearchTelemetry.Source.StartActivity($"{service}/{method}", ActivityKind.Internal);
+        activity?.SetTag("rpc.system", "grpc");
+        activity?.SetTag("rpc.service", service);
+        activity?.SetTag("rpc.method", method);
+
+        var completed = false;
+        try
+        {
+            await next(context).ConfigureAwait(false);
+            completed = true;
+        }
+        finally
+        {
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            if (service == Unknown)
+            {
+                // Routing ran after this middleware: the endpoint is known now.
+                (service, method) = Names(context);
+                activity?.SetTag("rpc.service", service);
+                activity?.SetTag("rpc.method", method);
+                activity?.DisplayName = $"{service}/{method}";
+            }
+
+            var code = completed ? ReadStatus(context) : StatusCode.Unknown;
+            metrics.RecordCall(service, method, code, elapsed);
+            Tag(activity, code);
+            if (logger.IsEnabled(LogLevel.Debug))
+            {
+                LogCall(logger, $"{service}/{method}", StatusNames.Of(code), Math.Round(elapsed.TotalMilliseconds, 3), context.Connection.RemoteIpAddress?.ToString() ?? "-");
+            }
+
+            if (IsRejectedInput(code) && !observation.ReachedInterceptors)
+            {
+                LogRejected(logger, $"{service}/{method}", StatusNames.Of(code), Reason(context));
+            }
+        }
+    }
+
+    /// <summary>Service and method from the gRPC endpoint; "unknown" for paths that are not one (bounded label values).</summary>
+    private static (string Service, string Method) Names(HttpContext context)
+    {
+        var grpcMethod = context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method;
+        var path = context.Request.Path.Value ?? string.Empty;
+        return grpcMethod is not null && path == $"/{grpcMethod.ServiceName}/{grpcMethod.Name}"
+            ? (grpcMethod.ServiceName, grpcMethod.Name)
+            : (Unknown, Unknown);
+    }
+
+    /// <summary>The grpc-status the call ended with: in the trailers, or in the headers of a trailers-only response.</summary>
+    private static StatusCode ReadStatus(HttpContext context)
+    {
+        var value = Header(context, "grpc-status");
+        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var code))
+        {
+            return (StatusCode)code;
+        }
+
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            return StatusCode.Cancelled;
+        }
+
+        // A gRPC method called over plain HTTP (JSON transcoding) answers with an HTTP status instead.
+        return context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true
+            ? StatusCode.Unknown
+            : context.Response.StatusCode switch
+            {
+                >= 200 and < 300 => StatusCode.OK,
+                400 => StatusCode.InvalidArgument,
+                401 => StatusCode.Unauthenticated,
+                403 => StatusCode.PermissionDenied,
+                404 => StatusCode.NotFound,
+                409 => StatusCode.Aborted,
+                429 => StatusCode.ResourceExhausted,
+                499 => StatusCode.Cancelled,
+                501 => StatusCode.Unimplemented,
+                503 => StatusCode.Unavailable,
+                504 => StatusCode.DeadlineExceeded,
+                >= 500 => StatusCode.Internal,
+                _ => StatusCode.Unknown,
+            };
+    }
+
+    private static string? Header(HttpContext context, string name)
+    {
+        var trailers = context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers;
+        var value = trailers is not null && trailers.TryGetValue(name, out var t) ? t.ToString() : null;
+        return string.IsNullOrEmpty(value) && context.Response.Headers.TryGetValue(name, out var h) ? h.ToString() : value;
+    }
+
+    private static string Reason(HttpContext context)
+    {
+        var message = Header(context, "grpc-message");
+        if (string.IsNullOrEmpty(message))
+        {
+            return "(no message)";
+        }
+
+        message = Uri.UnescapeDataString(message);
+        return message.Length <= MaxReasonChars ? message : message[..MaxReasonChars] + "…";
+    }
+
+    /// <summary>Codes that say the caller sent something the server refused.</summary>
+    private static bool IsRejectedInput(StatusCode code) => code is StatusCode.InvalidArgument or StatusCode.ResourceExhausted
+        or StatusCode.Unauthenticated or StatusCode.PermissionDenied or StatusCode.OutOfRange;
+
+    /// <summary>Semantic conventions: a server span is an error for codes that are the server's fault, not the caller's.</summary>
+    private static void Tag(Activity? activity, StatusCode code)
+    {
+        if (activity is null)
+        {
+            return;
+        }
+
+        activity.SetTag("rpc.grpc.status_code", (int)code);
+        if (code is StatusCode.Unknown or StatusCode.DeadlineExceeded or StatusCode.Unimplemented or StatusCode.Internal
+            or StatusCode.Unavailable or StatusCode.DataLoss)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, StatusNames.Of(code));
+            activity.SetTag("error.type", StatusNames.Of(code));
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "{Method} answered {StatusCode} in {ElapsedMs} ms to {Peer}")]
+    private static partial void LogCall(ILogger logger, string method, string statusCode, double elapsedMs, string peer);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Rejected {Method} with {StatusCode}: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string method, string statusCode, string reason);
+}

@@ -1,0 +1,11 @@
+namespace TextSearch.Server.Observability;
+
+/// <summary>
+/// Per-call state shared by <see cref="CallObservabilityMiddleware"/> (which puts it in the request's features) and
+/// <see cref="CallObservabilityInterceptor"/> (which marks that the call reached the gRPC interceptors, whose
+/// rejections the Auth, Limits and Error interceptors already log).
+/// </summary>
+public sealed class CallObservation
+{
+    public bool ReachedInterceptors { get; set; }
+}
