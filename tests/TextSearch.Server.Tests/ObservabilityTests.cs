@@ -241,6 +241,63 @@ public sealed class ObservabilityTests
         }
     }
 
+    [Fact]
+    public async Task Json_and_grpc_web_calls_are_counted_by_transport_with_their_exact_codes()
+    {
+        await using var server = await StartAsync();
+        using var http = new HttpClient { BaseAddress = server.HttpAddress };
+        http.DefaultRequestHeaders.Add("x-api-key", WriteKey);
+        using (var ok = await http.GetAsync(new Uri("v1/search?query=" + Uri.EscapeDataString("قسد"), UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+
+        using (var missing = await http.GetAsync(new Uri("v1/documents/no-such-document", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        }
+
+        // FAILED_PRECONDITION and INVALID_ARGUMENT are both HTTP 400; the metric keeps the exact code.
+        using (var bad = await http.GetAsync(new Uri("v1/search?query=x&pageSize=1000", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        }
+
+        using var handler = new Grpc.Net.Client.Web.GrpcWebHandler(Grpc.Net.Client.Web.GrpcWebMode.GrpcWebText, new HttpClientHandler());
+        using var web = Grpc.Net.Client.GrpcChannel.ForAddress(server.HttpAddress!, new Grpc.Net.Client.GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            HttpVersion = HttpVersion.Version11,
+            HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        });
+        await new NormalizationService.NormalizationServiceClient(web).NormalizeAsync(new NormalizeRequest { Text = "مرحبا" }, Key);
+
+        static Dictionary<string, string> On(string transport, string service, string method, string status) =>
+            new() { ["rpc_transport"] = transport, ["rpc_service"] = service, ["rpc_method"] = method, ["grpc_status"] = status };
+        var scrape = await WaitForAsync(server, s => s.Sum("textsearch_rpc_calls_total") >= 4);
+        Assert.Equal(1, scrape.Value("textsearch_rpc_calls_total", On("http_json", SearchService, "Search", "OK")));
+        Assert.Equal(1, scrape.Value("textsearch_rpc_calls_total", On("http_json", DocumentService, "GetDocument", "NOT_FOUND")));
+        Assert.Equal(1, scrape.Value("textsearch_rpc_calls_total", On("http_json", SearchService, "Search", "INVALID_ARGUMENT")));
+        Assert.Equal(1, scrape.Value("textsearch_rpc_calls_total", On("grpc_web", NormalizationService, "Normalize", "OK")));
+        Assert.Equal(4, scrape.Sum("textsearch_rpc_calls_total"));
+        Assert.Equal(1, scrape.Value("textsearch_rpc_duration_seconds_count", On("http_json", DocumentService, "GetDocument", "NOT_FOUND")));
+    }
+
+    [Fact]
+    public async Task Unknown_methods_are_counted_under_a_bounded_label()
+    {
+        await using var server = await StartAsync();
+        using var channel = server.Channel();
+        foreach (var path in new[] { "/textsearch.v1.SearchService/NoSuchMethod", "/no.such.Service/Anything", "/other.Service/Else" })
+        {
+            Assert.Equal(StatusCode.Unimplemented, await RawUnaryAsync(channel, path, []));
+        }
+
+        var scrape = await WaitForAsync(server, s => s.Sum("textsearch_rpc_calls_total") >= 3);
+        Assert.Equal(3, scrape.Value("textsearch_rpc_calls_total", new() { ["rpc_service"] = "unknown", ["rpc_method"] = "unknown", ["grpc_status"] = "UNIMPLEMENTED" }));
+        Assert.DoesNotContain(scrape.All, s => s.Labels.Values.Any(v => v.Contains("NoSuchMethod", StringComparison.Ordinal) || v.Contains("no.such", StringComparison.Ordinal)));
+    }
+
     private static List<string> CallLines(ConfiguredServer server, int start, string category) =>
         server.Logs.Lines.Skip(start).Where(l => l.StartsWith($"Debug {category}:", StringComparison.Ordinal)).ToList();
 
@@ -305,13 +362,13 @@ public sealed class ObservabilityTests
         }
     }
 
-    /// <summary>GET /metrics over HTTP/2 with prior knowledge (the only listener speaks h2c), without an API key.</summary>
+    /// <summary>GET /metrics on the HTTP/1.1 side, as Prometheus scrapes it, without an API key.</summary>
     private static async Task<Scrape> ScrapeAsync(ConfiguredServer server)
     {
         using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server.Address, "/metrics"))
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server.HttpAddress!, "/metrics"))
         {
-            Version = HttpVersion.Version20,
+            Version = HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
         using var response = await http.SendAsync(request);

@@ -105,9 +105,11 @@ public static class TextSearchServer
         builder.AddTextSearchObservability(); // metrics, tracing, per-call logs (Observability/)
 
         var app = builder.Build();
-        app.UseTextSearchObservability(); // first: sees every gRPC call, also those answered by the middlewares below
-        app.UseMiddleware<DefaultDeadlineMiddleware>();
         app.UseRouting();
+        // Right after routing (so JSON-transcoded calls are known by their endpoint): sees every call, also those
+        // answered by the middlewares below.
+        app.UseTextSearchObservability();
+        app.UseMiddleware<DefaultDeadlineMiddleware>();
         app.UseCors();
         // gRPC-Web (binary and text) for every service, so browsers can call the same API over HTTP/1.1.
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });

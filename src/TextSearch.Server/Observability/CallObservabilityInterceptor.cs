@@ -18,14 +18,15 @@ public sealed class CallObservabilityInterceptor(TextSearchMetrics metrics) : In
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
         ArgumentNullException.ThrowIfNull(continuation);
-        Mark(context);
+        var observation = Mark(context);
         try
         {
             var response = await continuation(request, context).ConfigureAwait(false);
             Count(response);
+            observation?.Status = StatusCode.OK;
             return response;
         }
-        catch (Exception) when (CountFailure(request))
+        catch (Exception ex) when (CountFailure(request) || Remember(observation, ex))
         {
             throw;
         }
@@ -57,12 +58,18 @@ public sealed class CallObservabilityInterceptor(TextSearchMetrics metrics) : In
         return continuation(requestStream, responseStream, context);
     }
 
-    private static void Mark(ServerCallContext context)
+    private static CallObservation? Mark(ServerCallContext context)
     {
-        if (context.GetHttpContext().Features.Get<CallObservation>() is { } observation)
-        {
-            observation.ReachedInterceptors = true;
-        }
+        var observation = context.GetHttpContext().Features.Get<CallObservation>();
+        observation?.ReachedInterceptors = true;
+        return observation;
+    }
+
+    /// <summary>For an exception filter: notes the status the call fails with (the Error interceptor, inside this one, has mapped it).</summary>
+    private static bool Remember(CallObservation? observation, Exception exception)
+    {
+        observation?.Status = exception is RpcException rpc ? rpc.StatusCode : StatusCode.Unknown;
+        return false;
     }
 
     private void Count(object? response)

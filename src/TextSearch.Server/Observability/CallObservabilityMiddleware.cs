@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Diagnostics;
 using System.Globalization;
 using Grpc.AspNetCore.Server;
@@ -8,7 +9,7 @@ using TextSearch.Search;
 namespace TextSearch.Server.Observability;
 
 /// <summary>
-/// The per-call work for every gRPC call, placed first in the pipeline so that it also sees the calls answered before
+/// The per-call work for every gRPC call, placed right after routing so that it also sees the calls answered before
 /// gRPC runs (<see cref="Services.RequestValidationMiddleware"/>) or by gRPC itself (oversized or undecodable messages,
 /// unknown methods): a span around the call, the call counter and latency histogram by status code, one debug log
 /// line, and a warning for rejected input that no interceptor has logged. A gRPC method reached over plain HTTP (JSON
@@ -31,6 +32,8 @@ public sealed partial class CallObservabilityMiddleware(
         }
 
         var started = Stopwatch.GetTimestamp();
+        // Before gRPC-Web's middleware rewrites the content type.
+        var transport = Transport(context);
         var observation = new CallObservation();
         context.Features.Set(observation);
         var (service, method) = Names(context);
@@ -58,7 +61,7 @@ public sealed partial class CallObservabilityMiddleware(
             }
 
             var code = completed ? ReadStatus(context) : StatusCode.Unknown;
-            metrics.RecordCall(service, method, code, elapsed);
+            metrics.RecordCall(service, method, transport, code, elapsed);
             Tag(activity, code);
             if (logger.IsEnabled(LogLevel.Debug))
             {
@@ -72,15 +75,32 @@ public sealed partial class CallObservabilityMiddleware(
         }
     }
 
-    /// <summary>Service and method from the gRPC endpoint; "unknown" for paths that are not one (bounded label values).</summary>
+    /// <summary>
+    /// Service and method from the gRPC endpoint (also for a JSON-transcoded route); "unknown" for anything that is
+    /// not one of the server's methods, such as gRPC's catch-all for unimplemented ones, so label values stay bounded.
+    /// </summary>
     private static (string Service, string Method) Names(HttpContext context)
     {
         var grpcMethod = context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method;
-        var path = context.Request.Path.Value ?? string.Empty;
-        return grpcMethod is not null && path == $"/{grpcMethod.ServiceName}/{grpcMethod.Name}"
+        return grpcMethod is not null && KnownMethods.Contains($"{grpcMethod.ServiceName}/{grpcMethod.Name}")
             ? (grpcMethod.ServiceName, grpcMethod.Name)
             : (Unknown, Unknown);
     }
+
+    /// <summary>How the call arrived: gRPC, gRPC-Web, or HTTP/JSON (transcoding).</summary>
+    private static string Transport(HttpContext context)
+    {
+        var type = context.Request.ContentType;
+        return type is null || !type.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) ? "http_json"
+            : type.StartsWith("application/grpc-web", StringComparison.OrdinalIgnoreCase) ? "grpc_web"
+            : "grpc";
+    }
+
+    private static readonly FrozenSet<string> KnownMethods =
+        new[] { V1.NormalizationReflection.Descriptor, V1.SearchReflection.Descriptor, V1.DocumentsReflection.Descriptor, Grpc.Health.V1.HealthReflection.Descriptor, Grpc.Reflection.V1Alpha.ReflectionReflection.Descriptor }
+            .SelectMany(file => file.Services)
+            .SelectMany(service => service.Methods.Select(m => $"{service.FullName}/{m.Name}"))
+            .ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>The grpc-status the call ended with: in the trailers, or in the headers of a trailers-only response.</summary>
     private static StatusCode ReadStatus(HttpContext context)
@@ -89,6 +109,11 @@ public sealed partial class CallObservabilityMiddleware(
         if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var code))
         {
             return (StatusCode)code;
+        }
+
+        if (context.Features.Get<CallObservation>()?.Status is { } seen)
+        {
+            return seen;
         }
 
         if (context.RequestAborted.IsCancellationRequested)

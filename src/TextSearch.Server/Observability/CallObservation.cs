@@ -1,3 +1,5 @@
+using Grpc.Core;
+
 namespace TextSearch.Server.Observability;
 
 /// <summary>
@@ -8,4 +10,10 @@ namespace TextSearch.Server.Observability;
 public sealed class CallObservation
 {
     public bool ReachedInterceptors { get; set; }
+
+    /// <summary>
+    /// The status the interceptors saw the call end with. A JSON-transcoded call answers with an HTTP status, which
+    /// loses detail; this keeps the exact gRPC code.
+    /// </summary>
+    public StatusCode? Status { get; set; }
 }

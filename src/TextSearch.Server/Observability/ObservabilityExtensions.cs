@@ -25,7 +25,7 @@ public sealed class ObservabilityOptions
 /// <summary>
 /// Wires metrics (Prometheus at /metrics, OTLP when configured), tracing (OTLP when configured) and the per-call
 /// middleware and interceptor. Two calls in <see cref="Hosting.TextSearchServer"/>: <see cref="AddTextSearchObservability"/>
-/// before the app is built and <see cref="UseTextSearchObservability"/> first in its pipeline.
+/// before the app is built and <see cref="UseTextSearchObservability"/> right after routing.
 /// </summary>
 public static class ObservabilityExtensions
 {
@@ -87,7 +87,7 @@ public static class ObservabilityExtensions
         return builder;
     }
 
-    /// <summary>Puts the per-call middleware first in the pipeline and maps the Prometheus scraping endpoint.</summary>
+    /// <summary>Adds the per-call middleware (call it right after UseRouting) and maps the Prometheus scraping endpoint.</summary>
     public static WebApplication UseTextSearchObservability(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);

@@ -44,12 +44,13 @@ public sealed class TextSearchMetrics
     }
 
     /// <summary>Records one answered call.</summary>
-    public void RecordCall(string service, string method, StatusCode code, TimeSpan elapsed)
+    public void RecordCall(string service, string method, string transport, StatusCode code, TimeSpan elapsed)
     {
         var tags = new TagList
         {
             { "rpc.service", service },
             { "rpc.method", method },
+            { "rpc.transport", transport },
             { "grpc.status", StatusNames.Of(code) },
         };
         _calls.Add(1, tags);
