@@ -125,6 +125,25 @@ internal sealed class Commands(Invocation invocation, TextSearchClient client, C
                 response.Failures.Add(new BulkFailure { Id = failure.Id, Reason = failure.Reason, Index = checked((int)failure.Index) });
             }
         }
+        catch (IndexException stopped)
+        {
+            // Say what is stored before the error line: the batches acknowledged before the failure stay.
+            progress?.Clear();
+            var done = stopped.Acknowledged;
+            if (done.Batches == 0)
+            {
+                throw;
+            }
+
+            stderr.WriteLine($"{ErrorMessages.Prefix}stopped: {done.Upserted.ToString(CultureInfo.InvariantCulture)} documents stored in {done.Batches.ToString(CultureInfo.InvariantCulture)} acknowledged batches, {done.Failures.Count.ToString(CultureInfo.InvariantCulture)} refused, before the failure");
+            foreach (var failure in done.Failures)
+            {
+                var origin = failure.Index < origins.Count ? origins[(int)failure.Index] : $"document #{failure.Index}";
+                stderr.WriteLine($"{ErrorMessages.Prefix}{origin}: {ErrorMessages.OneLine(failure.Reason)}");
+            }
+
+            throw;
+        }
         finally
         {
             progress?.Clear();

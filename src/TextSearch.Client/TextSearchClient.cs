@@ -206,8 +206,9 @@ public sealed class TextSearchClient : IDisposable
     /// each acknowledged by the server after one commit before the next starts. A batch that fails with UNAVAILABLE
     /// is sent again whole (upserts by id are idempotent), up to <see cref="TextSearchClientOptions.MaxAttempts"/>.
     /// Documents the server refuses do not fail the call: they are in <see cref="IndexResult.Failures"/>. Any other
-    /// failure throws (an <see cref="RpcException"/> with the server's status); batches acknowledged before it stay
-    /// stored, and <see cref="IndexOptions.Progress"/> says how many documents they held.
+    /// failure throws an <see cref="IndexException"/> (an <see cref="RpcException"/> with the server's status) whose
+    /// <see cref="IndexException.Acknowledged"/> is what the batches acknowledged before it stored and refused; they
+    /// stay stored.
     /// </summary>
     public async Task<IndexResult> IndexAsync(IAsyncEnumerable<Document> documents, IndexOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -264,6 +265,11 @@ public sealed class TextSearchClient : IDisposable
                 live = null;
                 await FinishBatchAsync(finishing, batch, state, options, cancellationToken).ConfigureAwait(false);
             }
+        }
+        catch (RpcException ex) when (ex is not IndexException)
+        {
+            // Keep what the acknowledged batches said, refused documents included.
+            throw new IndexException(ex, new IndexResult(state.Sent, state.Upserted, state.Failures, state.Batches, state.Retries));
         }
         finally
         {

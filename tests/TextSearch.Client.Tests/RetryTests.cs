@@ -115,7 +115,7 @@ public sealed class RetryTests
         using var client = Client(server, maxAttempts: 3);
         var progress = new List<IndexProgress>();
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => client.IndexAsync(
+        var ex = await Assert.ThrowsAsync<IndexException>(() => client.IndexAsync(
             new[] { "a", "b", "c", "d", "e" }.Select(Doc).ToAsyncEnumerable(),
             new IndexOptions { BatchSize = 2, Progress = new SyncProgress<IndexProgress>(progress.Add) }));
 
@@ -123,6 +123,23 @@ public sealed class RetryTests
         Assert.Equal(4, documents.BulkCalls.Count); // [a b], then [c d] three times; [e] never sent
         Assert.Equal(2, progress.Max(p => p.Acknowledged));
         Assert.Equal(4, progress.Max(p => p.Sent));
+        Assert.Equal((2L, 1, 4L), (ex.Acknowledged.Upserted, ex.Acknowledged.Batches, ex.Acknowledged.Sent));
+    }
+
+    [Fact]
+    public async Task A_failed_index_keeps_the_refusals_of_the_batches_acknowledged_before_it()
+    {
+        var documents = new ScriptedDocumentService { FailCalls = { 2 }, FailWith = StatusCode.PermissionDenied };
+        await using var server = await FakeServer.StartAsync(documents);
+        using var client = Client(server);
+
+        var ex = await Assert.ThrowsAsync<IndexException>(() => client.IndexAsync(
+            new[] { "a", "bad", "c", "d" }.Select(Doc).ToAsyncEnumerable(), new IndexOptions { BatchSize = 2 }));
+
+        Assert.Equal(StatusCode.PermissionDenied, ex.StatusCode);
+        Assert.IsAssignableFrom<RpcException>(ex);
+        Assert.Equal(1, ex.Acknowledged.Upserted);
+        Assert.Equal(new IndexFailure("bad", "bad document", 1), Assert.Single(ex.Acknowledged.Failures));
     }
 
     [Fact]
@@ -132,9 +149,10 @@ public sealed class RetryTests
         await using var server = await FakeServer.StartAsync(documents);
         using var client = Client(server);
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => client.IndexAsync(new[] { Doc("a") }.ToAsyncEnumerable()));
+        var ex = await Assert.ThrowsAsync<IndexException>(() => client.IndexAsync(new[] { Doc("a") }.ToAsyncEnumerable()));
 
         Assert.Equal(StatusCode.PermissionDenied, ex.StatusCode);
+        Assert.Equal(0, ex.Acknowledged.Upserted);
         Assert.Single(documents.BulkCalls);
     }
 
@@ -163,7 +181,7 @@ public sealed class RetryTests
             InitialBackoff = TimeSpan.FromMilliseconds(10),
         });
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => client.IndexAsync(new[] { Doc("a"), Doc("b") }.ToAsyncEnumerable()));
+        var ex = await Assert.ThrowsAsync<IndexException>(() => client.IndexAsync(new[] { Doc("a"), Doc("b") }.ToAsyncEnumerable()));
         Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
     }
 }

@@ -303,6 +303,39 @@ public sealed class HttpSideConfigurationTests
     }
 
     [Fact]
+    public async Task A_loopback_http_side_answers_only_local_host_names()
+    {
+        await using var server = await ConfiguredServer.StartAsync([]);
+        using var http = new HttpClient();
+        async Task<HttpStatusCode> Get(string host)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server.HttpAddress!, "v1/search?query=x"));
+            request.Headers.Host = host;
+            using var response = await http.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        // DNS rebinding: a page on attacker.example whose name now points at 127.0.0.1.
+        Assert.Equal(HttpStatusCode.BadRequest, await Get($"attacker.example:{server.HttpAddress!.Port}"));
+        Assert.Equal(HttpStatusCode.OK, await Get($"localhost:{server.HttpAddress.Port}"));
+        Assert.Equal(HttpStatusCode.OK, await Get($"127.0.0.1:{server.HttpAddress.Port}"));
+    }
+
+    [Theory]
+    [InlineData("search.example", "search.example", HttpStatusCode.OK)]
+    [InlineData("search.example", "localhost", HttpStatusCode.BadRequest)]
+    [InlineData("*", "anything.example", HttpStatusCode.OK)]
+    public async Task Allowed_hosts_can_be_configured(string allowed, string host, HttpStatusCode expected)
+    {
+        await using var server = await ConfiguredServer.StartAsync(["--TextSearch:HttpAllowedHosts:0", allowed]);
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server.HttpAddress!, "healthz"));
+        request.Headers.Host = host;
+        using var response = await http.SendAsync(request);
+        Assert.Equal(expected, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Addresses_are_printed_at_start_up()
     {
         await using var server = await ConfiguredServer.StartAsync([]);

@@ -25,6 +25,22 @@ public sealed class LimitsTests
     }
 
     [Fact]
+    public async Task A_body_over_the_web_servers_own_limit_still_gets_resource_exhausted()
+    {
+        // 40 MB is over Kestrel's 30 MB request body limit too: the frame header's declared length is refused before
+        // the body is read, with the same status as any oversized message (not a reset or UNKNOWN).
+        await using var server = await ConfiguredServer.StartAsync([]);
+        using var channel = server.Channel();
+        var client = new NormalizationService.NormalizationServiceClient(channel);
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            await client.NormalizeAsync(new NormalizeRequest { Text = new string('a', 40 * 1024 * 1024) }));
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        Assert.Contains("maximum configured message size", error.Status.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(server.Logs.Lines, l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal));
+        Assert.Equal("x", (await client.NormalizeAsync(new NormalizeRequest { Text = "x" })).Normalized);
+    }
+
+    [Fact]
     public async Task The_default_receive_limit_is_8_mb()
     {
         await using var server = await ConfiguredServer.StartAsync([]);

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
+using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using TracerProvider = OpenTelemetry.Trace.TracerProvider;
@@ -257,7 +259,7 @@ public sealed class ObservabilityTests
             Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         }
 
-        // FAILED_PRECONDITION and INVALID_ARGUMENT are both HTTP 400; the metric keeps the exact code.
+        // A 400 with INVALID_ARGUMENT (the code comes from the interceptors when the call reached them).
         using (var bad = await http.GetAsync(new Uri("v1/search?query=x&pageSize=1000", UriKind.Relative)))
         {
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
@@ -281,6 +283,75 @@ public sealed class ObservabilityTests
         Assert.Equal(1, scrape.Value("textsearch_rpc_calls_total", On("grpc_web", NormalizationService, "Normalize", "OK")));
         Assert.Equal(4, scrape.Sum("textsearch_rpc_calls_total"));
         Assert.Equal(1, scrape.Value("textsearch_rpc_duration_seconds_count", On("http_json", DocumentService, "GetDocument", "NOT_FOUND")));
+    }
+
+    [Fact]
+    public async Task Preflights_and_calls_turned_away_are_not_counted_as_calls_or_failed_documents()
+    {
+        await using var server = await StartAsync("--TextSearch:CorsOrigins:0", "https://app.example");
+        using var http = new HttpClient { BaseAddress = server.HttpAddress };
+        for (var i = 0; i < 2; i++)
+        {
+            using var preflight = new HttpRequestMessage(HttpMethod.Options, new Uri("textsearch.v1.DocumentService/DeleteDocument", UriKind.Relative));
+            preflight.Headers.Add("Origin", "https://app.example");
+            preflight.Headers.Add("Access-Control-Request-Method", "POST");
+            using var answer = await http.SendAsync(preflight);
+            Assert.True(answer.IsSuccessStatusCode);
+        }
+
+        // Two writes without a key (401), then one with it.
+        var body = new { title = "عنوان", body = "نص" };
+        for (var i = 0; i < 2; i++)
+        {
+            using var anonymous = await http.PutAsJsonAsync(new Uri("v1/documents/obs-anon", UriKind.Relative), body);
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        }
+
+        using (var keyed = new HttpRequestMessage(HttpMethod.Put, new Uri("v1/documents/obs-anon", UriKind.Relative)) { Content = JsonContent.Create(body) })
+        {
+            keyed.Headers.Add("x-api-key", WriteKey);
+            using var stored = await http.SendAsync(keyed);
+            Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
+        }
+
+        var scrape = await WaitForAsync(server, s => s.Sum("textsearch_rpc_calls_total") >= 3);
+        Assert.Equal(0, scrape.Sum("textsearch_rpc_calls_total", new() { ["rpc_method"] = "DeleteDocument" }));
+        Assert.Equal(2, scrape.Value("textsearch_rpc_calls_total", Call(DocumentService, "UpsertDocument", "UNAUTHENTICATED")));
+        Assert.Equal(3, scrape.Sum("textsearch_rpc_calls_total"));
+        Assert.Equal(1, scrape.Value("textsearch_documents_ingested_total", new() { ["operation"] = "upsert", ["outcome"] = "ok" }));
+        Assert.Equal(0, scrape.Sum("textsearch_documents_ingested_total", new() { ["outcome"] = "failed" }));
+    }
+
+    [Fact]
+    public async Task A_grpc_web_bulk_stream_is_counted_with_its_status()
+    {
+        await using var server = await StartAsync();
+        static byte[] Frame(IMessage message)
+        {
+            var payload = message.ToByteArray();
+            var frame = new byte[5 + payload.Length];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)payload.Length);
+            payload.CopyTo(frame, 5);
+            return frame;
+        }
+
+        var body = new[] { "obs-web-1", "obs-web-2" }
+            .SelectMany(id => Frame(new UpsertDocumentRequest { Document = new Document { Id = id, Title = "عنوان", Body = "نص" } }))
+            .ToArray();
+        using var http = new HttpClient { BaseAddress = server.HttpAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("textsearch.v1.DocumentService/BulkUpsertDocuments", UriKind.Relative))
+        {
+            Content = new ByteArrayContent(body),
+        };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc-web");
+        request.Headers.Add("x-api-key", WriteKey);
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("grpc-status: 0", System.Text.Encoding.ASCII.GetString(await response.Content.ReadAsByteArrayAsync()), StringComparison.Ordinal);
+
+        var scrape = await WaitForAsync(server, s => s.Sum("textsearch_rpc_calls_total") >= 1);
+        Assert.Equal(1, scrape.Value("textsearch_rpc_calls_total", new() { ["rpc_transport"] = "grpc_web", ["rpc_method"] = "BulkUpsertDocuments", ["grpc_status"] = "OK" }));
+        Assert.Equal(2, scrape.Value("textsearch_documents_ingested_total", new() { ["operation"] = "upsert", ["outcome"] = "ok" }));
     }
 
     [Fact]

@@ -21,9 +21,13 @@ public sealed class Listeners
     /// <summary>The HTTP/1.1 addresses as bound; empty when <c>TextSearch:HttpUrl</c> is empty.</summary>
     public IReadOnlyList<Uri> Http => [.. _http.Select(l => Bound(l.Options, l.Address))];
 
+    /// <summary>True when the HTTP side listens on loopback addresses only (then it answers local host names only).</summary>
+    internal bool HttpIsLoopbackOnly { get; private set; }
+
     /// <summary>
-    /// Binds every gRPC address and the HTTP address in code, so each gets its own protocols. Kestrel's own
-    /// <c>urls</c> handling is switched off so that it does not warn about the addresses it is no longer binding.
+    /// Binds every gRPC address and the HTTP address in code, so each gets its own protocols. <c>--urls</c> is taken
+    /// out of the host's arguments (<see cref="TakeUrlsArgument"/>) so that Kestrel does not also see it and warn that
+    /// it is overriding it; a <c>urls</c> setting from elsewhere (ASPNETCORE_URLS) still works, with that warning.
     /// </summary>
     internal static Listeners Configure(WebApplicationBuilder builder, string? urlsArgument, X509Certificate2? certificate)
     {
@@ -43,6 +47,7 @@ public sealed class Listeners
         var httpUrls = Split(builder.Configuration[$"{TextSearchOptions.Section}:{nameof(TextSearchOptions.HttpUrl)}"]);
         var grpc = grpcUrls.Select(u => Parse(u, "--urls")).ToList();
         var http = httpUrls.Select(u => Parse(u, $"{TextSearchOptions.Section}:{nameof(TextSearchOptions.HttpUrl)}")).ToList();
+        listeners.HttpIsLoopbackOnly = http.Count > 0 && http.All(IsLoopback);
         if (certificate is null && grpc.Concat(http).FirstOrDefault(IsHttps) is { } https)
         {
             throw new InvalidOperationException(
@@ -77,11 +82,11 @@ public sealed class Listeners
         for (var i = 0; i < args.Length; i++)
         {
             var arg = args[i];
-            if (arg is "--urls" or "/urls" && i + 1 < args.Length)
+            if ((arg.Equals("--urls", StringComparison.OrdinalIgnoreCase) || arg.Equals("/urls", StringComparison.OrdinalIgnoreCase)) && i + 1 < args.Length)
             {
                 urls = args[++i];
             }
-            else if (arg.StartsWith("--urls=", StringComparison.Ordinal) || arg.StartsWith("/urls=", StringComparison.Ordinal))
+            else if (arg.StartsWith("--urls=", StringComparison.OrdinalIgnoreCase) || arg.StartsWith("/urls=", StringComparison.OrdinalIgnoreCase))
             {
                 urls = arg[(arg.IndexOf('=', StringComparison.Ordinal) + 1)..];
             }
@@ -97,6 +102,10 @@ public sealed class Listeners
     private static List<string> Split(string? urls) =>
         [.. (urls ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(u => !string.Equals(u, "none", StringComparison.OrdinalIgnoreCase))];
+
+    private static bool IsLoopback(BindingAddress address) =>
+        string.Equals(address.Host, "localhost", StringComparison.OrdinalIgnoreCase)
+        || (IPAddress.TryParse(address.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
 
     private static bool IsHttps(BindingAddress address) => string.Equals(address.Scheme, "https", StringComparison.OrdinalIgnoreCase);
 

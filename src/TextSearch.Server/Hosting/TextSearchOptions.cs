@@ -17,6 +17,12 @@ public sealed class TextSearchOptions
     /// </summary>
     public string HttpUrl { get; set; } = string.Empty;
 
+    /// <summary>
+    /// Host names the HTTP side answers (DNS-rebinding protection); "*" is any. Empty: only localhost, 127.0.0.1 and
+    /// [::1] when every HttpUrl is a loopback address, any otherwise.
+    /// </summary>
+    public List<string> HttpAllowedHosts { get; set; } = [];
+
     /// <summary>Origins allowed to call the HTTP side from other sites' pages (CORS, for gRPC-Web and the JSON API); empty allows none.</summary>
     public List<string> CorsOrigins { get; set; } = [];
 

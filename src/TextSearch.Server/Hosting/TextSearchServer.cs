@@ -105,6 +105,7 @@ public static class TextSearchServer
         builder.AddTextSearchObservability(); // metrics, tracing, per-call logs (Observability/)
 
         var app = builder.Build();
+        app.UseMiddleware<HttpHostGuard>();
         app.UseRouting();
         // Right after routing (so JSON-transcoded calls are known by their endpoint): sees every call, also those
         // answered by the middlewares below.

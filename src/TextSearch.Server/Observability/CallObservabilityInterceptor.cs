@@ -26,7 +26,7 @@ public sealed class CallObservabilityInterceptor(TextSearchMetrics metrics) : In
             observation?.Status = StatusCode.OK;
             return response;
         }
-        catch (Exception ex) when (CountFailure(request) || Remember(observation, ex))
+        catch (Exception ex) when (CountFailure(request, ex) || Remember(observation, ex))
         {
             throw;
         }
@@ -36,26 +36,49 @@ public sealed class CallObservabilityInterceptor(TextSearchMetrics metrics) : In
         IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
     {
         ArgumentNullException.ThrowIfNull(continuation);
-        Mark(context);
-        var response = await continuation(requestStream, context).ConfigureAwait(false);
-        Count(response);
-        return response;
+        var observation = Mark(context);
+        try
+        {
+            var response = await continuation(requestStream, context).ConfigureAwait(false);
+            Count(response);
+            observation?.Status = StatusCode.OK;
+            return response;
+        }
+        catch (Exception ex) when (Remember(observation, ex))
+        {
+            throw;
+        }
     }
 
     public override Task ServerStreamingServerHandler<TRequest, TResponse>(
         TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
         ArgumentNullException.ThrowIfNull(continuation);
-        Mark(context);
-        return continuation(request, responseStream, context);
+        return Observe(Mark(context), continuation(request, responseStream, context));
     }
 
     public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
         IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
     {
         ArgumentNullException.ThrowIfNull(continuation);
-        Mark(context);
-        return continuation(requestStream, responseStream, context);
+        return Observe(Mark(context), continuation(requestStream, responseStream, context));
+    }
+
+    /// <summary>
+    /// Notes how a streaming call ended. The status of a gRPC-Web call travels in its body, where the per-call
+    /// middleware cannot read it afterwards; this is what it uses instead.
+    /// </summary>
+    private static async Task Observe(CallObservation? observation, Task call)
+    {
+        try
+        {
+            await call.ConfigureAwait(false);
+            observation?.Status = StatusCode.OK;
+        }
+        catch (Exception ex) when (Remember(observation, ex))
+        {
+            throw;
+        }
     }
 
     private static CallObservation? Mark(ServerCallContext context)
@@ -89,10 +112,17 @@ public sealed class CallObservabilityInterceptor(TextSearchMetrics metrics) : In
         }
     }
 
-    /// <summary>For an exception filter: a failed single-document write counts as one failed document. A failed bulk
+    /// <summary>For an exception filter: a single-document write that failed in the engine counts as one failed document. A failed bulk
     /// stream is not counted here (how many documents it carried is unknown); the call counter has it.</summary>
-    private bool CountFailure(object? request)
+    private bool CountFailure(object? request, Exception exception)
     {
+        // Calls turned away before the engine (no or wrong key, over the concurrency cap, abandoned) carried no
+        // document that failed.
+        if (exception is RpcException { StatusCode: StatusCode.Unauthenticated or StatusCode.PermissionDenied or StatusCode.ResourceExhausted or StatusCode.Cancelled })
+        {
+            return false;
+        }
+
         switch (request)
         {
             case UpsertDocumentRequest:

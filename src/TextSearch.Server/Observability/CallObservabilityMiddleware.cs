@@ -24,8 +24,10 @@ public sealed partial class CallObservabilityMiddleware(
     public async Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) != true
-            && context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>() is null)
+        // A CORS preflight (OPTIONS with Access-Control-Request-Method) is routed to the gRPC endpoint but is no call.
+        if ((context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) != true
+                && context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>() is null)
+            || (HttpMethods.IsOptions(context.Request.Method) && context.Request.Headers.ContainsKey("Access-Control-Request-Method")))
         {
             await next(context).ConfigureAwait(false);
             return;

@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Http.Features;
 using System.Text;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
+using TextSearch.Server.Hosting;
 
 namespace TextSearch.Server.Services;
 
@@ -15,7 +17,7 @@ namespace TextSearch.Server.Services;
 /// here it gets INVALID_ARGUMENT with the reason. Streaming requests are decoded inside the handler, where the
 /// <see cref="ErrorInterceptor"/> maps the same failures.
 /// </summary>
-public sealed class RequestValidationMiddleware(RequestDelegate next)
+public sealed class RequestValidationMiddleware(RequestDelegate next, IOptions<TextSearchOptions> options)
 {
     private const int HeaderLength = 5;
 
@@ -26,6 +28,9 @@ public sealed class RequestValidationMiddleware(RequestDelegate next)
             .SelectMany(service => service.Methods.Where(m => !m.IsClientStreaming).Select(m => (Path: $"/{service.FullName}/{m.Name}", m.InputType)))
             .ToDictionary(x => x.Path, x => x.InputType.Parser, StringComparer.Ordinal);
 
+    // The largest message gRPC would accept; 0 (no limit) leaves the bound to Kestrel's request body limit.
+    private readonly long _maxMessage = options.Value.Limits.MaxReceiveMessageBytes > 0 ? options.Value.Limits.MaxReceiveMessageBytes : long.MaxValue;
+
     public async Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -35,43 +40,79 @@ public sealed class RequestValidationMiddleware(RequestDelegate next)
             return;
         }
 
-        // Read through the body pipe (which gRPC-Web has already unwrapped, base64 included), then hand gRPC the
-        // same bytes through a pipe of our own.
-        var body = await ReadToEndAsync(context.Request.BodyReader, context.RequestAborted).ConfigureAwait(false);
-        context.Features.Set<IRequestBodyPipeFeature>(new BufferedBody(body));
-        if (Invalid(body, parser) is { } reason)
+        // Read through the body pipe (which gRPC-Web has already unwrapped, base64 included), never more than one
+        // message of the allowed size, then hand gRPC the same bytes through a pipe of our own.
+        var body = new ArrayBufferWriter<byte>();
+        string? tooLarge;
+        try
         {
-            // A trailers-only gRPC response: the status travels in the headers.
-            context.Response.StatusCode = StatusCodes.Status200OK;
-            context.Response.ContentType = "application/grpc";
-            context.Response.Headers["grpc-status"] = new StringValues(((int)Grpc.Core.StatusCode.InvalidArgument).ToString(System.Globalization.CultureInfo.InvariantCulture));
-            context.Response.Headers["grpc-message"] = Uri.EscapeDataString(reason);
+            tooLarge = await ReadMessageAsync(context.Request.BodyReader, body, _maxMessage, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            tooLarge = "the request is larger than the server accepts: " + ex.Message;
+        }
+
+        if (tooLarge is not null)
+        {
+            TrailersOnly(context, Grpc.Core.StatusCode.ResourceExhausted, tooLarge);
+            return;
+        }
+
+        context.Features.Set<IRequestBodyPipeFeature>(new BufferedBody(body.WrittenMemory));
+        if (Invalid(body.WrittenSpan, parser) is { } reason)
+        {
+            TrailersOnly(context, Grpc.Core.StatusCode.InvalidArgument, reason);
             return;
         }
 
         await next(context).ConfigureAwait(false);
     }
 
-    private static async Task<byte[]> ReadToEndAsync(PipeReader reader, CancellationToken cancellationToken)
+    /// <summary>A trailers-only gRPC response: the status travels in the headers.</summary>
+    private static void TrailersOnly(HttpContext context, Grpc.Core.StatusCode code, string message)
     {
-        var bytes = new ArrayBufferWriter<byte>();
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/grpc";
+        context.Response.Headers["grpc-status"] = new StringValues(((int)code).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        context.Response.Headers["grpc-message"] = Uri.EscapeDataString(message);
+    }
+
+    /// <summary>
+    /// Reads the body into <paramref name="body"/>, stopping as soon as the frame header declares, or the bytes
+    /// show, a message larger than <paramref name="maxMessage"/>; then returns why (gRPC would answer the same
+    /// RESOURCE_EXHAUSTED, but only after buffering it all). Null when the whole body was read.
+    /// </summary>
+    private static async Task<string?> ReadMessageAsync(PipeReader reader, ArrayBufferWriter<byte> body, long maxMessage, CancellationToken cancellationToken)
+    {
+        var limit = maxMessage == long.MaxValue ? long.MaxValue : maxMessage + HeaderLength;
         while (true)
         {
             var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             foreach (var segment in result.Buffer)
             {
-                bytes.Write(segment.Span);
+                body.Write(segment.Span);
             }
 
             reader.AdvanceTo(result.Buffer.End);
+            if (body.WrittenCount >= HeaderLength && BinaryPrimitives.ReadUInt32BigEndian(body.WrittenSpan[1..]) is var declared && declared > maxMessage)
+            {
+                return $"Received message exceeds the maximum configured message size ({declared} > {maxMessage} bytes).";
+            }
+
+            if (body.WrittenCount > limit)
+            {
+                return $"The request exceeds the maximum configured message size ({maxMessage} bytes).";
+            }
+
             if (result.IsCompleted || result.IsCanceled)
             {
-                return bytes.WrittenSpan.ToArray();
+                return null;
             }
         }
     }
 
-    private sealed class BufferedBody(byte[] body) : IRequestBodyPipeFeature
+    private sealed class BufferedBody(ReadOnlyMemory<byte> body) : IRequestBodyPipeFeature
     {
         public PipeReader Reader { get; } = PipeReader.Create(new ReadOnlySequence<byte>(body));
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using TextSearch.Cli.Tests.Support;
+using TextSearch.Client.Tests.Support;
 using TextSearch.Server.Tests.Support;
 
 namespace TextSearch.Cli.Tests.EndToEnd;
@@ -39,6 +40,33 @@ public sealed class ClientLibraryTests : IDisposable
         Assert.StartsWith("textsearch: PERMISSION_DENIED: ", Assert.Single(denied.StderrLines), StringComparison.Ordinal);
         var indexed = await CliRunner.RunAsync(["--server", server.Address.ToString(), "index", path], Key(WriteKey));
         Assert.True(indexed.ExitCode == 0, indexed.ToString());
+    }
+
+    [Fact]
+    public async Task An_index_that_fails_after_a_batch_says_what_was_stored_and_refused_before_the_error()
+    {
+        var documents = new ScriptedDocumentService { FailCalls = { 2 }, FailWith = Grpc.Core.StatusCode.PermissionDenied };
+        await using var server = await FakeServer.StartAsync(documents);
+        var path = Path.Combine(_dir, "many.jsonl");
+        var lines = new StringBuilder();
+        for (var i = 0; i < 501; i++)
+        {
+            var id = i == 7 ? "bad" : "doc-" + i.ToString(CultureInfo.InvariantCulture);
+            lines.Append(CultureInfo.InvariantCulture, $$"""{"id": "{{id}}", "title": "عنوان", "body": "نص"}""").Append('\n');
+        }
+
+        File.WriteAllText(path, lines.ToString(), new UTF8Encoding(false));
+        var result = await CliRunner.RunAsync(["--server", server.Address.ToString(), "index", path]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(2, documents.BulkCalls.Count); // 500, then the 501st, refused as a whole
+        Assert.Equal(
+            [
+                "textsearch: stopped: 499 documents stored in 1 acknowledged batches, 1 refused, before the failure",
+                $"textsearch: {path}:8: bad document",
+            ],
+            result.StderrLines.Take(2));
+        Assert.StartsWith("textsearch: PERMISSION_DENIED: scripted failure of call #2", result.StderrLines[^1], StringComparison.Ordinal);
     }
 
     [Fact]
