@@ -1,10 +1,10 @@
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.Core;
-using Lucene.Net.Analysis.TokenAttributes;
 using Lucene.Net.Analysis.Util;
 using Lucene.Net.Util;
 using TextSearch.Analysis;
 using TextSearch.Search.Elasticsearch.Client;
+using TextSearch.Search.Elasticsearch.Tests.Support;
 using TextSearch.Search.Ingestion;
 using TextSearch.Search.Lucene;
 using TextSearch.Search.Tests;
@@ -20,23 +20,7 @@ public sealed class DocumentMapperTests
 {
     public static TheoryData<string> SeedIds => new(SeedIngestor.Load(TestSupport.SeedsPath).Select(d => d.Id));
 
-    private static List<(string Term, int Position)> Tokens(Analyzer analyzer, string text)
-    {
-        var result = new List<(string, int)>();
-        using var stream = analyzer.GetTokenStream("f", text);
-        var term = stream.AddAttribute<ICharTermAttribute>();
-        var increment = stream.AddAttribute<IPositionIncrementAttribute>();
-        stream.Reset();
-        var position = -1;
-        while (stream.IncrementToken())
-        {
-            position += increment.PositionIncrement;
-            result.Add((term.ToString(), position));
-        }
-
-        stream.End();
-        return result;
-    }
+    private static List<(string Term, int Position)> Tokens(Analyzer analyzer, string text) => TokenStreams.Read(analyzer, "f", text);
 
     [Theory]
     [MemberData(nameof(SeedIds))]

@@ -14,68 +14,50 @@ public sealed class CallObservabilityInterceptor(TextSearchMetrics metrics) : In
     private const string Upsert = "upsert";
     private const string Delete = "delete";
 
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
         ArgumentNullException.ThrowIfNull(continuation);
-        var observation = Mark(context);
-        try
-        {
-            var response = await continuation(request, context).ConfigureAwait(false);
-            Count(response);
-            observation?.Status = StatusCode.OK;
-            return response;
-        }
-        catch (Exception ex) when (CountFailure(request, ex) || Remember(observation, ex))
-        {
-            throw;
-        }
+        return ObserveAsync(context, () => continuation(request, context), request);
     }
 
-    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
         IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
     {
         ArgumentNullException.ThrowIfNull(continuation);
-        var observation = Mark(context);
-        try
-        {
-            var response = await continuation(requestStream, context).ConfigureAwait(false);
-            Count(response);
-            observation?.Status = StatusCode.OK;
-            return response;
-        }
-        catch (Exception ex) when (Remember(observation, ex))
-        {
-            throw;
-        }
+        return ObserveAsync(context, () => continuation(requestStream, context), request: null);
     }
 
     public override Task ServerStreamingServerHandler<TRequest, TResponse>(
         TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
         ArgumentNullException.ThrowIfNull(continuation);
-        return Observe(Mark(context), continuation(request, responseStream, context));
+        return ObserveAsync(context, async () => { await continuation(request, responseStream, context).ConfigureAwait(false); return true; }, request: null);
     }
 
     public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
         IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
     {
         ArgumentNullException.ThrowIfNull(continuation);
-        return Observe(Mark(context), continuation(requestStream, responseStream, context));
+        return ObserveAsync(context, async () => { await continuation(requestStream, responseStream, context).ConfigureAwait(false); return true; }, request: null);
     }
 
     /// <summary>
-    /// Notes how a streaming call ended. The status of a gRPC-Web call travels in its body, where the per-call
-    /// middleware cannot read it afterwards; this is what it uses instead.
+    /// Runs the call, noting how it ended for the per-call middleware (the status of a gRPC-Web or JSON call does not
+    /// reach it otherwise) and counting the documents it wrote. <paramref name="request"/> is the single request of a
+    /// unary call, whose failure may count as a failed document.
     /// </summary>
-    private static async Task Observe(CallObservation? observation, Task call)
+    private async Task<TResponse> ObserveAsync<TResponse>(ServerCallContext context, Func<Task<TResponse>> call, object? request)
     {
+        var observation = Mark(context);
         try
         {
-            await call.ConfigureAwait(false);
+            var response = await call().ConfigureAwait(false);
+            Count(response);
             observation?.Status = StatusCode.OK;
+            return response;
         }
-        catch (Exception ex) when (Remember(observation, ex))
+        catch (Exception ex) when (CountFailure(request, ex) || Remember(observation, ex))
         {
             throw;
         }

@@ -39,7 +39,8 @@ public sealed partial class CallObservabilityMiddleware(
         var observation = new CallObservation();
         context.Features.Set(observation);
         var (service, method) = Names(context);
-        using var activity = SearchTelemetry.Source.StartActivity($"{service}/{method}", ActivityKind.Internal);
+        // The span's name is only built when someone listens.
+        using var activity = SearchTelemetry.Source.HasListeners() ? SearchTelemetry.Source.StartActivity($"{service}/{method}", ActivityKind.Internal) : null;
         activity?.SetTag("rpc.system", "grpc");
         activity?.SetTag("rpc.service", service);
         activity?.SetTag("rpc.method", method);
@@ -53,15 +54,6 @@ public sealed partial class CallObservabilityMiddleware(
         finally
         {
             var elapsed = Stopwatch.GetElapsedTime(started);
-            if (service == Unknown)
-            {
-                // Routing ran after this middleware: the endpoint is known now.
-                (service, method) = Names(context);
-                activity?.SetTag("rpc.service", service);
-                activity?.SetTag("rpc.method", method);
-                activity?.DisplayName = $"{service}/{method}";
-            }
-
             var code = completed ? ReadStatus(context) : StatusCode.Unknown;
             metrics.RecordCall(service, method, transport, code, elapsed);
             Tag(activity, code);
@@ -84,7 +76,7 @@ public sealed partial class CallObservabilityMiddleware(
     private static (string Service, string Method) Names(HttpContext context)
     {
         var grpcMethod = context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method;
-        return grpcMethod is not null && KnownMethods.Contains($"{grpcMethod.ServiceName}/{grpcMethod.Name}")
+        return grpcMethod is not null && KnownMethods.Contains((grpcMethod.ServiceName, grpcMethod.Name))
             ? (grpcMethod.ServiceName, grpcMethod.Name)
             : (Unknown, Unknown);
     }
@@ -98,11 +90,10 @@ public sealed partial class CallObservabilityMiddleware(
             : "grpc";
     }
 
-    private static readonly FrozenSet<string> KnownMethods =
-        new[] { V1.NormalizationReflection.Descriptor, V1.SearchReflection.Descriptor, V1.DocumentsReflection.Descriptor, Grpc.Health.V1.HealthReflection.Descriptor, Grpc.Reflection.V1Alpha.ReflectionReflection.Descriptor }
-            .SelectMany(file => file.Services)
-            .SelectMany(service => service.Methods.Select(m => $"{service.FullName}/{m.Name}"))
-            .ToFrozenSet(StringComparer.Ordinal);
+    private static readonly FrozenSet<(string Service, string Method)> KnownMethods =
+        Services.ServiceCatalog.All
+            .SelectMany(service => service.Methods.Select(m => (service.FullName, m.Name)))
+            .ToFrozenSet();
 
     /// <summary>The grpc-status the call ended with: in the trailers, or in the headers of a trailers-only response.</summary>
     private static StatusCode ReadStatus(HttpContext context)

@@ -23,8 +23,7 @@ public sealed class RequestValidationMiddleware(RequestDelegate next, IOptions<T
 
     // Every unary method of our services, by path, with its request type's parser.
     private static readonly Dictionary<string, MessageParser> Parsers =
-        new[] { V1.NormalizationReflection.Descriptor, V1.SearchReflection.Descriptor, V1.DocumentsReflection.Descriptor }
-            .SelectMany(file => file.Services)
+        ServiceCatalog.TextSearch
             .SelectMany(service => service.Methods.Where(m => !m.IsClientStreaming).Select(m => (Path: $"/{service.FullName}/{m.Name}", m.InputType)))
             .ToDictionary(x => x.Path, x => x.InputType.Parser, StringComparer.Ordinal);
 

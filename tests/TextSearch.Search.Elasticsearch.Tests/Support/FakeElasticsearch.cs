@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.Core;
-using Lucene.Net.Analysis.TokenAttributes;
 using Lucene.Net.Analysis.Util;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
@@ -535,23 +534,7 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
             return query;
         }
 
-        private List<(string Term, int Position)> Analyze(string field, string text)
-        {
-            var tokens = new List<(string, int)>();
-            using var stream = _analyzer.GetTokenStream(field, text);
-            var term = stream.AddAttribute<ICharTermAttribute>();
-            var increment = stream.AddAttribute<IPositionIncrementAttribute>();
-            stream.Reset();
-            var position = -1;
-            while (stream.IncrementToken())
-            {
-                position += increment.PositionIncrement;
-                tokens.Add((term.ToString(), position));
-            }
-
-            stream.End();
-            return tokens;
-        }
+        private List<(string Term, int Position)> Analyze(string field, string text) => TokenStreams.Read(_analyzer, field, text);
 
         private static LuceneQuery Boosted(LuceneQuery query, JsonElement spec)
         {
