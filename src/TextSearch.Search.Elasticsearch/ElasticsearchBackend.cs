@@ -32,6 +32,7 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
     private readonly Func<TimeSpan, CancellationToken, Task> _delay;
     private readonly SemaphoreSlim _ensureLock = new(1, 1);
     private volatile bool _indexReady;
+    private volatile byte[]? _secret;
     private volatile bool _disposed;
 
     public ElasticsearchBackend(
@@ -149,6 +150,23 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
         }
 
         return new BackendPage(hits, response.Hits.Total?.Value ?? hits.Count);
+    }
+
+    /// <summary>
+    /// Derived from the uuid Elasticsearch gave the index (read once): every server on the index derives the same
+    /// secret, clients of this service never see it, and an index created anew (a reindex) gets a new one.
+    /// </summary>
+    public async Task<byte[]> GetSecretAsync(CancellationToken cancellationToken)
+    {
+        if (_secret is { } cached)
+        {
+            return cached;
+        }
+
+        await EnsureIndexAsync(cancellationToken).ConfigureAwait(false);
+        var uuid = await _client.IndexUuidAsync(_options.Index, _client.Policy, cancellationToken).ConfigureAwait(false);
+        return _secret = System.Security.Cryptography.HMACSHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes("textsearch page tokens"), System.Text.Encoding.UTF8.GetBytes(uuid));
     }
 
     public async Task<long> CountAsync(CancellationToken cancellationToken)

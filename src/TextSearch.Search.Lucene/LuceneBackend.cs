@@ -19,6 +19,9 @@ namespace TextSearch.Search.Lucene;
 /// </summary>
 public sealed partial class LuceneBackend : ISearchBackend
 {
+    /// <summary>The commit user-data key of the index's secret.</summary>
+    private const string SecretKey = "textsearch.secret";
+
     private static readonly Sort ScoreThenId = new(SortField.FIELD_SCORE, new SortField(LuceneFields.IdSort, SortFieldType.STRING));
 
     private readonly LuceneOptions _options;
@@ -30,6 +33,7 @@ public sealed partial class LuceneBackend : ISearchBackend
     private readonly Channel<WriteOp> _queue = Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writerLoop;
     private readonly LuceneSchema _schema;
+    private readonly byte[] _secret;
     private volatile bool _disposed;
 
     public LuceneBackend(LuceneOptions options, TextAnalyzer analyzer, ILogger<LuceneBackend> logger)
@@ -50,11 +54,9 @@ public sealed partial class LuceneBackend : ISearchBackend
         };
         _writer = new IndexWriter(_directory, config);
 
-        // An index that has never been committed gets an empty first commit, so readers can always open it.
-        if (!DirectoryReader.IndexExists(_directory))
-        {
-            _writer.Commit();
-        }
+        // An index that has never been committed gets an empty first commit, so readers can always open it; the
+        // index's secret (page tokens) lives in the commit's user data, created once.
+        _secret = ReadOrCreateSecret(_writer);
 
         _searchers = new SearcherManager(_writer, applyAllDeletes: true, new SimilaritySearcherFactory(similarity));
         _queries = new LuceneQueryBuilder(ranking);
@@ -172,6 +174,8 @@ public sealed partial class LuceneBackend : ISearchBackend
         }
     }
 
+    public Task<byte[]> GetSecretAsync(CancellationToken cancellationToken) => Task.FromResult(_secret);
+
     public Task<BackendHealth> CheckHealthAsync(CancellationToken cancellationToken) =>
         Task.FromResult(_disposed || _writerLoop.IsCompleted ? BackendHealth.NotServing : BackendHealth.Serving);
 
@@ -270,6 +274,29 @@ public sealed partial class LuceneBackend : ISearchBackend
         foreach (var doc in op.Documents!)
         {
             _writer.UpdateDocument(new Term(LuceneFields.Id, doc.Id), _schema.ToLucene(doc));
+        }
+    }
+
+    /// <summary>The secret in the last commit's user data; an index without one (new, or older) gets one, committed now.</summary>
+    private static byte[] ReadOrCreateSecret(IndexWriter writer)
+    {
+        var data = writer.CommitData;
+        if (data is not null && data.TryGetValue(SecretKey, out var stored) && TryDecode(stored) is { } existing)
+        {
+            return existing;
+        }
+
+        var secret = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var updated = data is null ? new Dictionary<string, string>() : new Dictionary<string, string>(data);
+        updated[SecretKey] = Convert.ToBase64String(secret);
+        writer.SetCommitData(updated);
+        writer.Commit();
+        return secret;
+
+        static byte[]? TryDecode(string value)
+        {
+            var buffer = new byte[value.Length];
+            return Convert.TryFromBase64String(value, buffer, out var written) && written >= 32 ? buffer[..written] : null;
         }
     }
 

@@ -54,4 +54,11 @@ public interface ISearchBackend : IAsyncDisposable
     Task<long> CountAsync(CancellationToken cancellationToken);
 
     Task<BackendHealth> CheckHealthAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A secret that belongs to this index: created with it, kept across restarts, the same for every server that
+    /// serves it, and never shown to clients. Page tokens are signed with it, so a token cannot be forged and only
+    /// works on the index that issued it. At least 32 bytes.
+    /// </summary>
+    Task<byte[]> GetSecretAsync(CancellationToken cancellationToken);
 }

@@ -68,6 +68,18 @@ public sealed class EmulatedClusterTests : IAsyncLifetime
         Directory.Delete(_lucenePath, recursive: true);
     }
 
+    [Fact]
+    public async Task The_index_secret_is_derived_from_the_index_uuid_and_shared_by_every_server()
+    {
+        var secret = await _backend.GetSecretAsync(default);
+        Assert.True(secret.Length >= 32);
+        await using var sameCluster = Fakes.Backend(_cluster);
+        Assert.Equal(secret, await sameCluster.GetSecretAsync(default));
+        using var otherCluster = new FakeElasticsearch();
+        await using var other = Fakes.Backend(otherCluster);
+        Assert.NotEqual(secret, await other.GetSecretAsync(default));
+    }
+
     private async Task<IReadOnlyList<string>> Ids(string query, int pageSize = 100) =>
         [.. (await Engine.SearchAsync(new SearchRequestModel(query, pageSize), default)).Hits.Select(h => h.Document.Id)];
 

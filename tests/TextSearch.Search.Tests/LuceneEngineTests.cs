@@ -45,6 +45,37 @@ public sealed class LuceneEngineTests : EngineConformanceTests
     }
 
     [Fact]
+    public async Task The_index_secret_is_kept_with_the_index_and_differs_between_indexes()
+    {
+        var path = TestSupport.TempDir();
+        var other = TestSupport.TempDir();
+        try
+        {
+            byte[] first;
+            await using (var backend = Open(path))
+            {
+                first = await backend.GetSecretAsync(default);
+                Assert.True(first.Length >= 32);
+                Assert.Equal(first, await backend.GetSecretAsync(default));
+                await backend.UpsertAsync([new Document { Id = "s1", Body = "سر" }], default);
+            }
+
+            await using (var reopened = Open(path))
+            {
+                Assert.Equal(first, await reopened.GetSecretAsync(default));
+            }
+
+            await using var second = Open(other);
+            Assert.NotEqual(first, await second.GetSecretAsync(default));
+        }
+        finally
+        {
+            Directory.Delete(path, recursive: true);
+            Directory.Delete(other, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Deferred_writes_become_visible_and_durable_with_the_next_durable_write()
     {
         await Backend.UpsertDeferredAsync([new Document { Id = "def-1", Body = "مؤجلكلمة" }], default);

@@ -238,6 +238,34 @@ internal sealed partial class ElasticsearchClient : IDisposable
         return Deserialize(response, EsJson.Default.CountResponse, "count the documents").Count;
     }
 
+    /// <summary>GET /{index}/_settings/index.uuid: the unique id Elasticsearch gave the index behind a name or alias.</summary>
+    public async Task<string> IndexUuidAsync(string index, RequestPolicy policy, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync(HttpMethod.Get, $"{Escape(index)}/_settings/index.uuid", null, null, policy, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccess)
+        {
+            throw Fail("read the index settings", EsErrors.Parse(response.Status, response.Body));
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(response.Body);
+            foreach (var entry in json.RootElement.EnumerateObject())
+            {
+                if (entry.Value.TryGetProperty("settings", out var settings) && settings.TryGetProperty("index", out var idx)
+                    && idx.TryGetProperty("uuid", out var uuid) && uuid.GetString() is { Length: > 0 } value)
+                {
+                    return value;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        throw new TextSearchException(ErrorKind.Unavailable, "Elasticsearch answered the index settings request without the index's uuid.");
+    }
+
     /// <summary>GET /_cluster/health/{index}: green, yellow or red.</summary>
     public async Task<ClusterHealthResponse> HealthAsync(string index, RequestPolicy policy, CancellationToken cancellationToken)
     {

@@ -105,6 +105,7 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
             ("POST", "_refresh") => index.RefreshAll(),
             ("GET", "_count") => (200, new JsonObject { ["count"] = index.Count, ["_shards"] = new JsonObject { ["total"] = 1, ["successful"] = 1, ["failed"] = 0 } }.ToJsonString()),
             ("POST", "_search") => index.Search(body),
+            ("GET", "_settings") => (200, new JsonObject { [index.Name] = new JsonObject { ["settings"] = new JsonObject { ["index"] = new JsonObject { ["uuid"] = index.Uuid } } } }.ToJsonString()),
             _ => (400, $$"""{"error":{"type":"illegal_argument_exception","reason":"unsupported by the fake: {{method}} /{{string.Join('/', s)}}"},"status":400}"""),
         };
     }
@@ -201,6 +202,10 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
         }
 
         public int Count => _reader.NumDocs;
+
+        public string Name => _name;
+
+        public string Uuid { get; } = Guid.NewGuid().ToString("N");
 
         public void Dispose()
         {
