@@ -77,15 +77,36 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
     public Task<IReadOnlyList<DocumentFailure>> UpsertAsync(IReadOnlyList<Document> documents, CancellationToken cancellationToken) =>
         UpsertAsync(documents, refresh: true, cancellationToken);
 
-    /// <summary>Bulk without waiting for a refresh (stored, not yet searchable); <see cref="FlushAsync"/> refreshes once for a whole stream.</summary>
-    public Task<IReadOnlyList<DocumentFailure>> UpsertDeferredAsync(IReadOnlyList<Document> documents, CancellationToken cancellationToken) =>
-        UpsertAsync(documents, refresh: false, cancellationToken);
+    /// <summary>
+    /// A bulk stream: batches are indexed without waiting for a refresh, and the commit refreshes once. Elasticsearch
+    /// cannot take back documents it has indexed, so a stream that fails keeps those already sent (they become
+    /// searchable with the index's next refresh), unlike the embedded engine, which stages them.
+    /// </summary>
+    public IBulkWriter BeginBulk() => new BulkWriter(this);
 
-    /// <summary>POST _refresh: every document stored so far becomes searchable.</summary>
-    public async Task FlushAsync(CancellationToken cancellationToken)
+    private sealed class BulkWriter(ElasticsearchBackend backend) : IBulkWriter
     {
-        await EnsureIndexAsync(cancellationToken).ConfigureAwait(false);
-        await _client.RefreshAsync(_options.Index, _client.Policy, cancellationToken).ConfigureAwait(false);
+        private bool _added;
+
+        public Task<IReadOnlyList<DocumentFailure>> AddAsync(IReadOnlyList<Document> documents, CancellationToken cancellationToken)
+        {
+            _added |= documents.Count > 0;
+            return backend.UpsertAsync(documents, refresh: false, cancellationToken);
+        }
+
+        /// <summary>POST _refresh: every document of the stream becomes searchable.</summary>
+        public async Task CommitAsync(CancellationToken cancellationToken)
+        {
+            if (!_added)
+            {
+                return;
+            }
+
+            await backend.EnsureIndexAsync(cancellationToken).ConfigureAwait(false);
+            await backend._client.RefreshAsync(backend._options.Index, backend._client.Policy, cancellationToken).ConfigureAwait(false);
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     private async Task<IReadOnlyList<DocumentFailure>> UpsertAsync(IReadOnlyList<Document> documents, bool refresh, CancellationToken cancellationToken)

@@ -1,70 +1,105 @@
-using System.Text.Json;
 using System.Threading.Channels;
-using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
-using Lucene.Net.Store;
 using Lucene.Net.Util;
 using Microsoft.Extensions.Logging;
 using TextSearch.Analysis;
 using TextSearch.Search.Query;
-using LuceneDocument = Lucene.Net.Documents.Document;
+using LuceneDirectory = Lucene.Net.Store.Directory;
 
 namespace TextSearch.Search.Lucene;
 
 /// <summary>
-/// The embedded engine. Writes go through one writer loop that applies every queued write, commits once
-/// (fsync) and refreshes the searcher before acknowledging, so an acknowledged write is durable and searchable;
-/// concurrent writers share commits. Reads use near-real-time searchers and never block writes.
+/// The embedded engine. Writes go through one writer loop that applies every queued write, commits once (fsync) and
+/// refreshes the searcher before acknowledging, so an acknowledged write is durable and searchable; concurrent
+/// writers share commits. When a write fails (a full volume, say), Lucene may have dropped everything it buffered, so
+/// the writer goes back to the last commit and no write of that pass is acknowledged; the others are applied again
+/// once when a single write was at fault. Bulk streams index into a staging folder of their own and join the index
+/// in one commit at their end, so a stream that fails leaves nothing behind. Reads use near-real-time searchers and
+/// never block writes.
 /// </summary>
 public sealed partial class LuceneBackend : ISearchBackend
 {
     /// <summary>The commit user-data key of the index's secret.</summary>
     private const string SecretKey = "textsearch.secret";
 
+    /// <summary>The folder (inside the index folder, which Lucene ignores) where bulk streams stage their documents.</summary>
+    internal const string StagingFolder = "staging";
+
     private static readonly Sort ScoreThenId = new(SortField.FIELD_SCORE, new SortField(LuceneFields.IdSort, SortFieldType.STRING));
 
     private readonly LuceneOptions _options;
     private readonly ILogger _logger;
-    private readonly FSDirectory _directory;
-    private readonly IndexWriter _writer;
-    private readonly SearcherManager _searchers;
+    private readonly Func<DirectoryInfo, LuceneDirectory> _openDirectory;
+    private readonly LuceneDirectory _directory;
     private readonly LuceneQueryBuilder _queries;
     private readonly Channel<WriteOp> _queue = Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writerLoop;
-    private readonly LuceneSchema _schema;
     private readonly byte[] _secret;
+    private volatile Core _core;
+    private volatile string? _damage;
     private volatile bool _disposed;
 
     public LuceneBackend(LuceneOptions options, TextAnalyzer analyzer, ILogger<LuceneBackend> logger)
+        : this(options, analyzer, logger, openDirectory: null)
+    {
+    }
+
+    /// <summary>With <paramref name="openDirectory"/>, tests put a Lucene directory of their own under the index (one that runs out of space, say).</summary>
+    internal LuceneBackend(LuceneOptions options, TextAnalyzer analyzer, ILogger logger, Func<DirectoryInfo, LuceneDirectory>? openDirectory)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(analyzer);
         _options = options;
         _logger = logger;
-        var ranking = options.Ranking;
-        _schema = new LuceneSchema(ranking, analyzer);
-        var similarity = _schema.Similarity;
-        System.IO.Directory.CreateDirectory(options.IndexPath);
-        _directory = FSDirectory.Open(new DirectoryInfo(options.IndexPath));
-        var config = new IndexWriterConfig(LuceneVersion.LUCENE_48, _schema.IndexAnalyzer)
+        _openDirectory = openDirectory ?? (dir => global::Lucene.Net.Store.FSDirectory.Open(dir));
+        Path = System.IO.Path.GetFullPath(options.IndexPath);
+        Schema = new LuceneSchema(options.Ranking, analyzer);
+        BulkSlots = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentBulks));
+        System.IO.Directory.CreateDirectory(Path);
+        _directory = _openDirectory(new DirectoryInfo(Path));
+        IndexWriter? writer = null;
+        try
         {
-            OpenMode = OpenMode.CREATE_OR_APPEND,
-            Similarity = similarity,
-            RAMBufferSizeMB = options.RamBufferMB,
-        };
-        _writer = new IndexWriter(_directory, config);
+            IndexFiles.CheckCommitPoint(_directory, Path);
+            if (options.VerifyOnOpen)
+            {
+                IndexFiles.Verify(_directory);
+            }
 
-        // An index that has never been committed gets an empty first commit, so readers can always open it; the
-        // index's secret (page tokens) lives in the commit's user data, created once.
-        _secret = ReadOrCreateSecret(_writer);
+            writer = new IndexWriter(_directory, NewConfig(OpenMode.CREATE_OR_APPEND, options.RamBufferMB));
 
-        _searchers = new SearcherManager(_writer, applyAllDeletes: true, new SimilaritySearcherFactory(similarity));
-        _queries = new LuceneQueryBuilder(ranking);
+            // An index that has never been committed gets a first commit, so readers can always open it; the
+            // index's secret (page tokens) lives in the commit's user data, created once.
+            _secret = ReadOrCreateSecret(writer);
+            _core = new Core(writer, NewSearchers(writer));
+        }
+        catch (Exception ex)
+        {
+            Abandon(writer);
+            _directory.Dispose();
+            BulkSlots.Dispose();
+            throw ex as IndexUnusableException ?? IndexFailures.Unusable(Path, ex);
+        }
+
+        // Only now, holding the index's write lock, may leftovers of bulk streams cut off by a crash be removed.
+        IndexFiles.DeleteStaging(System.IO.Path.Combine(Path, StagingFolder));
+        _queries = new LuceneQueryBuilder(options.Ranking);
         _writerLoop = Task.Factory.StartNew(WriterLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
-        LogOpened(_logger, Path.GetFullPath(options.IndexPath), _writer.NumDocs);
+        LogOpened(_logger, Path, writer.NumDocs);
     }
 
     public string Name => "lucene";
+
+    /// <summary>The index folder (absolute).</summary>
+    internal string Path { get; }
+
+    internal LuceneSchema Schema { get; }
+
+    internal ILogger Logger => _logger;
+
+    /// <summary>Bulk streams staging at once; a stream waits for a slot before its first document.</summary>
+    internal SemaphoreSlim BulkSlots { get; }
 
     public async Task<IReadOnlyList<DocumentFailure>> UpsertAsync(IReadOnlyList<Search.Document> documents, CancellationToken cancellationToken)
     {
@@ -72,25 +107,17 @@ public sealed partial class LuceneBackend : ISearchBackend
         if (documents.Count > 0)
         {
             // Lucene applies a batch whole or not at all: no per-document failures.
-            await EnqueueAsync(new WriteOp(documents, null, durable: true), cancellationToken).ConfigureAwait(false);
+            await EnqueueAsync(WriteOp.Upsert(documents), cancellationToken).ConfigureAwait(false);
         }
 
         return [];
     }
 
-    public async Task<IReadOnlyList<DocumentFailure>> UpsertDeferredAsync(IReadOnlyList<Search.Document> documents, CancellationToken cancellationToken)
+    public IBulkWriter BeginBulk()
     {
-        ArgumentNullException.ThrowIfNull(documents);
-        if (documents.Count > 0)
-        {
-            await EnqueueAsync(new WriteOp(documents, null, durable: false), cancellationToken).ConfigureAwait(false);
-        }
-
-        return [];
+        ThrowIfDisposed();
+        return new LuceneBulkWriter(this);
     }
-
-    public Task FlushAsync(CancellationToken cancellationToken) =>
-        EnqueueAsync(new WriteOp([], null, durable: true), cancellationToken);
 
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
@@ -99,34 +126,22 @@ public sealed partial class LuceneBackend : ISearchBackend
             return false;
         }
 
-        await EnqueueAsync(new WriteOp(null, id, durable: true), cancellationToken).ConfigureAwait(false);
+        await EnqueueAsync(WriteOp.Delete(id), cancellationToken).ConfigureAwait(false);
         return true;
     }
 
-    public Task<Search.Document?> GetAsync(string id, CancellationToken cancellationToken)
-    {
-        ThrowIfDisposed();
-        cancellationToken.ThrowIfCancellationRequested();
-        var searcher = _searchers.Acquire();
-        try
+    public Task<Search.Document?> GetAsync(string id, CancellationToken cancellationToken) =>
+        Task.FromResult(Read(cancellationToken, searcher =>
         {
             var top = searcher.Search(new TermQuery(new Term(LuceneFields.Id, id)), 1);
-            return Task.FromResult(top.TotalHits == 0 ? null : LuceneSchema.ToDocument(searcher.Doc(top.ScoreDocs[0].Doc)));
-        }
-        finally
-        {
-            _searchers.Release(searcher);
-        }
-    }
+            return top.TotalHits == 0 ? null : LuceneSchema.ToDocument(searcher.Doc(top.ScoreDocs[0].Doc));
+        }));
 
     public Task<BackendPage> SearchAsync(SearchQuery query, int size, SearchCursor? after, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        ThrowIfDisposed();
-        cancellationToken.ThrowIfCancellationRequested();
         var lucene = _queries.Build(query);
-        var searcher = _searchers.Acquire();
-        try
+        return Task.FromResult(Read(cancellationToken, searcher =>
         {
             var afterDoc = after is { } c ? new FieldDoc(int.MaxValue, c.Score, [ScoreValue(c.Score), new BytesRef(c.Id)]) : null;
             TopDocs top;
@@ -152,32 +167,20 @@ public sealed partial class LuceneBackend : ISearchBackend
                 hits.Add(new BackendHit(doc.Id, sd.Score, doc));
             }
 
-            return Task.FromResult(new BackendPage(hits, top.TotalHits));
-        }
-        finally
-        {
-            _searchers.Release(searcher);
-        }
+            return new BackendPage(hits, top.TotalHits);
+        }));
     }
 
-    public Task<long> CountAsync(CancellationToken cancellationToken)
-    {
-        ThrowIfDisposed();
-        var searcher = _searchers.Acquire();
-        try
-        {
-            return Task.FromResult((long)searcher.IndexReader.NumDocs);
-        }
-        finally
-        {
-            _searchers.Release(searcher);
-        }
-    }
+    public Task<long> CountAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(Read(cancellationToken, searcher => (long)searcher.IndexReader.NumDocs));
 
     public Task<byte[]> GetSecretAsync(CancellationToken cancellationToken) => Task.FromResult(_secret);
 
+    /// <summary>Not serving once the index is shutting down, its writer is down, or a read found it damaged.</summary>
     public Task<BackendHealth> CheckHealthAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(_disposed || _writerLoop.IsCompleted ? BackendHealth.NotServing : BackendHealth.Serving);
+        Task.FromResult(_disposed || _writerLoop.IsCompleted || _damage is not null || _core.Writer is null
+            ? BackendHealth.NotServing
+            : BackendHealth.Serving);
 
     public async ValueTask DisposeAsync()
     {
@@ -189,15 +192,136 @@ public sealed partial class LuceneBackend : ISearchBackend
         _disposed = true;
         _queue.Writer.TryComplete();
         await _writerLoop.ConfigureAwait(false);
-        _searchers.Dispose();
-        _writer.Dispose();
+        var core = _core;
+        core.Searchers.Dispose();
+        if (core.Writer is { } writer)
+        {
+            try
+            {
+                // Everything acknowledged is committed already; this only closes the files.
+                writer.Dispose();
+            }
+            catch (Exception ex)
+            {
+                LogCloseFailed(_logger, ex);
+                Abandon(writer);
+            }
+        }
+
         _directory.Dispose();
+        BulkSlots.Dispose();
+    }
+
+    /// <summary>A new staging index for a bulk stream: its own folder and writer, with the index's analysis and similarity.</summary>
+    internal (string Path, LuceneDirectory Directory, IndexWriter Writer) OpenStaging()
+    {
+        ThrowIfDisposed();
+        var path = System.IO.Path.Combine(Path, StagingFolder, Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(path);
+        var directory = _openDirectory(new DirectoryInfo(path));
+        try
+        {
+            return (path, directory, new IndexWriter(directory, NewConfig(OpenMode.CREATE, _options.BulkRamBufferMB)));
+        }
+        catch
+        {
+            directory.Dispose();
+            IndexFiles.DeleteStaging(path);
+            throw;
+        }
+    }
+
+    /// <summary>Joins a committed staging index to the index: its ids are replaced, in one commit with whatever else is queued.</summary>
+    internal Task ImportAsync(string stagingPath, IReadOnlyCollection<string> ids, out Task completion, CancellationToken cancellationToken)
+    {
+        var op = WriteOp.Import(stagingPath, ids);
+        completion = op.Completion.Task;
+        return EnqueueAsync(op, cancellationToken);
+    }
+
+    internal static void Abandon(IndexWriter? writer)
+    {
+        if (writer is null)
+        {
+            return;
+        }
+
+        try
+        {
+            // Rollback closes the writer without committing what it buffered.
+            writer.Rollback();
+        }
+        catch (Exception)
+        {
+            // Nothing more can be done for a writer that cannot even be closed; its lock goes with the process.
+        }
+    }
+
+    private IndexWriterConfig NewConfig(OpenMode mode, double ramBufferMB) => new(LuceneVersion.LUCENE_48, Schema.IndexAnalyzer)
+    {
+        OpenMode = mode,
+        Similarity = Schema.Similarity,
+        RAMBufferSizeMB = ramBufferMB,
+        MergeScheduler = new LoggingMergeScheduler(_logger),
+        CheckIntegrityAtMerge = true,
+    };
+
+    private SearcherManager NewSearchers(IndexWriter writer) =>
+        new(writer, applyAllDeletes: true, new SimilaritySearcherFactory(Schema.Similarity));
+
+    /// <summary>
+    /// Runs a read on a current searcher. A searcher manager replaced by a rollback meanwhile is skipped; a read that
+    /// finds the index damaged marks it so (health NOT_SERVING) and fails with DATA_LOSS.
+    /// </summary>
+    private T Read<T>(CancellationToken cancellationToken, Func<IndexSearcher, T> read)
+    {
+        ThrowIfDisposed();
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_damage is { } damage)
+        {
+            throw new TextSearchException(ErrorKind.DataLoss, damage);
+        }
+
+        while (true)
+        {
+            var core = _core;
+            IndexSearcher searcher;
+            try
+            {
+                searcher = core.Searchers.Acquire();
+            }
+            catch (ObjectDisposedException) when (!ReferenceEquals(core, _core) || _disposed)
+            {
+                ThrowIfDisposed();
+                continue;
+            }
+
+            try
+            {
+                return read(searcher);
+            }
+            catch (Exception ex) when (IndexFailures.IsCorruption(ex))
+            {
+                var damaged = IndexFailures.Damaged(Path, ex);
+                if (_damage is null)
+                {
+                    _damage = damaged.Message;
+                    LogDamaged(_logger, Path, ex);
+                }
+
+                throw damaged;
+            }
+            finally
+            {
+                core.Searchers.Release(searcher);
+            }
+        }
     }
 
     private async Task EnqueueAsync(WriteOp op, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
-        if (!_queue.Writer.TryWrite(op))
+        if (_writerLoop.IsCompleted || !_queue.Writer.TryWrite(op))
         {
             Throw.Unavailable("the index is shutting down.");
         }
@@ -208,73 +332,147 @@ public sealed partial class LuceneBackend : ISearchBackend
 
     private async Task WriterLoopAsync()
     {
-        var batch = new List<WriteOp>();
+        var pass = new List<WriteOp>();
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            batch.Clear();
+            pass.Clear();
             var docs = 0;
             while (docs < _options.MaxBatchDocuments && reader.TryRead(out var op))
             {
-                batch.Add(op);
-                docs += op.Documents?.Count ?? 1;
+                pass.Add(op);
+                docs += op.Size;
             }
 
-            var applied = new List<WriteOp>(batch.Count);
-            var commit = false;
-            foreach (var op in batch)
-            {
-                try
-                {
-                    Apply(op);
-                    applied.Add(op);
-                    commit |= op.Durable;
-                }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
-                {
-                    LogWriteFailed(_logger, ex);
-                    op.Completion.TrySetException(new TextSearchException(ErrorKind.Unavailable, "the index could not apply the write.", ex));
-                }
-            }
-
-            try
-            {
-                // Deferred writes only need applying; a durable one commits everything applied so far, and refreshes
-                // the searcher, before it is acknowledged.
-                if (commit)
-                {
-                    _writer.Commit();
-                    _searchers.MaybeRefreshBlocking();
-                }
-
-                foreach (var op in applied)
-                {
-                    op.Completion.TrySetResult();
-                }
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                LogWriteFailed(_logger, ex);
-                foreach (var op in applied)
-                {
-                    op.Completion.TrySetException(new TextSearchException(ErrorKind.Unavailable, "the index could not commit the write.", ex));
-                }
-            }
+            Execute(pass);
         }
     }
 
-    private void Apply(WriteOp op)
+    /// <summary>
+    /// Applies a pass of writes and commits them together. Nothing is acknowledged unless the commit that holds it
+    /// succeeded: after any failure the writer goes back to the last commit (Lucene may already have dropped every
+    /// document it buffered), the write at fault fails, and the others are applied again, once; a second failure,
+    /// or a full volume, fails them all.
+    /// </summary>
+    private void Execute(List<WriteOp> pass)
     {
-        if (op.DeleteId is { } id)
+        var pending = new List<WriteOp>(pass);
+        for (var attempt = 0; pending.Count > 0; attempt++)
         {
-            _writer.DeleteDocuments(new Term(LuceneFields.Id, id));
+            var core = _core;
+            if (core.Writer is null && !TryReopen())
+            {
+                var down = new TextSearchException(ErrorKind.Unavailable, "the index writer is down (see the server log); nothing was written. Retry later.");
+                pending.ForEach(op => op.Completion.TrySetException(down));
+                return;
+            }
+
+            core = _core;
+            var writer = core.Writer!;
+            WriteOp? current = null;
+            try
+            {
+                foreach (var op in pending)
+                {
+                    current = op;
+                    Apply(writer, op);
+                }
+
+                current = null;
+                writer.Commit();
+            }
+            catch (Exception ex)
+            {
+                LogWriteFailed(_logger, pending.Count, ex);
+                RollBack();
+                if (current is not null && attempt == 0 && pending.Count > 1 && !IndexFailures.IsDiskFull(ex) && ex is not OutOfMemoryException)
+                {
+                    current.Completion.TrySetException(IndexFailures.WriteFailed(ex));
+                    pending.Remove(current);
+                    continue;
+                }
+
+                foreach (var op in pending)
+                {
+                    op.Completion.TrySetException(ReferenceEquals(op, current) ? IndexFailures.WriteFailed(ex) : IndexFailures.RolledBack(ex));
+                }
+
+                return;
+            }
+
+            // Durable now; searchable before it is acknowledged.
+            try
+            {
+                core.Searchers.MaybeRefreshBlocking();
+            }
+            catch (Exception ex)
+            {
+                LogRefreshFailed(_logger, ex);
+                var unsearchable = new TextSearchException(
+                    ErrorKind.Unavailable, "the write is durable but the index could not make it searchable; retry it.", ex);
+                pending.ForEach(op => op.Completion.TrySetException(unsearchable));
+                return;
+            }
+
+            pending.ForEach(op => op.Completion.TrySetResult());
             return;
         }
+    }
 
-        foreach (var doc in op.Documents!)
+    private void Apply(IndexWriter writer, WriteOp op)
+    {
+        switch (op)
         {
-            _writer.UpdateDocument(new Term(LuceneFields.Id, doc.Id), _schema.ToLucene(doc));
+            case { DeleteId: { } id }:
+                writer.DeleteDocuments(new Term(LuceneFields.Id, id));
+                break;
+            case { StagingPath: { } staging, Ids: { } ids }:
+                // Deletes are applied to the segments already in the index before the staged segments join it.
+                writer.DeleteDocuments([.. ids.Select(i => new Term(LuceneFields.Id, i))]);
+                using (var staged = _openDirectory(new DirectoryInfo(staging)))
+                {
+                    writer.AddIndexes(staged);
+                }
+
+                break;
+            default:
+                foreach (var doc in op.Documents!)
+                {
+                    writer.UpdateDocument(new Term(LuceneFields.Id, doc.Id), Schema.ToLucene(doc));
+                }
+
+                break;
         }
+    }
+
+    /// <summary>Back to the last commit: the writer is closed without committing and a new one opened on the index.</summary>
+    private void RollBack()
+    {
+        var core = _core;
+        Abandon(core.Writer);
+        _core = core with { Writer = null };
+        TryReopen();
+    }
+
+    private bool TryReopen()
+    {
+        var core = _core;
+        IndexWriter? writer = null;
+        try
+        {
+            writer = new IndexWriter(_directory, NewConfig(OpenMode.APPEND, _options.RamBufferMB));
+            _core = new Core(writer, NewSearchers(writer));
+        }
+        catch (Exception ex)
+        {
+            LogReopenFailed(_logger, ex);
+            Abandon(writer);
+            return false;
+        }
+
+        // Reads holding a searcher of the old manager finish on it; new reads take the new one.
+        core.Searchers.Dispose();
+        return true;
     }
 
     /// <summary>The secret in the last commit's user data; an index without one (new, or older) gets one, committed now.</summary>
@@ -310,15 +508,37 @@ public sealed partial class LuceneBackend : ISearchBackend
         }
     }
 
-    private sealed class WriteOp(IReadOnlyList<Search.Document>? documents, string? deleteId, bool durable)
+    /// <summary>The writer (null while it is down after a failure) and the searchers over it.</summary>
+    private sealed record Core(IndexWriter? Writer, SearcherManager Searchers);
+
+    private sealed class WriteOp
     {
-        public bool Durable { get; } = durable;
+        private WriteOp(IReadOnlyList<Search.Document>? documents, string? deleteId, string? stagingPath, IReadOnlyCollection<string>? ids)
+        {
+            Documents = documents;
+            DeleteId = deleteId;
+            StagingPath = stagingPath;
+            Ids = ids;
+        }
 
-        public IReadOnlyList<Search.Document>? Documents { get; } = documents;
+        public IReadOnlyList<Search.Document>? Documents { get; }
 
-        public string? DeleteId { get; } = deleteId;
+        public string? DeleteId { get; }
+
+        public string? StagingPath { get; }
+
+        public IReadOnlyCollection<string>? Ids { get; }
+
+        /// <summary>How much of a pass it takes (documents to analyze; an import only copies files).</summary>
+        public int Size => Documents?.Count ?? 1;
 
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public static WriteOp Upsert(IReadOnlyList<Search.Document> documents) => new(documents, null, null, null);
+
+        public static WriteOp Delete(string id) => new(null, id, null, null);
+
+        public static WriteOp Import(string stagingPath, IReadOnlyCollection<string> ids) => new(null, null, stagingPath, ids);
     }
 
     private sealed class SimilaritySearcherFactory(global::Lucene.Net.Search.Similarities.Similarity similarity) : SearcherFactory
@@ -329,7 +549,18 @@ public sealed partial class LuceneBackend : ISearchBackend
     [LoggerMessage(Level = LogLevel.Information, Message = "Lucene index at {Path} opened with {Count} documents")]
     private static partial void LogOpened(ILogger logger, string path, int count);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Index write failed")]
-    private static partial void LogWriteFailed(ILogger logger, Exception exception);
-}
+    [LoggerMessage(Level = LogLevel.Error, Message = "Index write failed; the index went back to its last commit and none of the {Count} writes of the pass was acknowledged")]
+    private static partial void LogWriteFailed(ILogger logger, int count, Exception exception);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "The index writer could not be reopened after a failed write; writes fail until it can")]
+    private static partial void LogReopenFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Committed writes could not be made searchable")]
+    private static partial void LogRefreshFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The index could not be closed cleanly; its last commit stands")]
+    private static partial void LogCloseFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The index at {Path} is damaged: health is NOT_SERVING; restore it from a backup or reindex")]
+    private static partial void LogDamaged(ILogger logger, string path, Exception exception);
+}

@@ -14,4 +14,13 @@ public sealed class LuceneOptions
 
     /// <summary>Most documents applied in one commit (writes queued together share one commit).</summary>
     public int MaxBatchDocuments { get; set; } = 5000;
+
+    /// <summary>Bulk streams that stage documents at once; more wait for a slot (each holds up to <see cref="BulkRamBufferMB"/>).</summary>
+    public int MaxConcurrentBulks { get; set; } = 4;
+
+    /// <summary>The indexing buffer of one bulk stream's staging index.</summary>
+    public double BulkRamBufferMB { get; set; } = 32;
+
+    /// <summary>Verify the checksum of every index file when the index is opened (a damaged index then refuses to open).</summary>
+    public bool VerifyOnOpen { get; set; } = true;
 }

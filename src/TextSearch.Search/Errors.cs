@@ -11,6 +11,9 @@ public enum ErrorKind
     Unavailable,
     DeadlineExceeded,
     FailedPrecondition,
+
+    /// <summary>Stored data is damaged (an index whose files fail their checks); only the operator can repair it.</summary>
+    DataLoss,
 }
 
 /// <summary>An expected failure with a message fit for the caller.</summary>
@@ -18,7 +21,19 @@ public sealed class TextSearchException(ErrorKind kind, string message, Exceptio
     : Exception(message, inner)
 {
     public ErrorKind Kind { get; } = kind;
+
+    /// <summary>
+    /// The request field the error is about (e.g. <c>document.published_at</c>, <c>page_token</c>), when there is one:
+    /// a name from the API, never text the caller sent, so it is safe to log.
+    /// </summary>
+    public string? Field { get; init; }
 }
+
+/// <summary>
+/// The index cannot be opened: damaged files, a missing commit point, a lock held by another process. The message is
+/// one line that names the path and says what to do; the server prints it and exits instead of starting.
+/// </summary>
+public sealed class IndexUnusableException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>Throw helpers (kept out of hot paths' inlined code).</summary>
 public static class Throw
@@ -28,6 +43,16 @@ public static class Throw
 
     [DoesNotReturn]
     public static T InvalidArgument<T>(string message) => throw new TextSearchException(ErrorKind.InvalidArgument, message);
+
+    /// <summary>INVALID_ARGUMENT about one request field (named as in the API).</summary>
+    [DoesNotReturn]
+    public static void InvalidField(string field, string message) =>
+        throw new TextSearchException(ErrorKind.InvalidArgument, message) { Field = field };
+
+    /// <summary>INVALID_ARGUMENT about one request field (named as in the API).</summary>
+    [DoesNotReturn]
+    public static T InvalidField<T>(string field, string message) =>
+        throw new TextSearchException(ErrorKind.InvalidArgument, message) { Field = field };
 
     [DoesNotReturn]
     public static void NotFound(string message) => throw new TextSearchException(ErrorKind.NotFound, message);

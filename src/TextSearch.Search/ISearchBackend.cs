@@ -12,6 +12,21 @@ public sealed record BackendHit(string Id, float Score, Document Document);
 
 public sealed record BackendPage(IReadOnlyList<BackendHit> Hits, long TotalHits);
 
+/// <summary>
+/// A bulk write. Documents added through it become durable and searchable together when <see cref="CommitAsync"/>
+/// completes, and not before. Disposed without a commit (its stream failed or was abandoned), none of them becomes
+/// visible on an engine that stages writes (the embedded engine); Elasticsearch cannot take back what it has indexed.
+/// Calls are not concurrent: each waits for the one before it.
+/// </summary>
+public interface IBulkWriter : IAsyncDisposable
+{
+    /// <summary>Adds valid documents; returns those the engine refused. Throws when the bulk as a whole failed (then it cannot be committed).</summary>
+    Task<IReadOnlyList<DocumentFailure>> AddAsync(IReadOnlyList<Document> documents, CancellationToken cancellationToken);
+
+    /// <summary>Makes every document added so far (less the refused ones) durable and searchable; throws if any of them could not be kept.</summary>
+    Task CommitAsync(CancellationToken cancellationToken);
+}
+
 public enum BackendHealth
 {
     Serving,
@@ -33,15 +48,10 @@ public interface ISearchBackend : IAsyncDisposable
     Task<IReadOnlyList<DocumentFailure>> UpsertAsync(IReadOnlyList<Document> documents, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Applies documents without waiting for them to become durable: a later <see cref="UpsertAsync"/> or
-    /// <see cref="FlushAsync"/> makes them durable and searchable. For bulk streams, whose acknowledgement is the
-    /// end of the stream. A backend without the distinction upserts durably.
+    /// Opens a bulk write (a BulkUpsertDocuments stream): documents added through it become durable and searchable
+    /// together, when <see cref="IBulkWriter.CommitAsync"/> completes.
     /// </summary>
-    Task<IReadOnlyList<DocumentFailure>> UpsertDeferredAsync(IReadOnlyList<Document> documents, CancellationToken cancellationToken) =>
-        UpsertAsync(documents, cancellationToken);
-
-    /// <summary>Makes every write applied so far durable and searchable.</summary>
-    Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    IBulkWriter BeginBulk();
 
     Task<Document?> GetAsync(string id, CancellationToken cancellationToken);
 

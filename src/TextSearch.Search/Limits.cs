@@ -20,4 +20,10 @@ public static class Limits
     public const int MaxMetadataEntries = 64;
     public const int MaxMetadataKeyChars = 128;
     public const int MaxMetadataValueChars = 4096;
+
+    /// <summary>Most documents of a bulk stream indexed as one batch (while the next is read).</summary>
+    public const int BulkBatchDocuments = 2000;
+
+    /// <summary>Most text (UTF-16 characters of titles and bodies) in one batch of a bulk stream.</summary>
+    public const long BulkBatchChars = 4_000_000;
 }

@@ -15,7 +15,7 @@ public sealed record SearchResultModel(IReadOnlyList<SearchHitModel> Hits, long 
 /// The search service over any backend: validates requests, parses queries, pages with opaque tokens and cuts
 /// snippets. Backends only store and rank.
 /// </summary>
-public sealed class SearchEngine(ISearchBackend backend, QueryParser parser, SnippetBuilder snippets)
+public sealed partial class SearchEngine(ISearchBackend backend, QueryParser parser, SnippetBuilder snippets)
 {
     public ISearchBackend Backend { get; } = backend;
 
@@ -206,7 +206,7 @@ public sealed class SearchEngine(ISearchBackend backend, QueryParser parser, Sni
         {
             if (Validate(document) is { } error)
             {
-                Throw.InvalidArgument(error);
+                Throw.InvalidField(error.Field, error.Message);
             }
 
             var failures = await Backend.UpsertAsync([document], cancellationToken).ConfigureAwait(false);
@@ -221,91 +221,46 @@ public sealed class SearchEngine(ISearchBackend backend, QueryParser parser, Sni
         }
     }
 
-    /// <summary>
-    /// Upserts valid documents (validate each with <see cref="Validate"/> first); returns those the backend did not
-    /// store. With <paramref name="durable"/> false they are applied but only become durable and searchable with a
-    /// later durable upsert or <see cref="FlushAsync"/>.
-    /// </summary>
-    public async Task<IReadOnlyList<DocumentFailure>> UpsertManyAsync(IReadOnlyList<Document> documents, bool durable, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(documents);
-        using var activity = SearchTelemetry.Start("textsearch.upsert_batch", Backend);
-        activity?.SetTag("textsearch.documents", documents.Count);
-        activity?.SetTag("textsearch.durable", durable);
-        try
-        {
-            foreach (var doc in documents)
-            {
-                if (Validate(doc) is { } error)
-                {
-                    Throw.InvalidArgument(error);
-                }
-            }
-
-            var failures = durable
-                ? await Backend.UpsertAsync(documents, cancellationToken).ConfigureAwait(false)
-                : await Backend.UpsertDeferredAsync(documents, cancellationToken).ConfigureAwait(false);
-            activity?.SetTag("textsearch.failures", failures.Count);
-            return failures;
-        }
-        catch (Exception ex) when (SearchTelemetry.Failed(activity, ex))
-        {
-            throw;
-        }
-    }
-
-    /// <summary>Makes every write so far durable and searchable.</summary>
-    public async Task FlushAsync(CancellationToken cancellationToken)
-    {
-        using var activity = SearchTelemetry.Start("textsearch.flush", Backend);
-        try
-        {
-            await Backend.FlushAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (SearchTelemetry.Failed(activity, ex))
-        {
-            throw;
-        }
-    }
-
-    /// <summary>Why a document cannot be stored, or null if it can.</summary>
-    public static string? Validate(Document? doc)
+    /// <summary>Why a document cannot be stored (the field and the reason), or null if it can.</summary>
+    public static InputError? Validate(Document? doc)
     {
         if (doc is null)
         {
-            return "document is required.";
+            return new InputError("document", "document is required.");
         }
 
         if (IdError(doc.Id, "document.id") is { } idError)
         {
-            return idError;
+            return new InputError("document.id", idError);
         }
 
         if (doc.Title.Length > Limits.MaxTitleChars)
         {
-            return $"document.title is {doc.Title.Length} characters long; the maximum is {Limits.MaxTitleChars}.";
+            return new InputError("document.title", $"document.title is {doc.Title.Length} characters long; the maximum is {Limits.MaxTitleChars}.");
         }
 
         if (doc.Body.Length > Limits.MaxBodyChars)
         {
-            return $"document.body is {doc.Body.Length} characters long; the maximum is {Limits.MaxBodyChars}.";
+            return new InputError("document.body", $"document.body is {doc.Body.Length} characters long; the maximum is {Limits.MaxBodyChars}.");
         }
 
         if (doc.Source.Length > Limits.MaxSourceChars)
         {
-            return $"document.source is {doc.Source.Length} characters long; the maximum is {Limits.MaxSourceChars}.";
+            return new InputError("document.source", $"document.source is {doc.Source.Length} characters long; the maximum is {Limits.MaxSourceChars}.");
         }
 
         if (doc.Metadata.Count > Limits.MaxMetadataEntries)
         {
-            return $"document.metadata has {doc.Metadata.Count} entries; the maximum is {Limits.MaxMetadataEntries}.";
+            return new InputError("document.metadata", $"document.metadata has {doc.Metadata.Count} entries; the maximum is {Limits.MaxMetadataEntries}.");
         }
 
         foreach (var (key, value) in doc.Metadata)
         {
             if (key.Length is 0 or > Limits.MaxMetadataKeyChars || value.Length > Limits.MaxMetadataValueChars)
             {
-                return $"document.metadata entry '{Truncate(key)}' breaks the limits (key 1 to {Limits.MaxMetadataKeyChars} characters, value up to {Limits.MaxMetadataValueChars}).";
+                return new InputError(
+                    "document.metadata",
+                    $"document.metadata entry '{Truncate(key)}' breaks the limits (key 1 to {Limits.MaxMetadataKeyChars} characters, value up to {Limits.MaxMetadataValueChars}).");
             }
         }
 
@@ -316,7 +271,7 @@ public sealed class SearchEngine(ISearchBackend backend, QueryParser parser, Sni
     {
         if (IdError(id, field) is { } error)
         {
-            Throw.InvalidArgument(error);
+            Throw.InvalidField(field, error);
         }
 
         return id!;
@@ -351,7 +306,7 @@ public sealed class SearchEngine(ISearchBackend backend, QueryParser parser, Sni
 
         if (value < min || value > max)
         {
-            Throw.InvalidArgument($"{field} must be between {min} and {max} (or 0 for the default {defaultValue}); got {value}.");
+            Throw.InvalidField(field, $"{field} must be between {min} and {max} (or 0 for the default {defaultValue}); got {value}.");
         }
 
         return value;

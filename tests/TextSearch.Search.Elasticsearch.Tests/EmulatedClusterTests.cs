@@ -176,12 +176,13 @@ public sealed class EmulatedClusterTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Deferred_upserts_become_searchable_on_flush()
+    public async Task Bulk_upserts_become_searchable_on_commit()
     {
-        Assert.Empty(await _backend.UpsertDeferredAsync([new Document { Id = "b1", Title = "دفعة", Body = "كلمةمؤجلة" }], default));
+        await using var bulk = _backend.BeginBulk();
+        Assert.Empty(await bulk.AddAsync([new Document { Id = "b1", Title = "دفعة", Body = "كلمةمؤجلة" }], default));
         Assert.Empty(await Ids("كلمةمؤجلة"));
         Assert.Equal("دفعة", (await Engine.GetAsync("b1", default)).Title);
-        await _backend.FlushAsync(default);
+        await bulk.CommitAsync(default);
         Assert.Equal(["b1"], await Ids("كلمةمؤجلة"));
     }
 

@@ -88,14 +88,18 @@ public sealed class RequestContractTests
     }
 
     [Fact]
-    public async Task Deferred_bulk_waits_for_no_refresh_and_flush_refreshes_once()
+    public async Task A_bulk_stream_waits_for_no_refresh_and_its_commit_refreshes_once()
     {
         var handler = Fakes.Cluster(request => request.PathAndQuery.Contains("_bulk", StringComparison.Ordinal)
             ? FakeHandler.Json(200, """{"took":1,"errors":false,"items":[{"index":{"_index":"textsearch-v1","_id":"a","result":"created","status":201}}]}""")
             : FakeHandler.Json(200, """{"_shards":{"total":1,"successful":1,"failed":0}}"""));
         await using var backend = Fakes.Backend(handler);
-        Assert.Empty(await backend.UpsertDeferredAsync([new Document { Id = "a" }], default));
-        await backend.FlushAsync(default);
+        await using (var bulk = backend.BeginBulk())
+        {
+            Assert.Empty(await bulk.AddAsync([new Document { Id = "a" }], default));
+            await bulk.CommitAsync(default);
+        }
+
         Assert.Equal(["HEAD /textsearch", "POST /textsearch/_bulk", "POST /textsearch/_refresh"], handler.Requests.Select(r => $"{r.Method} {r.PathAndQuery}"));
     }
 

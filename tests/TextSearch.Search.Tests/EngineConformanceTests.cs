@@ -219,6 +219,59 @@ public abstract class EngineConformanceTests : IAsyncLifetime
     }
 
     [ConformanceFact]
+    public async Task Bulk_stores_valid_entries_across_batches_and_reports_the_others_at_their_positions()
+    {
+        const int count = Limits.BulkBatchDocuments + 500;
+        var result = await Engine.BulkUpsertAsync(Entries(), default);
+
+        Assert.Equal(count - 1, result.Upserted); // 2,502 entries, 3 invalid
+
+        Assert.Equal([(7, "document.id"), (Limits.BulkBatchDocuments + 1, "document.published_at"), (count + 1, "document.body")],
+            result.Failures.Select(f => (f.Position, FieldOf(f.Reason))));
+        Assert.Equal(count - 2, (await Engine.SearchAsync(new SearchRequestModel("كلمةالدفعة", 10), default)).TotalHits); // bulk-5 twice
+        Assert.Equal("نسخة ثانية", (await Engine.GetAsync("bulk-5", default)).Title); // the last of a repeated id wins
+
+        async IAsyncEnumerable<BulkEntry> Entries()
+        {
+            for (var i = 0; i < count + 2; i++)
+            {
+                await Task.Yield();
+                if (i == 7)
+                {
+                    yield return BulkEntry.Of(new Document { Id = string.Empty, Body = "بلا معرف" });
+                }
+                else if (i == Limits.BulkBatchDocuments + 1)
+                {
+                    yield return BulkEntry.Invalid("bulk-bad-date", new InputError("document.published_at", "document.published_at is not a valid timestamp."));
+                }
+                else if (i == count)
+                {
+                    yield return BulkEntry.Of(new Document { Id = "bulk-5", Title = "نسخة ثانية", Body = "كلمةالدفعة مكررة" });
+                }
+                else if (i == count + 1)
+                {
+                    yield return BulkEntry.Of(new Document { Id = "bulk-huge", Body = new string('ب', Limits.MaxBodyChars + 1) });
+                }
+                else
+                {
+                    yield return BulkEntry.Of(new Document { Id = $"bulk-{i}", Title = "دفعة", Body = $"كلمةالدفعة رقم {i}" });
+                }
+            }
+        }
+
+        static string FieldOf(string reason) => reason[..reason.IndexOf(' ', StringComparison.Ordinal)];
+    }
+
+    [ConformanceFact]
+    public async Task Bulk_result_counts_only_what_is_searchable_and_an_empty_stream_stores_nothing()
+    {
+        var empty = await Engine.BulkUpsertAsync(AsyncEnumerable.Empty<BulkEntry>(), default);
+        Assert.Equal(0, empty.Upserted);
+        Assert.Empty(empty.Failures);
+        Assert.Equal(5, await Backend.CountAsync(default));
+    }
+
+    [ConformanceFact]
     public async Task Seeds_ingestion_is_idempotent()
     {
         var report = await new SeedIngestor(Backend, NullLogger<SeedIngestor>.Instance).IngestAsync(TestSupport.SeedsPath, default);

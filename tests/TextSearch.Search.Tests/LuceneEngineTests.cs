@@ -76,11 +76,14 @@ public sealed class LuceneEngineTests : EngineConformanceTests
     }
 
     [Fact]
-    public async Task Deferred_writes_become_visible_and_durable_with_the_next_durable_write()
+    public async Task A_bulk_is_invisible_until_its_commit_even_past_other_commits()
     {
-        await Backend.UpsertDeferredAsync([new Document { Id = "def-1", Body = "مؤجلكلمة" }], default);
+        await using var bulk = Backend.BeginBulk();
+        await bulk.AddAsync([new Document { Id = "def-1", Body = "مؤجلكلمة" }], default);
+        await Backend.UpsertAsync([new Document { Id = "other", Body = "وثيقة أخرى" }], default);
         Assert.Empty((await Engine.SearchAsync(new SearchRequestModel("مؤجلكلمة"), default)).Hits);
-        await Backend.FlushAsync(default);
+        Assert.Null(await Backend.GetAsync("def-1", default));
+        await bulk.CommitAsync(default);
         Assert.Equal("def-1", Assert.Single((await Engine.SearchAsync(new SearchRequestModel("مؤجلكلمة"), default)).Hits).Document.Id);
     }
 

@@ -105,6 +105,8 @@ public static class TextSearchServer
         builder.AddTextSearchObservability(); // metrics, tracing, per-call logs (Observability/)
 
         var app = builder.Build();
+
+        OpenEmbeddedIndex(app.Services);
         app.UseMiddleware<HttpHostGuard>();
         app.UseRouting();
         // Right after routing (so JSON-transcoded calls are known by their endpoint): sees every call, also those
@@ -124,5 +126,28 @@ public static class TextSearchServer
         app.MapWebPage();
         app.Lifetime.ApplicationStarted.Register(() => StartupLog.Listening(app.Services));
         return app;
+    }
+
+    /// <summary>
+    /// Opens the embedded index now: one that cannot be opened (damaged, locked, on a full volume) stops the start
+    /// with an <see cref="IndexUnusableException"/>, whose one line Program prints, before anything listens. Invalid
+    /// options are left to the start, which reports them.
+    /// </summary>
+    private static void OpenEmbeddedIndex(IServiceProvider services)
+    {
+        TextSearchOptions options;
+        try
+        {
+            options = services.GetRequiredService<IOptions<TextSearchOptions>>().Value;
+        }
+        catch (OptionsValidationException)
+        {
+            return;
+        }
+
+        if (TextSearchOptions.IsLucene(options.Engine))
+        {
+            services.GetRequiredService<ISearchBackend>();
+        }
     }
 }

@@ -7,17 +7,11 @@ namespace TextSearch.Server.Services;
 
 public sealed partial class DocumentGrpcService(SearchEngine engine, ILogger<DocumentGrpcService> logger) : DocumentService.DocumentServiceBase
 {
-    /// <summary>Most documents applied per batch of a bulk stream.</summary>
-    public const int BulkBatchSize = 2000;
-
-    /// <summary>Most text (UTF-16 characters) per batch of a bulk stream.</summary>
-    public const long BulkBatchChars = 4_000_000;
-
     public override async Task<UpsertDocumentResponse> UpsertDocument(UpsertDocumentRequest request, ServerCallContext context)
     {
         if (request.Document is null)
         {
-            Search.Throw.InvalidArgument("document is required.");
+            Search.Throw.InvalidField("document", "document is required.");
         }
 
         var doc = ProtoMapper.ToDomain(request.Document);
@@ -26,9 +20,8 @@ public sealed partial class DocumentGrpcService(SearchEngine engine, ILogger<Doc
     }
 
     /// <summary>
-    /// Reads the stream in batches and pipelines them: while one batch is being indexed, the next is read and
-    /// validated (at most two batches in flight). Batches are applied without a commit each; the last one commits, so
-    /// the response is sent once every document is durable and searchable.
+    /// The engine batches, pipelines and validates the stream; the response, its acknowledgement, goes out once every
+    /// document it counts is durable and searchable.
     /// </summary>
     public override async Task<BulkUpsertDocumentsResponse> BulkUpsertDocuments(
         IAsyncStreamReader<UpsertDocumentRequest> requestStream, ServerCallContext context)
@@ -36,7 +29,14 @@ public sealed partial class DocumentGrpcService(SearchEngine engine, ILogger<Doc
         var received = new StrongBox<int>();
         try
         {
-            return await BulkUpsertCoreAsync(requestStream, context, received).ConfigureAwait(false);
+            var result = await engine.BulkUpsertAsync(Entries(requestStream, received, context.CancellationToken), context.CancellationToken).ConfigureAwait(false);
+            var response = new BulkUpsertDocumentsResponse { Upserted = result.Upserted };
+            foreach (var failure in result.Failures)
+            {
+                response.Failures.Add(new BulkFailure { Id = failure.Id, Reason = failure.Reason, Index = failure.Position });
+            }
+
+            return response;
         }
         catch (Exception ex) when (context.CancellationToken.IsCancellationRequested && ex is OperationCanceledException or IOException)
         {
@@ -47,90 +47,29 @@ public sealed partial class DocumentGrpcService(SearchEngine engine, ILogger<Doc
         }
     }
 
-    private async Task<BulkUpsertDocumentsResponse> BulkUpsertCoreAsync(
-        IAsyncStreamReader<UpsertDocumentRequest> requestStream, ServerCallContext context, StrongBox<int> received)
+    private static async IAsyncEnumerable<BulkEntry> Entries(
+        IAsyncStreamReader<UpsertDocumentRequest> requestStream, StrongBox<int> received, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var response = new BulkUpsertDocumentsResponse();
-        var batch = new Batch();
-        Task? inFlight = null;
-        var index = 0;
-        await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
+        await foreach (var request in requestStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
-            var doc = request.Document is null ? null : ProtoMapper.ToDomain(request.Document);
-            if (SearchEngine.Validate(doc) is { } error)
+            received.Value++;
+            if (request.Document is null)
             {
-                response.Failures.Add(new BulkFailure { Id = request.Document?.Id ?? string.Empty, Reason = error, Index = index });
+                yield return BulkEntry.Invalid(string.Empty, new InputError("document", "document is required."));
+            }
+            else if (ProtoMapper.TryToDomain(request.Document, out var error) is { } doc)
+            {
+                yield return BulkEntry.Of(doc);
             }
             else
             {
-                batch.Add(doc!, index);
-                if (batch.Documents.Count == BulkBatchSize || batch.Chars >= BulkBatchChars)
-                {
-                    if (inFlight is not null)
-                    {
-                        await inFlight.ConfigureAwait(false);
-                    }
-
-                    inFlight = ApplyAsync(batch, durable: false, response, context.CancellationToken);
-                    batch = new Batch();
-                }
-            }
-
-            index++;
-            received.Value = index;
-        }
-
-        if (inFlight is not null)
-        {
-            await inFlight.ConfigureAwait(false);
-        }
-
-        // The acknowledgement: everything applied is durable and searchable before the response goes out.
-        if (batch.Documents.Count > 0)
-        {
-            await ApplyAsync(batch, durable: true, response, context.CancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await engine.FlushAsync(context.CancellationToken).ConfigureAwait(false);
-        }
-
-        return response;
-    }
-
-    private async Task ApplyAsync(Batch batch, bool durable, BulkUpsertDocumentsResponse response, CancellationToken cancellationToken)
-    {
-        var failures = await engine.UpsertManyAsync(batch.Documents, durable, cancellationToken).ConfigureAwait(false);
-        lock (response)
-        {
-            response.Upserted += batch.Documents.Count - failures.Count;
-            foreach (var failure in failures)
-            {
-                var at = batch.Documents.FindLastIndex(d => d.Id == failure.Id);
-                response.Failures.Add(new BulkFailure { Id = failure.Id, Reason = failure.Reason, Index = at >= 0 ? batch.Positions[at] : -1 });
+                yield return BulkEntry.Invalid(request.Document.Id, error!);
             }
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A BulkUpsertDocuments stream ended before its end after {Received} documents: none of them was acknowledged (those already applied may or may not be kept)")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A BulkUpsertDocuments stream ended before its end after {Received} documents: none of them was acknowledged or kept")]
     private static partial void LogStreamAbandoned(ILogger logger, int received);
-
-    /// <summary>Documents of one batch and their positions in the stream.</summary>
-    private sealed class Batch
-    {
-        public List<Search.Document> Documents { get; } = [];
-
-        public List<int> Positions { get; } = [];
-
-        public long Chars { get; private set; }
-
-        public void Add(Search.Document document, int position)
-        {
-            Documents.Add(document);
-            Positions.Add(position);
-            Chars += document.Title.Length + document.Body.Length;
-        }
-    }
 
     public override async Task<V1.Document> GetDocument(GetDocumentRequest request, ServerCallContext context) =>
         ProtoMapper.ToProto(await engine.GetAsync(request.Id, context.CancellationToken).ConfigureAwait(false));

@@ -64,17 +64,19 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
                     ErrorKind.Unavailable => StatusCode.Unavailable,
                     ErrorKind.DeadlineExceeded => StatusCode.DeadlineExceeded,
                     ErrorKind.FailedPrecondition => StatusCode.FailedPrecondition,
+                    ErrorKind.DataLoss => StatusCode.DataLoss,
                     _ => StatusCode.Internal,
                 };
                 if (code == StatusCode.InvalidArgument)
                 {
-                    LogRejected(logger, context.Method, e.Message);
+                    // The field's name only: the message may quote what the caller sent (a metadata key, say).
+                    LogRejected(logger, context.Method, e.Field ?? "the request");
                 }
 
                 return new RpcException(new Status(code, e.Message));
             case Google.Protobuf.InvalidProtocolBufferException or System.Text.DecoderFallbackException:
                 // A streamed request message that cannot be decoded (e.g. a string that is not valid UTF-8).
-                LogRejected(logger, context.Method, ex.Message);
+                LogRejected(logger, context.Method, "request message");
                 return new RpcException(new Status(StatusCode.InvalidArgument, "a request message is not valid protobuf (string fields must be valid UTF-8): " + ex.Message));
             case OperationCanceledException when context.Deadline <= DateTime.UtcNow:
                 return new RpcException(new Status(StatusCode.DeadlineExceeded, "the call's deadline passed."));
@@ -88,8 +90,8 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected {Method}: {Reason}")]
-    private static partial void LogRejected(ILogger logger, string method, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected {Method}: invalid {Field}")]
+    private static partial void LogRejected(ILogger logger, string method, string field);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected failure in {Method}")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string method);

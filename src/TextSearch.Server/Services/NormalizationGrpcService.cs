@@ -71,12 +71,12 @@ public sealed class NormalizationGrpcService(TextAnalyzer analyzer) : Normalizat
     {
         if (string.IsNullOrEmpty(text))
         {
-            Search.Throw.InvalidArgument("text must not be empty.");
+            Search.Throw.InvalidField("text", "text must not be empty.");
         }
 
         if (text.Length > max)
         {
-            Search.Throw.InvalidArgument($"text is {text.Length} characters long; the maximum is {max}.");
+            Search.Throw.InvalidField("text", $"text is {text.Length} characters long; the maximum is {max}.");
         }
     }
 }

@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using TextSearch.Analysis;
+using TextSearch.Search;
 using TextSearch.Search.Snippets;
 using TextSearch.V1;
 using DomainDocument = TextSearch.Search.Document;
@@ -16,7 +17,7 @@ internal static class ProtoMapper
         OffsetEncoding.Utf16 => OffsetUnit.Utf16,
         OffsetEncoding.Utf8 => OffsetUnit.Utf8,
         OffsetEncoding.Unspecified or OffsetEncoding.CodePoint => OffsetUnit.CodePoint,
-        _ => Search.Throw.InvalidArgument<OffsetUnit>($"offset_encoding {(int)encoding} is not one of CODE_POINT, UTF16, UTF8."),
+        _ => Search.Throw.InvalidField<OffsetUnit>("offset_encoding", $"offset_encoding {(int)encoding} is not one of CODE_POINT, UTF16, UTF8."),
     };
 
     public static NormalizationRules ToRules(NormalizationOptions? options)
@@ -50,15 +51,44 @@ internal static class ProtoMapper
         }
     }
 
-    public static DomainDocument ToDomain(V1.Document proto) => new()
+    // The range of google.protobuf.Timestamp: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z.
+    private const long MinTimestampSeconds = -62_135_596_800;
+    private const long MaxTimestampSeconds = 253_402_300_799;
+
+    /// <summary>The domain document; INVALID_ARGUMENT naming the field when a value cannot be represented.</summary>
+    public static DomainDocument ToDomain(V1.Document proto) =>
+        TryToDomain(proto, out var error) ?? Search.Throw.InvalidField<DomainDocument>(error!.Field, error.Message);
+
+    /// <summary>The domain document, or null with the reason (a bulk stream reports it and goes on).</summary>
+    public static DomainDocument? TryToDomain(V1.Document proto, out InputError? error)
     {
-        Id = proto.Id,
-        Title = proto.Title,
-        Body = proto.Body,
-        Source = proto.Source,
-        PublishedAt = proto.PublishedAt?.ToDateTimeOffset(),
-        Metadata = proto.Metadata.Count == 0 ? DomainDocument.EmptyMetadata : new Dictionary<string, string>(proto.Metadata),
-    };
+        ArgumentNullException.ThrowIfNull(proto);
+        DateTimeOffset? published = null;
+        if (proto.PublishedAt is { } timestamp)
+        {
+            if (timestamp.Seconds is < MinTimestampSeconds or > MaxTimestampSeconds || timestamp.Nanos is < 0 or > 999_999_999)
+            {
+                error = new InputError(
+                    "document.published_at",
+                    $"document.published_at is not a valid timestamp (seconds {timestamp.Seconds}, nanos {timestamp.Nanos}): seconds must be between "
+                    + $"{MinTimestampSeconds} and {MaxTimestampSeconds} (years 1 to 9999) and nanos between 0 and 999999999.");
+                return null;
+            }
+
+            published = timestamp.ToDateTimeOffset();
+        }
+
+        error = null;
+        return new DomainDocument
+        {
+            Id = proto.Id,
+            Title = proto.Title,
+            Body = proto.Body,
+            Source = proto.Source,
+            PublishedAt = published,
+            Metadata = proto.Metadata.Count == 0 ? DomainDocument.EmptyMetadata : new Dictionary<string, string>(proto.Metadata),
+        };
+    }
 
     public static V1.Document ToProto(DomainDocument doc)
     {

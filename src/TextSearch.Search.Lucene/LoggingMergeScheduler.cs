@@ -1,0 +1,20 @@
+using Lucene.Net.Index;
+using Microsoft.Extensions.Logging;
+
+namespace TextSearch.Search.Lucene;
+
+/// <summary>
+/// Lucene's concurrent merges, with a failed merge logged instead of rethrown: in .NET an exception on a merge thread
+/// would end the process (a full volume during a merge, say). A merge that failed leaves its segments as they were,
+/// and Lucene merges them again later.
+/// </summary>
+internal sealed partial class LoggingMergeScheduler(ILogger logger) : ConcurrentMergeScheduler
+{
+    protected override void HandleMergeException(Exception exc)
+    {
+        LogMergeFailed(logger, IndexFailures.IsDiskFull(exc) ? "no space left on the index volume" : IndexFailures.FirstLine(exc.Message), exc);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A background merge of index segments failed ({Reason}); the segments stay as they are")]
+    private static partial void LogMergeFailed(ILogger logger, string reason, Exception exception);
+}

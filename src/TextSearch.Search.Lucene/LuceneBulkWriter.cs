@@ -1,0 +1,141 @@
+using Lucene.Net.Index;
+using LuceneDirectory = Lucene.Net.Store.Directory;
+
+namespace TextSearch.Search.Lucene;
+
+/// <summary>
+/// A bulk stream's writes: indexed into a staging index of the stream's own (a folder under the index), which joins
+/// the index in one commit when the stream ends (<see cref="IndexWriter.AddIndexes(LuceneDirectory[])"/> copies its
+/// segments). Until then nothing of it is visible, and a stream that fails or is abandoned leaves nothing behind:
+/// its folder is deleted. Streams index in parallel, each on its own writer.
+/// </summary>
+internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
+{
+    private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
+    private string? _path;
+    private LuceneDirectory? _directory;
+    private IndexWriter? _writer;
+    private bool _slot;
+    private Task? _import;
+    private Exception? _failure;
+    private bool _disposed;
+
+    public async Task<IReadOnlyList<DocumentFailure>> AddAsync(IReadOnlyList<Document> documents, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        ThrowIfUnusable();
+        if (documents.Count == 0)
+        {
+            return [];
+        }
+
+        if (!_slot)
+        {
+            await backend.BulkSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            _slot = true;
+        }
+
+        try
+        {
+            await Task.Run(() => Index(documents, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The staging writer may have dropped what it buffered: this bulk cannot be committed any more.
+            _failure = ex;
+            throw ex is OperationCanceledException ? ex : IndexFailures.WriteFailed(ex);
+        }
+
+        return [];
+    }
+
+    public async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfUnusable();
+        if (_writer is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var writer = _writer;
+            await Task.Run(
+                () =>
+                {
+                    writer.Commit();
+                    writer.Dispose();
+                },
+                CancellationToken.None).ConfigureAwait(false);
+            _writer = null;
+        }
+        catch (Exception ex)
+        {
+            _failure = ex;
+            throw IndexFailures.WriteFailed(ex);
+        }
+
+        // Queued, the import runs to its end even if the caller stops waiting; the folder is kept until it has.
+        await backend.ImportAsync(_path!, _ids, out _import, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        if (_import is not null)
+        {
+            await _import.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        LuceneBackend.Abandon(_writer);
+        _directory?.Dispose();
+        if (_path is not null)
+        {
+            IndexFiles.DeleteStaging(_path);
+        }
+
+        if (_slot)
+        {
+            backend.BulkSlots.Release();
+        }
+    }
+
+    private void Index(IReadOnlyList<Document> documents, CancellationToken cancellationToken)
+    {
+        if (_writer is null)
+        {
+            (_path, _directory, _writer) = backend.OpenStaging();
+        }
+
+        for (var i = 0; i < documents.Count; i++)
+        {
+            if ((i & 63) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            var doc = documents[i];
+            _writer.UpdateDocument(new Term(LuceneFields.Id, doc.Id), backend.Schema.ToLucene(doc));
+            _ids.Add(doc.Id);
+        }
+    }
+
+    private void ThrowIfUnusable()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_failure is not null)
+        {
+            throw IndexFailures.WriteFailed(_failure);
+        }
+
+        if (_import is not null)
+        {
+            throw new InvalidOperationException("the bulk was committed already.");
+        }
+    }
+}
