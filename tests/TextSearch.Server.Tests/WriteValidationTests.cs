@@ -92,3 +92,27 @@ public sealed class WriteValidationTests(ServerFixture server)
         Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<RpcException>(async () => await Documents.GetDocumentAsync(new GetDocumentRequest { Id = "lost-0" }))).StatusCode);
     }
 }
+
+/// <summary>Rejections are logged by field name: text the caller sent (a metadata key, a query) never reaches the log.</summary>
+public sealed class RejectionLogTests
+{
+    [Fact]
+    public async Task A_rejected_metadata_key_is_not_echoed_into_the_log()
+    {
+        var key = "secret-looking-metadata-key-" + new string('k', 200); // over the 128-character limit
+        const string Query = "استعلامطويلجدا";
+        await using var server = await ConfiguredServer.StartAsync([]);
+        using var channel = server.Channel();
+        var documents = new DocumentService.DocumentServiceClient(channel);
+        var doc = new Document { Id = "log-1", Body = "نص" };
+        doc.Metadata[key] = "v";
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await documents.UpsertDocumentAsync(new UpsertDocumentRequest { Document = doc }));
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        var search = new SearchService.SearchServiceClient(channel);
+        await Assert.ThrowsAsync<RpcException>(async () => await search.SearchAsync(new SearchRequest { Query = string.Join(' ', Enumerable.Repeat(Query, 100)) }));
+
+        Assert.Contains(server.Logs.Lines, l => l.Contains("invalid document.metadata", StringComparison.Ordinal));
+        Assert.Contains(server.Logs.Lines, l => l.Contains("invalid query", StringComparison.Ordinal));
+        Assert.DoesNotContain(server.Logs.Lines, l => l.Contains(key[..40], StringComparison.Ordinal) || l.Contains(Query, StringComparison.Ordinal));
+    }
+}
