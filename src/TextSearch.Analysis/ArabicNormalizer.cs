@@ -11,9 +11,21 @@ public sealed class ArabicNormalizer(NormalizationRules rules = NormalizationRul
 
     private readonly NormalizationTable _table = NormalizationTable.For(rules);
 
+    private static readonly RuleSetCache<ArabicNormalizer> Cache = new(NormalizationTable.MaxCachedTables, rules => new ArabicNormalizer(rules));
+
     public static ArabicNormalizer Default { get; } = new();
 
+    /// <summary>
+    /// The normalizer of a rule set, shared: callers that take rules per request (the Normalize RPC) reuse one
+    /// normalizer and table per rule set instead of building them (a bounded cache, least recently used out).
+    /// </summary>
+    public static ArabicNormalizer For(NormalizationRules rules) =>
+        (rules & NormalizationRules.All) == NormalizationRules.Default ? Default : Cache.Get(rules & NormalizationRules.All);
+
     public NormalizationRules Rules => _table.Rules;
+
+    /// <summary>How many normalizers the shared cache holds now.</summary>
+    internal static int CachedCount => Cache.Count;
 
     public NormalizationTable Table => _table;
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using static TextSearch.Analysis.ArabicChars;
 
 namespace TextSearch.Analysis;
@@ -16,8 +15,9 @@ public sealed class NormalizationTable
     internal const char Expand = '\uFFF1';
     internal const char ComposeWithPrevious = '\uFFF2';
 
-    private const int MaxCachedTables = 16;
-    private static readonly ConcurrentDictionary<NormalizationRules, NormalizationTable> Cache = new();
+    /// <summary>Tables kept (128 KB each): every rule set a server uses in practice, with room for requests that vary them.</summary>
+    internal const int MaxCachedTables = 64;
+    private static readonly RuleSetCache<NormalizationTable> Cache = new(MaxCachedTables, rules => new NormalizationTable(rules));
     private static readonly Lazy<string?[]> PresentationFormDecompositions = new(LoadPresentationForms);
 
     private readonly char[] _map;
@@ -41,21 +41,14 @@ public sealed class NormalizationTable
 
     public NormalizationRules Rules { get; }
 
+    /// <summary>How many tables the shared cache holds now.</summary>
+    internal static int CachedCount => Cache.Count;
+
     /// <summary>The table of the default rules.</summary>
     public static NormalizationTable Default => For(NormalizationRules.Default);
 
-    /// <summary>The table for a rule set. Tables are cached (a handful of rule sets at most).</summary>
-    public static NormalizationTable For(NormalizationRules rules)
-    {
-        rules &= NormalizationRules.All;
-        if (Cache.TryGetValue(rules, out var table))
-        {
-            return table;
-        }
-
-        table = new NormalizationTable(rules);
-        return Cache.Count < MaxCachedTables ? Cache.GetOrAdd(rules, table) : table;
-    }
+    /// <summary>The table for a rule set, from a bounded cache (the least recently used of <see cref="MaxCachedTables"/> goes).</summary>
+    public static NormalizationTable For(NormalizationRules rules) => Cache.Get(rules & NormalizationRules.All);
 
     internal ReadOnlySpan<char> Map => _map;
 

@@ -14,7 +14,7 @@ public sealed class NormalizationGrpcService(TextAnalyzer analyzer) : Normalizat
     {
         RequireText(request.Text, MaxNormalizeChars);
         var unit = ProtoMapper.ToUnit(request.OffsetEncoding);
-        var normalizer = new ArabicNormalizer(ProtoMapper.ToRules(request.Options));
+        var normalizer = ArabicNormalizer.For(ProtoMapper.ToRules(request.Options));
         var result = normalizer.Normalize(request.Text);
         var response = new NormalizeResponse { Normalized = result.Text, Changed = result.Changed };
         if (request.IncludeOffsets)
