@@ -20,4 +20,19 @@ public static class Limits
     public const int MaxMetadataEntries = 64;
     public const int MaxMetadataKeyChars = 128;
     public const int MaxMetadataValueChars = 4096;
+
+    /// <summary>
+    /// Snippets and highlights look for matches in the first 100,000 characters of a field only (Elasticsearch's
+    /// index.highlight.max_analyzed_offset): a match beyond is not highlighted, and a field with no match within
+    /// gives its beginning. About 15,000 Arabic words, several times the longest news article, so real documents are
+    /// analyzed whole; analyzing this much costs a few milliseconds, so a page of 100 hits of the largest documents
+    /// (2,000,000 characters) stays well inside the default 5 s query time budget.
+    /// </summary>
+    public const int MaxSnippetAnalyzedChars = 100_000;
+
+    /// <summary>
+    /// Snippets consider the first 10,000 matches of a field at most (later ones are neither scored nor highlighted):
+    /// the work and memory of one field stay bounded even when a long query matches nearly every word.
+    /// </summary>
+    public const int MaxSnippetMatches = 10_000;
 }
