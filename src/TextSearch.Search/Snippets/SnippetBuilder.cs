@@ -140,7 +140,7 @@ public sealed class SnippetBuilder
     private readonly record struct Candidate(int Start, int End, double Score, int Alt, int FirstToken);
 
     /// <summary>What one field's analysis found: its tokens (in order), its matches (by first token) and their groups.</summary>
-    private sealed class Analysis(List<Tok> tokens, List<Match> matches, List<Group> groups, int maxMatchChars)
+    private sealed class FieldMatches(List<Tok> tokens, List<Match> matches, List<Group> groups, int maxMatchChars)
     {
         public List<Tok> Tokens { get; } = tokens;
 
@@ -170,8 +170,8 @@ public sealed class SnippetBuilder
             return [];
         }
 
-        // Read a fragment's length past the bound too, so that a fragment around a match near it ends as it would
-        // in a shorter text.
+        // Matches within the bound; tokens a fragment's length further, so that a fragment around a match near the
+        // bound ends where it would if the whole text were read.
         var matchLimit = CutAt(text, _maxAnalyzedChars);
         var tokenLimit = CutAt(text, (int)Math.Min(int.MaxValue, (long)_maxAnalyzedChars + Math.Max(0, fragmentChars)));
         var analysis = Analyze(text, tokenLimit, matchLimit, query, cancellationToken);
@@ -279,7 +279,7 @@ public sealed class SnippetBuilder
         return cut > 0 && char.IsLowSurrogate(text[cut]) && char.IsHighSurrogate(text[cut - 1]) ? cut - 1 : cut;
     }
 
-    private Analysis Analyze(string text, int tokenLimit, int matchLimit, SearchQuery query, CancellationToken cancellationToken)
+    private FieldMatches Analyze(string text, int tokenLimit, int matchLimit, SearchQuery query, CancellationToken cancellationToken)
     {
         var stems = new QueryStems(query);
         var tokens = Tokenize(tokenLimit == text.Length ? text : text[..tokenLimit], stems, cancellationToken);
@@ -334,7 +334,7 @@ public sealed class SnippetBuilder
             }
         }
 
-        return new Analysis(tokens, matches, [.. groups.Where(g => g.Firsts.Count > 0).OrderBy(g => g.Clause)], maxMatchChars);
+        return new FieldMatches(tokens, matches, [.. groups.Where(g => g.Firsts.Count > 0).OrderBy(g => g.Clause)], maxMatchChars);
     }
 
     /// <summary>The query's alternatives to match, in query order, and the score groups they fall into.</summary>
@@ -417,7 +417,7 @@ public sealed class SnippetBuilder
     /// The score of the window [start, end): the best weight of each query clause matched inside it, plus a little
     /// per match inside it. O(groups · log matches): per group, two binary searches over its first tokens.
     /// </summary>
-    private static double Score(Analysis analysis, int start, int end)
+    private static double Score(FieldMatches analysis, int start, int end)
     {
         var tokens = analysis.Tokens;
 
@@ -543,7 +543,7 @@ public sealed class SnippetBuilder
         return end > start ? end : Math.Min(text.Length, limit);
     }
 
-    private static Fragment MakeFragment(string text, Analysis analysis, int start, int end, double score, CancellationToken cancellationToken)
+    private static Fragment MakeFragment(string text, FieldMatches analysis, int start, int end, double score, CancellationToken cancellationToken)
     {
         start = SkipSpace(text, start);
         end = Math.Max(start, TrimEnd(text, start, end));
@@ -552,7 +552,7 @@ public sealed class SnippetBuilder
     }
 
     /// <summary>Highlights within [start, end), relative to start; each covers the whole original word; overlaps merge.</summary>
-    private static List<Highlight> Highlights(string text, Analysis analysis, int start, int end, CancellationToken cancellationToken)
+    private static List<Highlight> Highlights(string text, FieldMatches analysis, int start, int end, CancellationToken cancellationToken)
     {
         var tokens = analysis.Tokens;
         var matches = analysis.Matches;
