@@ -38,12 +38,6 @@ public sealed class IndexUnusableException(string message, Exception? inner = nu
 /// <summary>Throw helpers (kept out of hot paths' inlined code).</summary>
 public static class Throw
 {
-    [DoesNotReturn]
-    public static void InvalidArgument(string message) => throw new TextSearchException(ErrorKind.InvalidArgument, message);
-
-    [DoesNotReturn]
-    public static T InvalidArgument<T>(string message) => throw new TextSearchException(ErrorKind.InvalidArgument, message);
-
     /// <summary>INVALID_ARGUMENT about one request field (named as in the API).</summary>
     [DoesNotReturn]
     public static void InvalidField(string field, string message) =>

@@ -26,4 +26,19 @@ public static class Limits
 
     /// <summary>Most text (UTF-16 characters of titles and bodies) in one batch of a bulk stream.</summary>
     public const long BulkBatchChars = 4_000_000;
+
+    /// <summary>
+    /// Snippets and highlights look for matches in the first 100,000 characters of a field only (Elasticsearch's
+    /// index.highlight.max_analyzed_offset): a match beyond is not highlighted, and a field with no match within
+    /// gives its beginning. About 15,000 Arabic words, several times the longest news article, so real documents are
+    /// analyzed whole; analyzing this much costs a few milliseconds, so a page of 100 hits of the largest documents
+    /// (2,000,000 characters) stays well inside the default 5 s query time budget.
+    /// </summary>
+    public const int MaxSnippetAnalyzedChars = 100_000;
+
+    /// <summary>
+    /// Snippets consider the first 10,000 matches of a field at most (later ones are neither scored nor highlighted):
+    /// the work and memory of one field stay bounded even when a long query matches nearly every word.
+    /// </summary>
+    public const int MaxSnippetMatches = 10_000;
 }

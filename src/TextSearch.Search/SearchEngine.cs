@@ -49,96 +49,169 @@ public sealed partial class SearchEngine(ISearchBackend backend, QueryParser par
         var pageSize = Resolve(request.PageSize, Limits.DefaultPageSize, 1, Limits.MaxPageSize, "page_size");
         var maxSnippets = Resolve(request.MaxSnippets, Limits.DefaultSearchSnippets, 1, Limits.MaxSnippets, "max_snippets");
         var fragmentChars = Resolve(request.FragmentChars, Limits.DefaultFragmentChars, Limits.MinFragmentChars, Limits.MaxFragmentChars, "fragment_chars");
-        SearchQuery query;
-        PageToken.State? state;
-        using (var parse = SearchTelemetry.Start("textsearch.search.parse", Backend))
-        {
-            try
-            {
-                query = Parser.Parse(request.Query);
-                state = string.IsNullOrEmpty(request.PageToken) ? null : PageToken.Decode(request.PageToken, query.Canonical);
-            }
-            catch (Exception ex) when (SearchTelemetry.Failed(parse, ex))
-            {
-                throw;
-            }
-        }
 
-        if (query.IsEmpty && !query.IsExclusionOnly)
+        // The budget covers all of the query's work: the backend search and the snippets of every hit.
+        using var budget = new QueryBudget(QueryTimeBudget, cancellationToken);
+        try
         {
-            return new SearchResultModel([], 0, null, query);
-        }
+            SearchQuery query;
+            PageToken.State? state;
+            using (var parse = SearchTelemetry.Start("textsearch.search.parse", Backend))
+            {
+                try
+                {
+                    query = Parser.Parse(request.Query);
+                    state = string.IsNullOrEmpty(request.PageToken)
+                        ? null
+                        : PageToken.Decode(await PageTokenKeyAsync(budget.Token).ConfigureAwait(false), request.PageToken, query.Canonical);
+                }
+                catch (Exception ex) when (SearchTelemetry.Failed(parse, ex))
+                {
+                    throw;
+                }
+            }
 
-        BackendPage page;
-        using (var search = SearchTelemetry.Start("textsearch.search.query", Backend))
+            if (query.IsEmpty && !query.IsExclusionOnly)
+            {
+                return new SearchResultModel([], 0, null, query);
+            }
+
+            BackendPage page;
+            using (var search = SearchTelemetry.Start("textsearch.search.query", Backend))
+            {
+                try
+                {
+                    page = await SearchWithinBudgetAsync(query, pageSize, state?.Cursor, budget).ConfigureAwait(false);
+                    search?.SetTag("textsearch.hits", page.Hits.Count);
+                    search?.SetTag("textsearch.total_hits", page.TotalHits);
+                }
+                catch (Exception ex) when (SearchTelemetry.Failed(search, ex))
+                {
+                    throw;
+                }
+            }
+
+            List<SearchHitModel> hits;
+            using (var snippetsActivity = SearchTelemetry.Start("textsearch.search.snippets", Backend))
+            {
+                snippetsActivity?.SetTag("textsearch.hits", page.Hits.Count);
+                try
+                {
+                    hits = SnippetsWithinBudget(page, query, maxSnippets, fragmentChars, budget);
+                }
+                catch (Exception ex) when (SearchTelemetry.Failed(snippetsActivity, ex))
+                {
+                    throw;
+                }
+            }
+
+            var returned = (state?.Returned ?? 0) + hits.Count;
+            string? next = null;
+            if (hits.Count == pageSize && returned < page.TotalHits)
+            {
+                var last = page.Hits[^1];
+                next = PageToken.Encode(await PageTokenKeyAsync(budget.Token).ConfigureAwait(false), query.Canonical, new SearchCursor(last.Score, last.Id), returned);
+            }
+
+            ThrowIfOverBudget(budget);
+            return new SearchResultModel(hits, page.TotalHits, next, query);
+        }
+        catch (OperationCanceledException ex) when (budget.StoppedTheWork)
         {
-            try
-            {
-                page = await SearchWithinBudgetAsync(query, pageSize, state?.Cursor, cancellationToken).ConfigureAwait(false);
-                search?.SetTag("textsearch.hits", page.Hits.Count);
-                search?.SetTag("textsearch.total_hits", page.TotalHits);
-            }
-            catch (Exception ex) when (SearchTelemetry.Failed(search, ex))
-            {
-                throw;
-            }
+            throw OverBudget(ex);
         }
+    }
 
-        using var snippetsActivity = SearchTelemetry.Start("textsearch.search.snippets", Backend);
-        snippetsActivity?.SetTag("textsearch.hits", page.Hits.Count);
+    /// <summary>Runs the backend search with the query time budget: the backend stops when the budget's token fires.</summary>
+    private async Task<BackendPage> SearchWithinBudgetAsync(SearchQuery query, int pageSize, SearchCursor? after, QueryBudget budget)
+    {
+        var page = await Backend.SearchAsync(query, pageSize, after, budget.Token).ConfigureAwait(false);
+
+        // No snippets for a search already past its budget, even if the timer that cancels the token is late.
+        ThrowIfOverBudget(budget);
+        return page;
+    }
+
+    /// <summary>Snippets and title highlights for every hit, stopped by the budget's token (checked inside each document).</summary>
+    private List<SearchHitModel> SnippetsWithinBudget(BackendPage page, SearchQuery query, int maxSnippets, int fragmentChars, QueryBudget budget)
+    {
         var hits = new List<SearchHitModel>(page.Hits.Count);
         foreach (var hit in page.Hits)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            budget.Token.ThrowIfCancellationRequested();
             var doc = hit.Document;
             hits.Add(new SearchHitModel(
                 doc,
                 hit.Score,
-                Snippets.Build(doc.Body, query, maxSnippets, fragmentChars),
-                Snippets.HighlightAll(doc.Title, query)));
+                Snippets.Build(doc.Body, query, maxSnippets, fragmentChars, budget.Token),
+                Snippets.HighlightAll(doc.Title, query, budget.Token)));
         }
 
-        var returned = (state?.Returned ?? 0) + hits.Count;
-        string? next = null;
-        if (hits.Count == pageSize && returned < page.TotalHits)
-        {
-            var last = page.Hits[^1];
-            next = PageToken.Encode(query.Canonical, new SearchCursor(last.Score, last.Id), returned);
-        }
-
-        return new SearchResultModel(hits, page.TotalHits, next, query);
+        return hits;
     }
 
-    /// <summary>Runs the backend search with the query time budget: the backend stops when the budget's token fires.</summary>
-    private async Task<BackendPage> SearchWithinBudgetAsync(SearchQuery query, int pageSize, SearchCursor? after, CancellationToken cancellationToken)
+    /// <summary>The key page tokens are signed with: the index's secret, fetched once.</summary>
+    private async ValueTask<PageTokenKey> PageTokenKeyAsync(CancellationToken cancellationToken)
     {
-        if (QueryTimeBudget == Timeout.InfiniteTimeSpan)
+        if (Volatile.Read(ref _pageTokenKey) is { } key)
         {
-            return await Backend.SearchAsync(query, pageSize, after, cancellationToken).ConfigureAwait(false);
+            return key;
         }
 
-        // The token stops the engine's work early; the clock decides the outcome, so a search that ends past its
+        // Two first searches at once may both fetch it; the secret is the same, and one key is kept.
+        key = new PageTokenKey(await Backend.GetSecretAsync(cancellationToken).ConfigureAwait(false));
+        return Interlocked.CompareExchange(ref _pageTokenKey, key, null) ?? key;
+    }
+
+    private PageTokenKey? _pageTokenKey;
+
+    private void ThrowIfOverBudget(QueryBudget budget)
+    {
+        // The token stops the engine's work early; the clock decides the outcome, so a query that ends past its
         // budget is reported as such even when the timer that cancels the token fires late (a busy machine).
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        budget.CancelAfter(QueryTimeBudget);
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        BackendPage page;
-        try
+        if (budget.IsOver)
         {
-            page = await Backend.SearchAsync(query, pageSize, after, budget.Token).ConfigureAwait(false);
+            throw OverBudget(null);
         }
-        catch (OperationCanceledException ex) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw OverBudget(ex);
-        }
-
-        return System.Diagnostics.Stopwatch.GetElapsedTime(started) > QueryTimeBudget ? throw OverBudget(null) : page;
     }
 
     private TextSearchException OverBudget(Exception? inner) => new(
         ErrorKind.DeadlineExceeded, $"the query ran past its time budget of {QueryTimeBudget.TotalMilliseconds:0.###} ms and was stopped.", inner);
 
-    /// <summary>Snippets of one document, with the document they were cut from.</summary>
+    /// <summary>
+    /// One query's time budget: a token that fires when the budget runs out or the caller cancels, and a clock.
+    /// With no budget it is the caller's token alone.
+    /// </summary>
+    private sealed class QueryBudget : IDisposable
+    {
+        private readonly CancellationTokenSource? _source;
+        private readonly CancellationToken _caller;
+        private readonly TimeSpan _budget;
+        private readonly long _started = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        public QueryBudget(TimeSpan budget, CancellationToken caller)
+        {
+            _caller = caller;
+            _budget = budget;
+            if (budget != Timeout.InfiniteTimeSpan)
+            {
+                _source = CancellationTokenSource.CreateLinkedTokenSource(caller);
+                _source.CancelAfter(budget);
+            }
+        }
+
+        public CancellationToken Token => _source?.Token ?? _caller;
+
+        /// <summary>True once the time is up (the clock says so, whether or not the timer has fired).</summary>
+        public bool IsOver => _source is not null && System.Diagnostics.Stopwatch.GetElapsedTime(_started) > _budget;
+
+        /// <summary>True when the budget, not the caller, cancelled the work: the caller's cancellation stays a cancellation.</summary>
+        public bool StoppedTheWork => _source is { IsCancellationRequested: true } && !_caller.IsCancellationRequested;
+
+        public void Dispose() => _source?.Dispose();
+    }
+
+    /// <summary>Snippets of one document, with the document they were cut from; under the query time budget.</summary>
     public async Task<(Document Document, IReadOnlyList<Fragment> Fragments)> SnippetAsync(
         string? documentId, string? query, int maxSnippets, int fragmentChars, CancellationToken cancellationToken)
     {
@@ -149,10 +222,20 @@ public sealed partial class SearchEngine(ISearchBackend backend, QueryParser par
             var max = Resolve(maxSnippets, Limits.DefaultSnippetRpcSnippets, 1, Limits.MaxSnippets, "max_snippets");
             var chars = Resolve(fragmentChars, Limits.DefaultFragmentChars, Limits.MinFragmentChars, Limits.MaxFragmentChars, "fragment_chars");
             var parsed = Parser.Parse(query);
-            var doc = await GetAsync(id, cancellationToken).ConfigureAwait(false);
-            var fragments = Snippets.Build(doc.Body, parsed, max, chars);
-            activity?.SetTag("textsearch.snippets", fragments.Count);
-            return (doc, fragments);
+            using var budget = new QueryBudget(QueryTimeBudget, cancellationToken);
+            try
+            {
+                var doc = await GetAsync(id, budget.Token).ConfigureAwait(false);
+                ThrowIfOverBudget(budget);
+                var fragments = Snippets.Build(doc.Body, parsed, max, chars, budget.Token);
+                ThrowIfOverBudget(budget);
+                activity?.SetTag("textsearch.snippets", fragments.Count);
+                return (doc, fragments);
+            }
+            catch (OperationCanceledException ex) when (budget.StoppedTheWork)
+            {
+                throw OverBudget(ex);
+            }
         }
         catch (Exception ex) when (SearchTelemetry.Failed(activity, ex))
         {

@@ -92,7 +92,7 @@ public sealed class QueryFuzzTests
             (1, Gen.Int[2000, 2100].Select(n => new string('A', n))));
         tokens.Sample(token =>
         {
-            var ex = Assert.Throws<TextSearchException>(() => PageToken.Decode(token, "q"));
+            var ex = Assert.Throws<TextSearchException>(() => PageToken.Decode(PageTokenTests.Key, token, "q"));
             Assert.Equal(ErrorKind.InvalidArgument, ex.Kind);
         });
     }
@@ -103,14 +103,14 @@ public sealed class QueryFuzzTests
         Gen.Byte.Array[0, 300].Sample(bytes =>
         {
             var token = Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-            OnlyInvalidArgument(() => PageToken.Decode(token, "q"));
+            OnlyInvalidArgument(() => PageToken.Decode(PageTokenTests.Key, token, "q"));
         });
     }
 
     [Fact]
     public void PageToken_with_any_byte_changed_is_rejected_or_decodes()
     {
-        var genuine = PageToken.Encode("q", new SearchCursor(1.5f, "doc-1"), 10);
+        var genuine = PageToken.Encode(PageTokenTests.Key, "q", new SearchCursor(1.5f, "doc-1"), 10);
         var b64 = genuine.Replace('-', '+').Replace('_', '/');
         var bytes = Convert.FromBase64String(b64.PadRight(b64.Length + ((4 - (b64.Length % 4)) % 4), '='));
         Gen.Select(Gen.Int[0, bytes.Length - 1], Gen.Byte[1, 255]).Sample((at, mask) =>
@@ -118,7 +118,7 @@ public sealed class QueryFuzzTests
             var copy = (byte[])bytes.Clone();
             copy[at] ^= mask;
             var token = Convert.ToBase64String(copy).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-            var ex = Assert.Throws<TextSearchException>(() => PageToken.Decode(token, "q"));
+            var ex = Assert.Throws<TextSearchException>(() => PageToken.Decode(PageTokenTests.Key, token, "q"));
             Assert.Equal(ErrorKind.InvalidArgument, ex.Kind);
         });
     }
@@ -168,5 +168,84 @@ public sealed class QueryFuzzTests
             }
         });
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"snippet sampling took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public void PageToken_signed_with_the_right_key_but_any_fields_decodes_only_to_valid_fields()
+    {
+        var key = PageTokenTests.Key;
+        var ids = Gen.Frequency(
+            (3, Gen.Byte.Array[0, 40]),
+            (2, Gen.String.Select(System.Text.Encoding.UTF8.GetBytes)),
+            (1, Gen.Int[250, 300].Select(n => System.Text.Encoding.UTF8.GetBytes(new string('a', n)))));
+        Gen.Select(Gen.Int.Select(BitConverter.Int32BitsToSingle), Gen.Int, ids).Sample((score, returned, id) =>
+        {
+            var token = PageToken.EncodeRaw(key, 2, PageToken.Fingerprint(key, "q"), score, returned, id);
+            try
+            {
+                var state = PageToken.Decode(key, token, "q");
+                Assert.True(float.IsFinite(state.Cursor.Score));
+                Assert.True(state.Returned >= 0);
+                Assert.InRange(state.Cursor.Id.Length, 1, Limits.MaxIdChars);
+                Assert.DoesNotContain(state.Cursor.Id, char.IsControl);
+                Assert.Equal(id, System.Text.Encoding.UTF8.GetBytes(state.Cursor.Id));
+            }
+            catch (TextSearchException e)
+            {
+                Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
+                Assert.Contains("page_token", e.Message, StringComparison.Ordinal);
+            }
+        }, iter: 2000);
+    }
+
+    private static readonly string[] SnippetWords =
+    [
+        "الرقة", "وَالرَّقَّةِ", "بـالـرقـــة", "سوريا", "السورية", "الديمقراطية", "الديموقراطية", "الديمقراطيه", "دير", "الزور",
+        "دوار", "النعيم", "قوات", "داعش", "الميادين", "قسد", "كلمة", "حشو", "في", "من", "على", "إلى", "و", "٤٩٠٠", "4900",
+        "26,950", "3.5", "abc", "ال24", "😀", "مدينة", "وقال", "تنظيم", "الدولة", "الإسلامية",
+    ];
+
+    private static readonly string[] SnippetSeparators =
+        [" ", " ", " ", " ", "  ", ". ", "، ", "\n", "\n\n", "؟ ", "؛ ", "… ", "! ", "\t", ".", "\u200C", "\u0640", " (", ") ", " - "];
+
+    private static readonly string[] SnippetQueries =
+    [
+        "الرقة", "سوريا", "الديمقراطية", "\"دير الزور\"", "\"دوار النعيم\"", "داعش -الرقة", "قوات سوريا الديمقراطية", "قسد",
+        "الرقة الزور الميادين", "تنظيم الدولة الإسلامية", "4900", "كلمة حشو", "في", "abc", "ال24", "مدينة -\"دير الزور\"",
+    ];
+
+    /// <summary>Texts of query words, their variants, fillers and stopwords, with sentence ends, line breaks, tatweel, ZWNJ.</summary>
+    private static readonly Gen<string> SnippetTexts =
+        Gen.Select(Gen.Int[0, SnippetWords.Length - 1], Gen.Int[0, SnippetSeparators.Length - 1])
+            .Select((w, sep) => SnippetWords[w] + SnippetSeparators[sep])
+            .Array[0, 160]
+            .Select(string.Concat);
+
+    private static void AssertSameFragments(IReadOnlyList<Snippets.Fragment> expected, IReadOnlyList<Snippets.Fragment> actual)
+    {
+        Assert.Equal(expected.Count, actual.Count);
+        for (var i = 0; i < expected.Count; i++)
+        {
+            Assert.Equal((expected[i].Start, expected[i].End, expected[i].Text), (actual[i].Start, actual[i].End, actual[i].Text));
+            Assert.Equal(expected[i].Score, actual[i].Score);
+            Assert.Equal(expected[i].Highlights, actual[i].Highlights);
+        }
+    }
+
+    [Fact]
+    public void Snippets_are_the_same_as_the_reference_builder_on_small_texts()
+    {
+        // The builder before issue 12 (quadratic, unbounded) is the reference: on texts within the bounds, the
+        // linear one returns the same fragments, in the same order, with the same scores and highlights.
+        var reference = new ReferenceSnippetBuilder(TestSupport.Snippets.Analyzer);
+        var texts = Gen.Frequency((6, SnippetTexts), (1, Text(300)), (1, Gen.Select(SnippetTexts, Text(60)).Select((a, b) => a + b)));
+        var queries = Gen.Int[0, SnippetQueries.Length - 1].Select(i => Parser.Parse(SnippetQueries[i]));
+        Gen.Select(texts, queries, Gen.Int[Limits.MinFragmentChars, 400], Gen.Int[1, Limits.MaxSnippets]).Sample((text, query, fragmentChars, maxSnippets) =>
+        {
+            AssertSameFragments(
+                reference.Build(text, query, maxSnippets, fragmentChars),
+                TestSupport.Snippets.Build(text, query, maxSnippets, fragmentChars));
+            Assert.Equal(reference.HighlightAll(text, query), TestSupport.Snippets.HighlightAll(text, query));
+        }, iter: 3000);
     }
 }

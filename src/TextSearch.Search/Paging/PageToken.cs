@@ -1,89 +1,181 @@
 using System.Buffers.Binary;
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Unicode;
 
 namespace TextSearch.Search.Paging;
 
 /// <summary>
-/// The opaque page token: where the next page starts (the last hit's score and id), how many hits came before,
-/// and a fingerprint of the query it belongs to, with a checksum. Tokens survive index changes and restarts:
-/// they hold no engine-internal document numbers.
+/// The key page tokens are signed with, derived from the index's secret (<see cref="ISearchBackend.GetSecretAsync"/>):
+/// one key for the tag, another for the query fingerprint, so the secret itself is used for nothing else.
 /// </summary>
+public sealed class PageTokenKey
+{
+    /// <summary>The shortest secret accepted: 256 bits.</summary>
+    public const int MinSecretBytes = 32;
+
+    private readonly byte[] _tagKey;
+    private readonly byte[] _queryKey;
+
+    public PageTokenKey(ReadOnlySpan<byte> secret)
+    {
+        if (secret.Length < MinSecretBytes)
+        {
+            throw new ArgumentException($"the page token secret must be at least {MinSecretBytes} bytes; got {secret.Length}.", nameof(secret));
+        }
+
+        _tagKey = HMACSHA256.HashData(secret, "textsearch page token v2: tag"u8);
+        _queryKey = HMACSHA256.HashData(secret, "textsearch page token v2: query"u8);
+    }
+
+    /// <summary>
+    /// The query's fingerprint: keyed, so that nobody without the key can look for two queries whose fingerprints
+    /// collide (64 bits would otherwise fall to a birthday search) and move a token from one to the other.
+    /// </summary>
+    internal ulong Fingerprint(string canonicalQuery)
+    {
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(_queryKey, Encoding.UTF8.GetBytes(canonicalQuery), mac);
+        return BinaryPrimitives.ReadUInt64LittleEndian(mac);
+    }
+
+    /// <summary>The tag of <paramref name="data"/>: HMAC-SHA256 truncated to <paramref name="tag"/>'s length.</summary>
+    internal void Sign(ReadOnlySpan<byte> data, Span<byte> tag)
+    {
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(_tagKey, data, mac);
+        mac[..tag.Length].CopyTo(tag);
+    }
+}
+
+/// <summary>
+/// The opaque page token: where the next page starts (the last hit's score and id), how many hits came before,
+/// and a fingerprint of the query it belongs to, signed with the index's key (HMAC-SHA256, a 128-bit tag over every
+/// other byte). A token cannot be forged or altered without the key, and only works on the index that issued it
+/// and for the query that returned it. Tokens survive index changes and restarts: they hold no engine-internal
+/// document numbers. Base64url without padding: 74 characters for a 20-character id.
+/// </summary>
+/// <remarks>
+/// Layout (little-endian): version (1 byte, 2) · query fingerprint (8) · score (float32) · returned (int32) ·
+/// id length (uint16) · id (UTF-8) · tag (16). Version 1 tokens (an unkeyed checksum, before tokens were signed)
+/// are refused: a client holding one repeats its query from the first page.
+/// </remarks>
 public static class PageToken
 {
-    private const byte Version = 1;
-    private const int MaxTokenChars = 2048;
+    private const byte Version = 2;
+    private const int HeaderBytes = 1 + 8 + 4 + 4 + 2;
+    private const int TagBytes = 16;
+
+    // An id of MaxIdChars UTF-16 units is at most 3 UTF-8 bytes per unit.
+    private const int MaxIdBytes = Limits.MaxIdChars * 3;
+    private const int MaxBytes = HeaderBytes + MaxIdBytes + TagBytes;
+    private const int MaxTokenChars = ((MaxBytes * 4) + 2) / 3;
+
+    private const string Malformed = "page_token is malformed (not a token this server issued).";
 
     public readonly record struct State(SearchCursor Cursor, int Returned);
 
-    public static string Encode(string canonicalQuery, SearchCursor cursor, int returned)
+    /// <summary>
+    /// A token for the page after <paramref name="cursor"/>. Throws <see cref="ArgumentException"/> for a cursor no
+    /// token may carry (a score that is not finite, an id that breaks the document id rules, a negative count).
+    /// </summary>
+    public static string Encode(PageTokenKey key, string canonicalQuery, SearchCursor cursor, int returned)
     {
-        var id = Encoding.UTF8.GetBytes(cursor.Id);
-        var buffer = new byte[1 + 8 + 4 + 4 + 2 + id.Length + 4];
-        var span = buffer.AsSpan();
-        span[0] = Version;
-        BinaryPrimitives.WriteUInt64LittleEndian(span[1..], Fingerprint(canonicalQuery));
-        BinaryPrimitives.WriteSingleLittleEndian(span[9..], cursor.Score);
-        BinaryPrimitives.WriteInt32LittleEndian(span[13..], returned);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[17..], (ushort)id.Length);
-        id.CopyTo(span[19..]);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[^4..], Checksum(span[..^4]));
-        return Convert.ToBase64String(buffer).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(canonicalQuery);
+        ArgumentOutOfRangeException.ThrowIfNegative(returned);
+        if (!float.IsFinite(cursor.Score) || IdError(cursor.Id) is not null)
+        {
+            throw new ArgumentException($"a page token cannot carry this cursor ({IdError(cursor.Id) ?? "the score is not finite"}).", nameof(cursor));
+        }
+
+        return EncodeRaw(key, Version, key.Fingerprint(canonicalQuery), cursor.Score, returned, Encoding.UTF8.GetBytes(cursor.Id));
     }
 
-    /// <summary>Decodes a token for this query; throws InvalidArgument for a malformed, tampered or foreign token.</summary>
-    public static State Decode(string token, string canonicalQuery)
+    /// <summary>Writes and signs any fields, valid or not (tests forge tokens with it).</summary>
+    internal static string EncodeRaw(PageTokenKey key, byte version, ulong fingerprint, float score, int returned, ReadOnlySpan<byte> id)
     {
-        if (token.Length > MaxTokenChars)
+        var buffer = new byte[HeaderBytes + id.Length + TagBytes];
+        var span = buffer.AsSpan();
+        span[0] = version;
+        BinaryPrimitives.WriteUInt64LittleEndian(span[1..], fingerprint);
+        BinaryPrimitives.WriteSingleLittleEndian(span[9..], score);
+        BinaryPrimitives.WriteInt32LittleEndian(span[13..], returned);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[17..], checked((ushort)id.Length));
+        id.CopyTo(span[HeaderBytes..]);
+        key.Sign(span[..^TagBytes], span[^TagBytes..]);
+        return Base64Url.EncodeToString(buffer);
+    }
+
+    /// <summary>The keyed fingerprint of a query, for <see cref="EncodeRaw"/>.</summary>
+    internal static ulong Fingerprint(PageTokenKey key, string canonicalQuery) => key.Fingerprint(canonicalQuery);
+
+    /// <summary>
+    /// Decodes a token for this query on this index; throws InvalidArgument for a malformed, altered, forged or
+    /// foreign token, and for one whose fields break the rules (a score that is not finite, a negative count, an
+    /// id that is empty, too long, not UTF-8 or holds control characters), even when it is correctly signed.
+    /// </summary>
+    public static State Decode(PageTokenKey key, string token, string canonicalQuery)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(canonicalQuery);
+        if (token is null || token.Length > MaxTokenChars)
         {
-            return Throw.InvalidArgument<State>("page_token is malformed (too long).");
+            return Throw.InvalidField<State>("page_token", "page_token is malformed (too long).");
         }
 
         byte[] bytes;
         try
         {
-            var b64 = token.Replace('-', '+').Replace('_', '/');
-            bytes = Convert.FromBase64String(b64.PadRight(b64.Length + ((4 - (b64.Length % 4)) % 4), '='));
+            bytes = Base64Url.DecodeFromChars(token);
         }
         catch (FormatException)
         {
-            return Throw.InvalidArgument<State>("page_token is malformed (not a token this server issued).");
+            return Throw.InvalidField<State>("page_token", Malformed);
         }
 
+        // One spelling per token: no padding, no other alphabet, no stray bits in the last character.
         var span = bytes.AsSpan();
-        if (span.Length < 23 || span[0] != Version
-            || BinaryPrimitives.ReadUInt32LittleEndian(span[^4..]) != Checksum(span[..^4]))
+        if (span.Length < HeaderBytes + 1 + TagBytes || span[0] != Version
+            || HeaderBytes + BinaryPrimitives.ReadUInt16LittleEndian(span[17..]) + TagBytes != span.Length
+            || !string.Equals(Base64Url.EncodeToString(span), token, StringComparison.Ordinal))
         {
-            return Throw.InvalidArgument<State>("page_token is malformed (not a token this server issued).");
+            return Throw.InvalidField<State>("page_token", Malformed);
         }
 
-        var idLength = BinaryPrimitives.ReadUInt16LittleEndian(span[17..]);
+        Span<byte> tag = stackalloc byte[TagBytes];
+        key.Sign(span[..^TagBytes], tag);
+        if (!CryptographicOperations.FixedTimeEquals(tag, span[^TagBytes..]))
+        {
+            return Throw.InvalidField<State>("page_token", "page_token is not valid here (altered, or issued by another index); repeat the query from the first page.");
+        }
+
+        if (BinaryPrimitives.ReadUInt64LittleEndian(span[1..]) != key.Fingerprint(canonicalQuery))
+        {
+            return Throw.InvalidField<State>("page_token", "page_token belongs to a different query; repeat the query that returned it.");
+        }
+
+        // Signed by this index, but the fields are checked all the same: a leaked key or a bug must not turn into
+        // a cursor the backends were never meant to see.
         var score = BinaryPrimitives.ReadSingleLittleEndian(span[9..]);
         var returned = BinaryPrimitives.ReadInt32LittleEndian(span[13..]);
-        if (19 + idLength + 4 != span.Length || returned < 0 || float.IsNaN(score))
+        var idBytes = span[HeaderBytes..^TagBytes];
+        if (!float.IsFinite(score) || returned < 0 || !Utf8.IsValid(idBytes))
         {
-            return Throw.InvalidArgument<State>("page_token is malformed (not a token this server issued).");
+            return Throw.InvalidField<State>("page_token", Malformed);
         }
 
-        if (BinaryPrimitives.ReadUInt64LittleEndian(span[1..]) != Fingerprint(canonicalQuery))
-        {
-            return Throw.InvalidArgument<State>("page_token belongs to a different query; repeat the query that returned it.");
-        }
-
-        return new State(new SearchCursor(score, Encoding.UTF8.GetString(span.Slice(19, idLength))), returned);
+        var id = Encoding.UTF8.GetString(idBytes);
+        return IdError(id) is { } error
+            ? Throw.InvalidField<State>("page_token", $"page_token is malformed ({error}).")
+            : new State(new SearchCursor(score, id), returned);
     }
 
-    private static ulong Fingerprint(string canonicalQuery)
-    {
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(canonicalQuery), hash);
-        return BinaryPrimitives.ReadUInt64LittleEndian(hash);
-    }
-
-    private static uint Checksum(ReadOnlySpan<byte> data)
-    {
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(data, hash);
-        return BinaryPrimitives.ReadUInt32LittleEndian(hash);
-    }
+    /// <summary>The document id rules (as <see cref="SearchEngine"/> applies them to ids callers send).</summary>
+    private static string? IdError(string? id) =>
+        string.IsNullOrEmpty(id) ? "the id is empty"
+        : id.Length > Limits.MaxIdChars ? $"the id is longer than {Limits.MaxIdChars} characters"
+        : id.Any(char.IsControl) ? "the id holds control characters"
+        : null;
 }

@@ -16,9 +16,43 @@ public sealed record Fragment(string Text, int Start, int End, IReadOnlyList<Hig
 /// attached prefix. Fragments are cut at sentence or word boundaries; the best-scoring come first.
 /// The same code runs for every backend, so all backends return the same snippets.
 /// </summary>
-public sealed class SnippetBuilder(TextAnalyzer analyzer)
+/// <remarks>
+/// The work per field is bounded and close to linear, whatever the document: only the first
+/// <see cref="Limits.MaxSnippetAnalyzedChars"/> characters are searched for matches (plus up to a fragment's length
+/// more to end a fragment there), at most <see cref="Limits.MaxSnippetMatches"/> matches are considered, every
+/// fragment candidate is scored with binary searches over the matches sorted by position (O(m log m) in all), and
+/// the cancellation token is checked every few hundred tokens, matches and candidates.
+/// </remarks>
+public sealed class SnippetBuilder
 {
-    public TextAnalyzer Analyzer { get; } = analyzer;
+    // How often (in tokens, matches, candidates) the cancellation token is checked.
+    private const int CheckEvery = 256;
+
+    // How far a highlight or a fragment edge may be stretched to take in the rest of a word (letters, marks,
+    // tatweel, joiners the tokenizer left out of the token). Real words are far shorter (the tokenizer cuts tokens
+    // at 128 characters); the cap keeps a run of 400,000 letters from costing 400,000 steps per match.
+    private const int WordReach = 2 * Tokenizer.MaxTokenLength;
+
+    private readonly int _maxAnalyzedChars;
+    private readonly int _maxMatches;
+
+    public SnippetBuilder(TextAnalyzer analyzer)
+        : this(analyzer, Limits.MaxSnippetAnalyzedChars, Limits.MaxSnippetMatches)
+    {
+    }
+
+    /// <summary>With other bounds (tests use it to show the algorithm itself scales, without the bounds' help).</summary>
+    internal SnippetBuilder(TextAnalyzer analyzer, int maxAnalyzedChars, int maxMatches)
+    {
+        ArgumentNullException.ThrowIfNull(analyzer);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxAnalyzedChars);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxMatches);
+        Analyzer = analyzer;
+        _maxAnalyzedChars = maxAnalyzedChars;
+        _maxMatches = maxMatches;
+    }
+
+    public TextAnalyzer Analyzer { get; }
 
     // A token and what it matches: the id of the query stem it equals (-1 for none), and a bit per fuzzy query
     // word it is a spelling variant of.
@@ -76,76 +110,295 @@ public sealed class SnippetBuilder(TextAnalyzer analyzer)
         }
     }
 
-    private readonly record struct Match(int FirstToken, int LastToken, int Clause, double Weight);
+    /// <summary>
+    /// One alternative of a query clause, ready to match: its stem ids and their offsets, and the score groups its
+    /// exact and fuzzy matches fall into. <see cref="Ordinal"/> numbers alternatives in query order (clause, then
+    /// alternative), the order the candidates of equal score and start are tried in.
+    /// </summary>
+    private sealed record Alt(int Clause, int Ordinal, int[] Ids, int[] Offsets, ulong FuzzyBit, int ExactGroup, int FuzzyGroup)
+    {
+        public int Span => Offsets[^1];
+    }
+
+    /// <summary>
+    /// Matches of one clause with the same span (in tokens) and weight: their first tokens, ascending. A window of
+    /// tokens [a, b) contains such a match iff its first token f has a ≤ f and f + span &lt; b.
+    /// </summary>
+    private sealed class Group(int clause, int span, double weight)
+    {
+        public int Clause { get; } = clause;
+
+        public int Span { get; } = span;
+
+        public double Weight { get; } = weight;
+
+        public List<int> Firsts { get; } = [];
+    }
+
+    private readonly record struct Match(int FirstToken, int LastToken, int Alt);
+
+    private readonly record struct Candidate(int Start, int End, double Score, int Alt, int FirstToken);
+
+    /// <summary>What one field's analysis found: its tokens (in order), its matches (by first token) and their groups.</summary>
+    private sealed class FieldMatches(List<Tok> tokens, List<Match> matches, List<Group> groups, int maxMatchChars)
+    {
+        public List<Tok> Tokens { get; } = tokens;
+
+        public List<Match> Matches { get; } = matches;
+
+        /// <summary>Sorted by clause (the order the old per-clause sum was taken in).</summary>
+        public List<Group> Groups { get; } = groups;
+
+        /// <summary>The longest match, from its first token's start to its last token's end.</summary>
+        public int MaxMatchChars { get; } = maxMatchChars;
+    }
 
     /// <summary>Up to <paramref name="maxSnippets"/> fragments of about <paramref name="fragmentChars"/> characters.</summary>
-    public IReadOnlyList<Fragment> Build(string text, SearchQuery query, int maxSnippets, int fragmentChars)
+    /// <remarks>
+    /// Matches are looked for in the first <see cref="Limits.MaxSnippetAnalyzedChars"/> characters only; a match
+    /// beyond is not highlighted, and a field with none within gives its beginning. Throws
+    /// <see cref="OperationCanceledException"/> soon after <paramref name="cancellationToken"/> fires.
+    /// </remarks>
+    public IReadOnlyList<Fragment> Build(
+        string text, SearchQuery query, int maxSnippets, int fragmentChars, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(query);
+        cancellationToken.ThrowIfCancellationRequested();
         if (text.Length == 0 || maxSnippets <= 0)
         {
             return [];
         }
 
-        var stems = new QueryStems(query);
-        var tokens = Tokenize(text, stems);
-        var matches = FindMatches(tokens, query, stems);
+        // Matches within the bound; tokens a fragment's length further, so that a fragment around a match near the
+        // bound ends where it would if the whole text were read.
+        var matchLimit = CutAt(text, _maxAnalyzedChars);
+        var tokenLimit = CutAt(text, (int)Math.Min(int.MaxValue, (long)_maxAnalyzedChars + Math.Max(0, fragmentChars)));
+        var analysis = Analyze(text, tokenLimit, matchLimit, query, cancellationToken);
+        var tokens = analysis.Tokens;
+        var matches = analysis.Matches;
         if (matches.Count == 0)
         {
-            // Nothing matched in this field (e.g. the title did): show its beginning.
-            var end = CutEnd(text, tokens, 0, fragmentChars, mustReach: 0);
-            return [MakeFragment(text, tokens, 0, end, [], 0)];
+            // Nothing matched in this field (e.g. the title did), or not within the bound: show its beginning.
+            var end = CutEnd(text, tokens, SentenceEnds(text, Math.Min(text.Length, fragmentChars), cancellationToken), 0, fragmentChars, mustReach: 0);
+            return [MakeFragment(text, analysis, 0, end, 0, cancellationToken)];
         }
 
-        var sentenceStarts = SentenceStarts(text);
-        var candidates = new List<(int Start, int End, double Score)>();
-        foreach (var m in matches)
+        // Fragment starts are looked for before a match, ends up to a fragment's length after one.
+        var sentenceStarts = SentenceStarts(text, matchLimit, cancellationToken);
+        var sentenceEnds = SentenceEnds(text, (int)Math.Min(text.Length, (long)matchLimit + fragmentChars), cancellationToken);
+        var candidates = new List<Candidate>(matches.Count);
+        var previous = (First: -1, Last: -1);
+        for (var i = 0; i < matches.Count; i++)
         {
+            if (i % CheckEvery == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            // Matches of several alternatives on the same tokens give the same window: the first (in query order)
+            // stands for them all, since the others would overlap the window it takes or loses.
+            var m = matches[i];
+            if ((m.FirstToken, m.LastToken) == previous)
+            {
+                continue;
+            }
+
+            previous = (m.FirstToken, m.LastToken);
             var anchor = tokens[m.FirstToken].Start;
             var matchEnd = tokens[m.LastToken].End;
             var start = CutStart(text, tokens, sentenceStarts, anchor, fragmentChars);
-            var end = CutEnd(text, tokens, start, fragmentChars, matchEnd);
-            candidates.Add((start, end, Score(tokens, matches, start, end)));
+            var end = CutEnd(text, tokens, sentenceEnds, start, fragmentChars, matchEnd);
+            candidates.Add(new Candidate(start, end, Score(analysis, start, end), m.Alt, m.FirstToken));
         }
 
-        var chosen = new List<(int Start, int End, double Score)>();
-        foreach (var c in candidates.OrderByDescending(c => c.Score).ThenBy(c => c.Start))
+        // Best score first, then earliest start; equal ones in query order (clause, alternative, position), the
+        // order the candidates were made in before matches were sorted by position.
+        candidates.Sort(static (a, b) =>
         {
-            if (chosen.Count == maxSnippets)
+            var c = b.Score.CompareTo(a.Score);
+            c = c != 0 ? c : a.Start.CompareTo(b.Start);
+            c = c != 0 ? c : a.Alt.CompareTo(b.Alt);
+            return c != 0 ? c : a.FirstToken.CompareTo(b.FirstToken);
+        });
+
+        var chosen = new List<Candidate>(maxSnippets);
+        for (var i = 0; i < candidates.Count && chosen.Count < maxSnippets; i++)
+        {
+            if (i % CheckEvery == 0)
             {
-                break;
+                cancellationToken.ThrowIfCancellationRequested();
             }
 
-            if (chosen.All(o => c.End <= o.Start || c.Start >= o.End))
+            var c = candidates[i];
+            if (chosen.TrueForAll(o => c.End <= o.Start || c.Start >= o.End))
             {
                 chosen.Add(c);
             }
         }
 
-        return [.. chosen.Select(c => MakeFragment(text, tokens, c.Start, c.End, matches, c.Score))];
+        return [.. chosen.Select(c => MakeFragment(text, analysis, c.Start, c.End, c.Score, cancellationToken))];
     }
 
     /// <summary>Every highlight in the whole text (for short fields such as titles), in UTF-16 offsets.</summary>
-    public IReadOnlyList<Highlight> HighlightAll(string text, SearchQuery query)
+    /// <remarks>The same bound as <see cref="Build"/>: matches beyond the first <see cref="Limits.MaxSnippetAnalyzedChars"/> characters are not highlighted.</remarks>
+    public IReadOnlyList<Highlight> HighlightAll(string text, SearchQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(query);
+        cancellationToken.ThrowIfCancellationRequested();
+        var limit = CutAt(text, _maxAnalyzedChars);
+        var analysis = Analyze(text, limit, limit, query, cancellationToken);
+        return Highlights(text, analysis, 0, text.Length, cancellationToken);
+    }
+
+    /// <summary>
+    /// Where to stop reading <paramref name="text"/> near <paramref name="limit"/>: before the word the limit falls
+    /// in (a cut word could match what the whole word does not), and never inside a surrogate pair.
+    /// </summary>
+    private static int CutAt(string text, int limit)
+    {
+        if (limit >= text.Length)
+        {
+            return text.Length;
+        }
+
+        var cut = limit;
+        var floor = Math.Max(0, limit - WordReach);
+        while (cut > floor && IsWordChar(text[cut - 1]) && IsWordChar(text[cut]))
+        {
+            cut--;
+        }
+
+        if (cut > 0 && IsWordChar(text[cut - 1]) && IsWordChar(text[cut]))
+        {
+            // A "word" longer than any real one: cut inside it.
+            cut = limit;
+        }
+
+        return cut > 0 && char.IsLowSurrogate(text[cut]) && char.IsHighSurrogate(text[cut - 1]) ? cut - 1 : cut;
+    }
+
+    private FieldMatches Analyze(string text, int tokenLimit, int matchLimit, SearchQuery query, CancellationToken cancellationToken)
+    {
         var stems = new QueryStems(query);
-        var tokens = Tokenize(text, stems);
-        return Highlights(text, tokens, FindMatches(tokens, query, stems), 0, text.Length);
+        var tokens = Tokenize(tokenLimit == text.Length ? text : text[..tokenLimit], stems, cancellationToken);
+        var (alts, groups) = Prepare(query, stems);
+        var matches = new List<Match>();
+        var maxMatchChars = 0;
+        for (var i = 0; i < tokens.Count && matches.Count < _maxMatches; i++)
+        {
+            if (i % CheckEvery == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            var tok = tokens[i];
+            if (tok.End > matchLimit)
+            {
+                break;
+            }
+
+            if (tok.Stop || (tok.StemId < 0 && tok.FuzzyMask == 0))
+            {
+                continue;
+            }
+
+            foreach (var alt in alts)
+            {
+                var last = i + alt.Span;
+                if (last >= tokens.Count || tokens[last].End > matchLimit)
+                {
+                    continue;
+                }
+
+                var exact = tok.StemId == alt.Ids[0];
+                if (!exact && (tok.FuzzyMask & alt.FuzzyBit) == 0)
+                {
+                    continue;
+                }
+
+                var all = true;
+                for (var w = 1; w < alt.Ids.Length && all; w++)
+                {
+                    var other = tokens[i + alt.Offsets[w]];
+                    all = !other.Stop && other.StemId == alt.Ids[w];
+                }
+
+                if (all)
+                {
+                    matches.Add(new Match(i, last, alt.Ordinal));
+                    groups[exact ? alt.ExactGroup : alt.FuzzyGroup].Firsts.Add(i);
+                    maxMatchChars = Math.Max(maxMatchChars, tokens[last].End - tok.Start);
+                }
+            }
+        }
+
+        return new FieldMatches(tokens, matches, [.. groups.Where(g => g.Firsts.Count > 0).OrderBy(g => g.Clause)], maxMatchChars);
+    }
+
+    /// <summary>The query's alternatives to match, in query order, and the score groups they fall into.</summary>
+    private static (List<Alt> Alts, List<Group> Groups) Prepare(SearchQuery query, QueryStems stems)
+    {
+        var alts = new List<Alt>();
+        var groups = new List<Group>();
+        var groupIds = new Dictionary<(int Clause, int Span, double Weight), int>();
+        int GroupOf(int clause, int span, double weight)
+        {
+            if (!groupIds.TryGetValue((clause, span, weight), out var id))
+            {
+                id = groupIds[(clause, span, weight)] = groups.Count;
+                groups.Add(new Group(clause, span, weight));
+            }
+
+            return id;
+        }
+
+        for (var c = 0; c < query.Clauses.Count; c++)
+        {
+            var clause = query.Clauses[c];
+            if (clause.Occur == Occur.MustNot)
+            {
+                continue;
+            }
+
+            foreach (var alt in clause.Alternatives)
+            {
+                var words = alt.Words;
+                var offsets = words.Select(w => w.Offset).ToArray();
+                var span = offsets[^1];
+                var fuzzyBit = alt.Fuzzy ? stems.FuzzyBit(words[0].Stem) : 0;
+
+                // An exact match weighs its number of words; a spelling variant (a fuzzy single word) less.
+                alts.Add(new Alt(
+                    c,
+                    alts.Count,
+                    [.. words.Select(w => stems.Id(w.Stem))],
+                    offsets,
+                    fuzzyBit,
+                    GroupOf(c, span, words.Count),
+                    fuzzyBit == 0 ? -1 : GroupOf(c, span, Fuzzy.VariantBoost)));
+            }
+        }
+
+        return (alts, groups);
     }
 
     [ThreadStatic]
     private static AnalysisSession? t_session;
 
-    private List<Tok> Tokenize(string text, QueryStems stems)
+    private List<Tok> Tokenize(string text, QueryStems stems, CancellationToken cancellationToken)
     {
         var tokens = new List<Tok>(text.Length / 5);
         var session = t_session is { } cached && cached.Analyzer == Analyzer ? cached : t_session = new AnalysisSession(Analyzer);
         session.Reset(text);
         while (session.MoveNext())
         {
+            if (tokens.Count % CheckEvery == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             var t = session.Current;
             if (t.IsStopword)
             {
@@ -160,89 +413,70 @@ public sealed class SnippetBuilder(TextAnalyzer analyzer)
         return tokens;
     }
 
-    private static List<Match> FindMatches(List<Tok> tokens, SearchQuery query, QueryStems stems)
+    /// <summary>
+    /// The score of the window [start, end): the best weight of each query clause matched inside it, plus a little
+    /// per match inside it. O(groups · log matches): per group, two binary searches over its first tokens.
+    /// </summary>
+    private static double Score(FieldMatches analysis, int start, int end)
     {
-        var matches = new List<Match>();
-        for (var c = 0; c < query.Clauses.Count; c++)
+        var tokens = analysis.Tokens;
+
+        // The tokens inside the window: [a, b). Token starts and ends both increase along the text.
+        var a = FirstStartAtOrAfter(tokens, start);
+        var b = LastEndAtOrBefore(tokens, end) + 1;
+        double sum = 0;
+        var count = 0;
+        var clause = -1;
+        double best = 0;
+        foreach (var g in analysis.Groups)
         {
-            var clause = query.Clauses[c];
-            if (clause.Occur == Occur.MustNot)
+            var n = b - g.Span <= a ? 0 : LowerBound(g.Firsts, b - g.Span) - LowerBound(g.Firsts, a);
+            if (n <= 0)
             {
                 continue;
             }
 
-            foreach (var alt in clause.Alternatives)
+            if (g.Clause != clause)
             {
-                var words = alt.Words;
-                var firstId = stems.Id(words[0].Stem);
-                var fuzzyBit = alt.Fuzzy ? stems.FuzzyBit(words[0].Stem) : 0;
-                var ids = words.Select(w => stems.Id(w.Stem)).ToArray();
-                var span = words[^1].Offset;
-                for (var i = 0; i + span < tokens.Count; i++)
-                {
-                    var tok = tokens[i];
-                    if (tok.Stop)
-                    {
-                        continue;
-                    }
-
-                    var exact = tok.StemId == firstId;
-                    if (!exact && (tok.FuzzyMask & fuzzyBit) == 0)
-                    {
-                        continue;
-                    }
-
-                    var all = true;
-                    for (var w = 1; w < words.Count && all; w++)
-                    {
-                        var other = tokens[i + words[w].Offset];
-                        all = !other.Stop && other.StemId == ids[w];
-                    }
-
-                    if (all)
-                    {
-                        matches.Add(new Match(i, i + span, c, exact ? words.Count : Fuzzy.VariantBoost));
-                    }
-                }
+                // Clauses in ascending order, as the per-clause sum always was.
+                sum += best;
+                clause = g.Clause;
+                best = 0;
             }
+
+            best = Math.Max(best, g.Weight);
+            count += n;
         }
 
-        return matches;
-    }
-
-    private static double Score(List<Tok> tokens, List<Match> matches, int start, int end)
-    {
-        var best = new Dictionary<int, double>();
-        var count = 0;
-        foreach (var m in matches)
-        {
-            if (tokens[m.FirstToken].Start >= start && tokens[m.LastToken].End <= end)
-            {
-                best[m.Clause] = Math.Max(best.GetValueOrDefault(m.Clause), m.Weight);
-                count++;
-            }
-        }
+        sum += best;
 
         // Distinct query clauses matter most; repeated matches add a little.
-        return best.Values.Sum() + (0.1 * count);
+        return sum + (0.1 * count);
     }
 
-    private static List<int> SentenceStarts(string text)
+    /// <summary>Sentence starts up to <paramref name="limit"/>, ascending: after . ! ? ؟ ؛ … followed by space, and after a line break.</summary>
+    private static List<int> SentenceStarts(string text, int limit, CancellationToken cancellationToken)
     {
         var starts = new List<int> { 0 };
-        for (var i = 0; i < text.Length; i++)
+        var next = 0; // the first non-space at or after some point: moves forward only
+        for (var i = 0; i < limit; i++)
         {
+            if (i % 4096 == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             if (text[i] is '.' or '!' or '?' or '؟' or '\n' or '؛' or '…')
             {
-                var j = i + 1;
-                while (j < text.Length && char.IsWhiteSpace(text[j]))
+                next = Math.Max(next, i + 1);
+                while (next < text.Length && char.IsWhiteSpace(text[next]))
                 {
-                    j++;
+                    next++;
                 }
 
-                if (j < text.Length && j > i + 1 || text[i] == '\n')
+                if (next < text.Length && next > i + 1 || text[i] == '\n')
                 {
-                    starts.Add(j);
+                    starts.Add(next);
                 }
             }
         }
@@ -250,29 +484,44 @@ public sealed class SnippetBuilder(TextAnalyzer analyzer)
         return starts;
     }
 
+    /// <summary>Positions of sentence-ending characters before <paramref name="limit"/>, ascending.</summary>
+    private static List<int> SentenceEnds(string text, int limit, CancellationToken cancellationToken)
+    {
+        var ends = new List<int>();
+        for (var i = 0; i < limit; i++)
+        {
+            if (i % 4096 == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            if (text[i] is '.' or '!' or '?' or '؟' or '\n' or '؛')
+            {
+                ends.Add(i);
+            }
+        }
+
+        return ends;
+    }
+
     /// <summary>A fragment start before <paramref name="anchor"/>: a sentence start if one is near, else a word start.</summary>
     private static int CutStart(string text, List<Tok> tokens, List<int> sentenceStarts, int anchor, int fragmentChars)
     {
-        var sentence = sentenceStarts.LastOrDefault(s => s <= anchor);
+        // The last sentence start at or before the anchor (the list starts with 0).
+        var sentence = sentenceStarts[LowerBound(sentenceStarts, anchor + 1) - 1];
         if (anchor - sentence <= fragmentChars / 2)
         {
             return SkipSpace(text, sentence);
         }
 
+        // The first token starting at or after the lead (the anchor's own token at the latest).
         var lead = anchor - (fragmentChars / 4);
-        foreach (var t in tokens)
-        {
-            if (t.Start >= lead)
-            {
-                return ExtendWordStart(text, Math.Min(t.Start, anchor));
-            }
-        }
-
-        return ExtendWordStart(text, anchor);
+        var t = FirstStartAtOrAfter(tokens, lead);
+        return ExtendWordStart(text, t < tokens.Count ? Math.Min(tokens[t].Start, anchor) : anchor);
     }
 
     /// <summary>A fragment end about <paramref name="fragmentChars"/> after start: a sentence end if one is in the second half, else a word end.</summary>
-    private static int CutEnd(string text, List<Tok> tokens, int start, int fragmentChars, int mustReach)
+    private static int CutEnd(string text, List<Tok> tokens, List<int> sentenceEnds, int start, int fragmentChars, int mustReach)
     {
         var limit = start + fragmentChars;
         if (limit >= text.Length)
@@ -280,43 +529,54 @@ public sealed class SnippetBuilder(TextAnalyzer analyzer)
             return TrimEnd(text, start, text.Length);
         }
 
-        for (var i = limit - 1; i >= start + (fragmentChars / 2); i--)
+        // The last sentence end in [start + fragmentChars / 2, limit) that keeps the match in.
+        var last = LowerBound(sentenceEnds, limit) - 1;
+        if (last >= 0 && sentenceEnds[last] >= start + (fragmentChars / 2) && sentenceEnds[last] + 1 >= mustReach)
         {
-            if (text[i] is '.' or '!' or '?' or '؟' or '\n' or '؛' && i + 1 >= mustReach)
-            {
-                return TrimEnd(text, start, i + 1);
-            }
+            return TrimEnd(text, start, sentenceEnds[last] + 1);
         }
 
-        var end = start;
-        foreach (var t in tokens)
-        {
-            if (t.End > limit)
-            {
-                break;
-            }
-
-            end = t.End;
-        }
-
+        // The end of the last token that ends by the limit (wherever it starts), else start.
+        var t = LastEndAtOrBefore(tokens, limit);
+        var end = t >= 0 ? tokens[t].End : start;
         end = ExtendWord(text, Math.Max(end, mustReach));
         return end > start ? end : Math.Min(text.Length, limit);
     }
 
-    private Fragment MakeFragment(string text, List<Tok> tokens, int start, int end, List<Match> matches, double score)
+    private static Fragment MakeFragment(string text, FieldMatches analysis, int start, int end, double score, CancellationToken cancellationToken)
     {
         start = SkipSpace(text, start);
         end = Math.Max(start, TrimEnd(text, start, end));
-        var highlights = Highlights(text, tokens, matches, start, end);
+        var highlights = Highlights(text, analysis, start, end, cancellationToken);
         return new Fragment(text[start..end], start, end, highlights, score);
     }
 
     /// <summary>Highlights within [start, end), relative to start; each covers the whole original word; overlaps merge.</summary>
-    private static List<Highlight> Highlights(string text, List<Tok> tokens, List<Match> matches, int start, int end)
+    private static List<Highlight> Highlights(string text, FieldMatches analysis, int start, int end, CancellationToken cancellationToken)
     {
-        var ranges = new List<(int Start, int End)>();
-        foreach (var m in matches)
+        var tokens = analysis.Tokens;
+        var matches = analysis.Matches;
+
+        // Only matches that can reach into [start, end) once stretched to whole words: matches are in order of their
+        // first token, a match covers at most MaxMatchChars, and stretching adds at most WordReach on each side.
+        var from = start - WordReach - analysis.MaxMatchChars;
+        var lo = 0;
+        var hi = matches.Count;
+        while (lo < hi)
         {
+            var mid = (lo + hi) >>> 1;
+            (lo, hi) = tokens[matches[mid].FirstToken].Start < from ? (mid + 1, hi) : (lo, mid);
+        }
+
+        var ranges = new List<(int Start, int End)>();
+        for (var i = lo; i < matches.Count && tokens[matches[i].FirstToken].Start < end + WordReach; i++)
+        {
+            if ((i - lo) % CheckEvery == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            var m = matches[i];
             var s = ExtendWordStart(text, tokens[m.FirstToken].Start);
             var e = ExtendWord(text, tokens[m.LastToken].End);
             s = Math.Max(s, start);
@@ -345,6 +605,66 @@ public sealed class SnippetBuilder(TextAnalyzer analyzer)
         return merged;
     }
 
+    /// <summary>The index of the first value ≥ <paramref name="value"/> in an ascending list (its count if none).</summary>
+    private static int LowerBound(List<int> sorted, int value)
+    {
+        int lo = 0, hi = sorted.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (sorted[mid] < value)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
+    /// <summary>The index of the first token starting at or after <paramref name="offset"/> (the count if none).</summary>
+    private static int FirstStartAtOrAfter(List<Tok> tokens, int offset)
+    {
+        int lo = 0, hi = tokens.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (tokens[mid].Start < offset)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
+    /// <summary>The index of the last token ending at or before <paramref name="offset"/> (-1 if none).</summary>
+    private static int LastEndAtOrBefore(List<Tok> tokens, int offset)
+    {
+        int lo = 0, hi = tokens.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (tokens[mid].End <= offset)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo - 1;
+    }
+
     // Characters that belong to the word they touch: letters, digits, marks, tatweel, joiners (not ZWNJ, a word break).
     private static bool IsWordChar(char c)
     {
@@ -368,9 +688,11 @@ public sealed class SnippetBuilder(TextAnalyzer analyzer)
         };
     }
 
+    /// <summary>Back to the start of the word <paramref name="i"/> is in, at most <see cref="WordReach"/> characters.</summary>
     private static int ExtendWordStart(string text, int i)
     {
-        while (i > 0 && IsWordChar(text[i - 1]))
+        var floor = Math.Max(0, i - WordReach);
+        while (i > floor && IsWordChar(text[i - 1]))
         {
             i--;
         }
@@ -378,9 +700,11 @@ public sealed class SnippetBuilder(TextAnalyzer analyzer)
         return i;
     }
 
+    /// <summary>On to the end of the word <paramref name="i"/> is in, at most <see cref="WordReach"/> characters.</summary>
     private static int ExtendWord(string text, int i)
     {
-        while (i < text.Length && IsWordChar(text[i]))
+        var ceiling = Math.Min(text.Length, i + WordReach);
+        while (i < ceiling && IsWordChar(text[i]))
         {
             i++;
         }
