@@ -143,6 +143,33 @@ public sealed class AdmissionTests
     }
 
     [Fact]
+    public async Task Open_health_and_reflection_requests_are_read_only_up_to_a_small_size()
+    {
+        await using var server = await ConfiguredServer.StartAsync(["--TextSearch:Auth:WriteKeys:0", WriteKey]);
+        using var channel = server.Channel();
+
+        // Health and reflection need no key; a request of theirs is refused past 16 KB, before it is held in full.
+        var health = new Health.HealthClient(channel);
+        var check = await Assert.ThrowsAsync<RpcException>(async () => await health.CheckAsync(new HealthCheckRequest { Service = new string('x', 100_000) }));
+        Assert.Equal(StatusCode.ResourceExhausted, check.StatusCode);
+        using (var watch = health.Watch(new HealthCheckRequest { Service = new string('x', 100_000) }))
+        {
+            var refused = await Assert.ThrowsAsync<RpcException>(async () => await watch.ResponseStream.MoveNext(CancellationToken.None));
+            Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        }
+
+        using (var reflection = new Grpc.Reflection.V1Alpha.ServerReflection.ServerReflectionClient(channel).ServerReflectionInfo())
+        {
+            await reflection.RequestStream.WriteAsync(new Grpc.Reflection.V1Alpha.ServerReflectionRequest { FileContainingSymbol = new string('x', 100_000) });
+            var refused = await Assert.ThrowsAsync<RpcException>(async () => await reflection.ResponseStream.MoveNext(CancellationToken.None));
+            Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        }
+
+        // Ordinary ones are answered.
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest())).Status);
+    }
+
+    [Fact]
     public async Task Health_watch_streams_beyond_the_cap_get_resource_exhausted_and_check_stays_open()
     {
         await using var server = await ConfiguredServer.StartAsync(["--TextSearch:Auth:WriteKeys:0", WriteKey, "--TextSearch:Limits:MaxHealthWatchers", "2"]);

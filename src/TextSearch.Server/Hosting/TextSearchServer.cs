@@ -88,7 +88,12 @@ public static class TextSearchServer
             o.Interceptors.Add<ErrorInterceptor>();
             o.EnableDetailedErrors = false;
             o.MaxReceiveMessageSize = limits.MaxReceiveMessageBytes > 0 ? limits.MaxReceiveMessageBytes : null;
-        }).AddJsonTranscoding();
+        })
+        // Reflection is open to all, as is health (whose requests RequestValidationMiddleware bounds): its requests
+        // are small, and gRPC need not hold megabytes of them for anyone.
+        .AddServiceOptions<Grpc.Reflection.ReflectionServiceImpl>(o => o.MaxReceiveMessageSize = RequestValidationMiddleware.ExemptMaxMessageBytes)
+        .AddServiceOptions<Grpc.Reflection.ReflectionV1ServiceImpl>(o => o.MaxReceiveMessageSize = RequestValidationMiddleware.ExemptMaxMessageBytes)
+        .AddJsonTranscoding();
         var corsOrigins = builder.Configuration.GetSection($"{TextSearchOptions.Section}:{nameof(TextSearchOptions.CorsOrigins)}").Get<string[]>() ?? [];
         services.AddCors(o => o.AddDefaultPolicy(p => p
             .WithOrigins(corsOrigins)
@@ -115,7 +120,9 @@ public static class TextSearchServer
         // Keys, the concurrency cap and the health Watch cap, decided on the routed method before any body is read.
         app.UseMiddleware<AdmissionMiddleware>();
         app.UseMiddleware<DefaultDeadlineMiddleware>();
-        // gRPC-Web (binary and text) for every service, so browsers can call the same API over HTTP/1.1.
+        // gRPC-Web (binary and text) for every service, so browsers can call the same API over HTTP/1.1; the first
+        // keeps the web server's body reader usable when gRPC-Web text is not base64.
+        app.UseMiddleware<GrpcWebTextMiddleware>();
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
         // Reads and judges unary request messages, within the shared budget of buffered request bytes.
         app.UseMiddleware<RequestValidationMiddleware>();
