@@ -120,8 +120,8 @@ public static class TextSearchServer
         // Keys, the concurrency cap and the health Watch cap, decided on the routed method before any body is read.
         app.UseMiddleware<AdmissionMiddleware>();
         app.UseMiddleware<DefaultDeadlineMiddleware>();
-        // gRPC-Web (binary and text) for every service, so browsers can call the same API over HTTP/1.1; the first
-        // keeps the web server's body reader usable when gRPC-Web text is not base64.
+        // gRPC-Web (binary and text) for every service, so browsers can call the same API over HTTP/1.1.
+        // GrpcWebTextMiddleware keeps the web server's body reader usable when gRPC-Web text is not base64.
         app.UseMiddleware<GrpcWebTextMiddleware>();
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
         // Reads and judges unary request messages, within the shared budget of buffered request bytes.

@@ -126,7 +126,8 @@ public sealed partial class RequestValidationMiddleware
     /// <summary>
     /// Reads one framed message into <paramref name="read"/>: the 5-byte header first, judged before the message is
     /// read (flag, encoding, declared size, room in the budget), then exactly the declared bytes and the end of the
-    /// body. Returns why the request is refused, or null when <see cref="FrameRead.Frame"/> holds an uncompressed frame.
+    /// body. Returns why the request is refused, or null when <see cref="FrameRead.Frame"/> holds the frame (uncompressed,
+    /// unless its encoding is one the server does not support, which gRPC then refuses).
     /// </summary>
     private async Task<Rejection?> ReadAsync(HttpContext context, long maxMessage, FrameRead read)
     {
