@@ -218,9 +218,11 @@ public static class RawGrpc
 
 /// <summary>
 /// A request body that sends <see cref="Prefix"/> at once and the rest only when <see cref="Release"/> is called (or
-/// never): a client that starts a large message and does not finish it.
+/// never): a client that starts a large message and does not finish it. With <paramref name="trickle"/> it sends 1 KB
+/// of zeros that often meanwhile, to stay above the web server's minimum request data rate (240 bytes/s after 5 s),
+/// below which the web server cuts a body off.
 /// </summary>
-public sealed class HeldContent(byte[] prefix, byte[]? rest = null) : HttpContent
+public sealed class HeldContent(byte[] prefix, byte[]? rest = null, TimeSpan? trickle = null) : HttpContent
 {
     private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _prefixSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -240,6 +242,16 @@ public sealed class HeldContent(byte[] prefix, byte[]? rest = null) : HttpConten
         await stream.WriteAsync(Prefix, cancellationToken);
         await stream.FlushAsync(cancellationToken);
         _prefixSent.TrySetResult();
+        while (trickle is { } every && !_release.Task.IsCompleted)
+        {
+            if (await Task.WhenAny(_release.Task, Task.Delay(every, cancellationToken)) != _release.Task)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                await stream.WriteAsync(new byte[1024], cancellationToken);
+                await stream.FlushAsync(cancellationToken);
+            }
+        }
+
         await _release.Task.WaitAsync(cancellationToken);
         if (rest is not null)
         {
