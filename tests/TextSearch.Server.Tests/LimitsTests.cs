@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
 using Grpc.Core;
 using Grpc.Health.V1;
 using TextSearch.Server.Tests.Support;
@@ -107,6 +110,28 @@ public sealed class LimitsTests
         await Task.Delay(1500);
         await bulk2.RequestStream.CompleteAsync();
         Assert.Equal(1, (await bulk2.ResponseAsync).Upserted);
+    }
+
+    [Fact]
+    public async Task A_json_call_gets_the_default_deadline_and_deadline_exceeded_when_it_passes()
+    {
+        await using var server = await ConfiguredServer.StartAsync(["--TextSearch:Limits:DefaultDeadlineSeconds", "0.2"], seedsPath: ServerFixture.SeedsPath);
+        using var http = new HttpClient { BaseAddress = server.HttpAddress };
+
+        // The body arrives well after the 0.2 s deadline: the search then starts on a call whose deadline has passed.
+        var body = new HeldContent(Encoding.UTF8.GetBytes("{\"query\": \""), Encoding.UTF8.GetBytes("سوريا\"}"));
+        body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        var send = http.PostAsync(new Uri("v1/search", UriKind.Relative), body);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        body.Release();
+        using var response = await send;
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal((int)StatusCode.DeadlineExceeded, json.GetProperty("code").GetInt32());
+
+        // A call within its deadline is answered as usual.
+        using var ok = await http.GetAsync(new Uri("v1/search?query=" + Uri.EscapeDataString("سوريا"), UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
     }
 
     [Fact]

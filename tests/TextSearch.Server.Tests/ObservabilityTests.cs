@@ -59,7 +59,7 @@ public sealed class ObservabilityTests
 
         var normalizedWhileStarting = 0;
 
-        // A bulk stream holds the only slot: a Normalize meanwhile is rejected by LimitsInterceptor.
+        // A bulk stream holds the only slot: a Normalize meanwhile is turned away by AdmissionMiddleware.
         using (var bulk = documents.BulkUpsertDocuments(Key))
         {
             await bulk.RequestStream.WriteAsync(new UpsertDocumentRequest { Document = new Document { Id = "obs-bulk-1", Title = "عنوان", Body = "نص أول" } });
@@ -225,16 +225,17 @@ public sealed class ObservabilityTests
         Assert.Equal(2, calls.Count(l => l.Contains($"{SearchService}/Search answered INVALID_ARGUMENT in ", StringComparison.Ordinal)));
         Assert.Single(calls, l => l.Contains($"{SearchService}/Search answered UNAUTHENTICATED in ", StringComparison.Ordinal));
 
-        // One warning per rejected call: the interceptors log theirs (empty query, unknown key); this middleware logs
-        // the one rejected before them (undecodable), and nothing twice.
+        // One warning per rejected call, from whoever turned it away: the Error interceptor (empty query), admission
+        // (unknown key) and request validation (undecodable); this middleware logs none of them again.
         var lines = server.Logs.Lines.Skip(start).ToList();
         var warnings = lines.Where(l => l.StartsWith("Warning ", StringComparison.Ordinal)).ToList();
         Assert.Equal(3, warnings.Count);
         Assert.Single(warnings, l => l.Contains("ErrorInterceptor", StringComparison.Ordinal));
-        Assert.Single(warnings, l => l.Contains("AuthInterceptor", StringComparison.Ordinal));
-        var undecodable = Assert.Single(warnings, l => l.StartsWith($"Warning {category}:", StringComparison.Ordinal));
-        Assert.Contains("INVALID_ARGUMENT", undecodable, StringComparison.Ordinal);
-        Assert.Contains("UTF-8", undecodable, StringComparison.Ordinal);
+        Assert.Single(warnings, l => l.Contains("AdmissionMiddleware", StringComparison.Ordinal) && l.Contains("unknown API key", StringComparison.Ordinal));
+        var undecodable = Assert.Single(warnings, l => l.Contains("RequestValidationMiddleware", StringComparison.Ordinal));
+        Assert.Contains($"/{SearchService}/Search", undecodable, StringComparison.Ordinal);
+        Assert.Contains("not valid protobuf", undecodable, StringComparison.Ordinal);
+        Assert.DoesNotContain(warnings, l => l.StartsWith($"Warning {category}:", StringComparison.Ordinal));
 
         foreach (var line in server.Logs.Lines)
         {

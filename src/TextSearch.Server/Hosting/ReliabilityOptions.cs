@@ -9,7 +9,16 @@ public sealed class LimitsOptions
     /// <summary>Calls in flight at once (health and reflection not counted); more get RESOURCE_EXHAUSTED at once.</summary>
     public int MaxConcurrentCalls { get; set; } = 256;
 
-    /// <summary>The deadline applied to a call whose client sent none; 0 applies none.</summary>
+    /// <summary>
+    /// Request bytes the server holds at once while it reads and checks unary request messages, shared by all calls;
+    /// a call that would go over gets RESOURCE_EXHAUSTED before its message is read. 0 is no budget.
+    /// </summary>
+    public long MaxBufferedRequestBytes { get; set; } = 64 * 1024 * 1024;
+
+    /// <summary>Health Watch streams open at once; more get RESOURCE_EXHAUSTED at once. Check is not counted.</summary>
+    public int MaxHealthWatchers { get; set; } = 100;
+
+    /// <summary>The deadline applied to a call whose client sent none (gRPC, gRPC-Web and JSON); 0 applies none.</summary>
     public double DefaultDeadlineSeconds { get; set; } = 30;
 
     /// <summary>How long one query may run in the engine before it is stopped with DEADLINE_EXCEEDED; 0 is no budget.</summary>

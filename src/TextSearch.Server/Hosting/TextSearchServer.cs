@@ -77,18 +77,23 @@ public static class TextSearchServer
         services.AddSingleton<StartupState>();
         services.AddHostedService<SeedsHostedService>();
 
-        // Interceptors run in this order: auth, then the concurrency cap, then error mapping.
-        services.AddSingleton<AuthInterceptor>();
-        services.AddSingleton<LimitsInterceptor>();
+        // API keys and the concurrency cap are applied by AdmissionMiddleware, before any request body is read; the
+        // interceptors map errors (request stream frames, then the engine's and the services').
+        services.AddSingleton<ApiKeys>();
+        services.AddSingleton<RequestBodyBudget>();
         var limits = builder.Configuration.GetSection($"{TextSearchOptions.Section}:Limits").Get<LimitsOptions>() ?? new LimitsOptions();
         services.AddGrpc(o =>
         {
-            o.Interceptors.Add<AuthInterceptor>();
-            o.Interceptors.Add<LimitsInterceptor>();
+            o.Interceptors.Add<RequestStreamInterceptor>();
             o.Interceptors.Add<ErrorInterceptor>();
             o.EnableDetailedErrors = false;
             o.MaxReceiveMessageSize = limits.MaxReceiveMessageBytes > 0 ? limits.MaxReceiveMessageBytes : null;
-        }).AddJsonTranscoding();
+        })
+        // Reflection is open to all, as is health (whose requests RequestValidationMiddleware bounds): its requests
+        // are small, and gRPC need not hold megabytes of them for anyone.
+        .AddServiceOptions<Grpc.Reflection.ReflectionServiceImpl>(o => o.MaxReceiveMessageSize = RequestValidationMiddleware.ExemptMaxMessageBytes)
+        .AddServiceOptions<Grpc.Reflection.ReflectionV1ServiceImpl>(o => o.MaxReceiveMessageSize = RequestValidationMiddleware.ExemptMaxMessageBytes)
+        .AddJsonTranscoding();
         var corsOrigins = builder.Configuration.GetSection($"{TextSearchOptions.Section}:{nameof(TextSearchOptions.CorsOrigins)}").Get<string[]>() ?? [];
         services.AddCors(o => o.AddDefaultPolicy(p => p
             .WithOrigins(corsOrigins)
@@ -112,10 +117,16 @@ public static class TextSearchServer
         // Right after routing (so JSON-transcoded calls are known by their endpoint): sees every call, also those
         // answered by the middlewares below.
         app.UseTextSearchObservability();
-        app.UseMiddleware<DefaultDeadlineMiddleware>();
+        // CORS first, so that a browser can read the status of a call turned away below.
         app.UseCors();
+        // Keys, the concurrency cap and the health Watch cap, decided on the routed method before any body is read.
+        app.UseMiddleware<AdmissionMiddleware>();
+        app.UseMiddleware<DefaultDeadlineMiddleware>();
         // gRPC-Web (binary and text) for every service, so browsers can call the same API over HTTP/1.1.
+        // GrpcWebTextMiddleware keeps the web server's body reader usable when gRPC-Web text is not base64.
+        app.UseMiddleware<GrpcWebTextMiddleware>();
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
+        // Reads and judges unary request messages, within the shared budget of buffered request bytes.
         app.UseMiddleware<RequestValidationMiddleware>();
         app.MapGrpcService<NormalizationGrpcService>();
         app.MapGrpcService<SearchGrpcService>();

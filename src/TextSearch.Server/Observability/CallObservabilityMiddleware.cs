@@ -62,7 +62,7 @@ public sealed partial class CallObservabilityMiddleware(
                 LogCall(logger, $"{service}/{method}", StatusNames.Of(code), Math.Round(elapsed.TotalMilliseconds, 3), context.Connection.RemoteIpAddress?.ToString() ?? "-");
             }
 
-            if (IsRejectedInput(code) && !observation.ReachedInterceptors)
+            if (IsRejectedInput(code) && !observation.ReachedInterceptors && !observation.Logged)
             {
                 LogRejected(logger, $"{service}/{method}", StatusNames.Of(code), Reason(context));
             }

@@ -1,29 +1,63 @@
 using System.Globalization;
+using Grpc.Core;
 using Microsoft.Extensions.Options;
 using TextSearch.Server.Hosting;
 
 namespace TextSearch.Server.Services;
 
 /// <summary>
-/// Gives a gRPC call whose client sent no deadline the configured default one, by adding the grpc-timeout header
-/// before gRPC reads it: the call's CancellationToken then fires at the deadline and the client gets DEADLINE_EXCEEDED,
-/// exactly as with a client deadline. Health and reflection (long-lived Watch streams) get none.
+/// Gives a call whose client sent no deadline the configured default one. For gRPC and gRPC-Web it adds the
+/// grpc-timeout header before gRPC reads it: the call's CancellationToken then fires at the deadline and the client
+/// gets DEADLINE_EXCEEDED, exactly as with a client deadline. JSON transcoding has no deadlines (it ignores
+/// grpc-timeout), so a JSON call's cancellation token (the request's RequestAborted) is linked with a timer instead,
+/// and the deadline is kept in the request's features (<see cref="CallDeadline"/>) so that the
+/// <see cref="ErrorInterceptor"/> reports a call stopped by it as DEADLINE_EXCEEDED (HTTP 504), not CANCELLED.
+/// Health and reflection (long-lived Watch streams) get none. Decided on the routed method (<see cref="CallTarget"/>).
 /// </summary>
 public sealed class DefaultDeadlineMiddleware(RequestDelegate next, IOptions<TextSearchOptions> options)
 {
-    private readonly string? _timeout = Format(options.Value.Limits.DefaultDeadlineSeconds);
+    // CancellationTokenSource.CancelAfter takes at most uint.MaxValue - 1 milliseconds.
+    private static readonly TimeSpan LongestTimer = TimeSpan.FromMilliseconds(uint.MaxValue - 1.0);
 
-    public Task InvokeAsync(HttpContext context)
+    private readonly string? _timeout = Format(options.Value.Limits.DefaultDeadlineSeconds);
+    private readonly TimeSpan _deadline = options.Value.Limits.DefaultDeadlineSeconds > 0
+        ? TimeSpan.FromSeconds(Math.Min(options.Value.Limits.DefaultDeadlineSeconds, LongestTimer.TotalSeconds))
+        : Timeout.InfiniteTimeSpan;
+
+    public async Task InvokeAsync(HttpContext context)
     {
-        if (_timeout is not null
-            && context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true
-            && !context.Request.Headers.ContainsKey("grpc-timeout")
-            && !ExemptMethods.IsExempt(context.Request.Path.Value ?? string.Empty))
+        ArgumentNullException.ThrowIfNull(context);
+        var call = CallTarget.Of(context);
+        if (_timeout is null || call is null || call.IsExempt)
         {
-            context.Request.Headers["grpc-timeout"] = _timeout;
+            await next(context).ConfigureAwait(false);
+            return;
         }
 
-        return next(context);
+        if (call.Transport != CallTransport.Json)
+        {
+            if (!context.Request.Headers.ContainsKey("grpc-timeout"))
+            {
+                context.Request.Headers["grpc-timeout"] = _timeout;
+            }
+
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
+        var aborted = context.RequestAborted;
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        context.Features.Set(new CallDeadline(DateTime.UtcNow + _deadline));
+        timer.CancelAfter(_deadline);
+        context.RequestAborted = timer.Token;
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            context.RequestAborted = aborted;
+        }
     }
 
     /// <summary>grpc-timeout is at most 8 digits and a unit.</summary>
@@ -39,4 +73,14 @@ public sealed class DefaultDeadlineMiddleware(RequestDelegate next, IOptions<Tex
             ? ((long)ms).ToString(CultureInfo.InvariantCulture) + "m"
             : ((long)Math.Min(Math.Ceiling(seconds), 99_999_999)).ToString(CultureInfo.InvariantCulture) + "S";
     }
+}
+
+/// <summary>The deadline the server gave a JSON call (in UTC); past it, a cancelled call is DEADLINE_EXCEEDED.</summary>
+public sealed class CallDeadline(DateTime deadline)
+{
+    public DateTime Deadline { get; } = deadline;
+
+    /// <summary>True once the deadline of the call behind <paramref name="context"/> has passed.</summary>
+    public static bool Passed(ServerCallContext context) =>
+        context?.GetHttpContext().Features.Get<CallDeadline>() is { } deadline && deadline.Deadline <= DateTime.UtcNow;
 }

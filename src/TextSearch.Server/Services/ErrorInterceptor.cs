@@ -78,7 +78,8 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
                 // A streamed request message that cannot be decoded (e.g. a string that is not valid UTF-8).
                 LogRejected(logger, context.Method, "request message");
                 return new RpcException(new Status(StatusCode.InvalidArgument, "a request message is not valid protobuf (string fields must be valid UTF-8): " + ex.Message));
-            case OperationCanceledException when context.Deadline <= DateTime.UtcNow:
+            // A JSON call has no gRPC deadline; DefaultDeadlineMiddleware gives it one and notes it (CallDeadline).
+            case OperationCanceledException when context.Deadline <= DateTime.UtcNow || CallDeadline.Passed(context):
                 return new RpcException(new Status(StatusCode.DeadlineExceeded, "the call's deadline passed."));
             case OperationCanceledException:
                 return new RpcException(new Status(StatusCode.Cancelled, "the call was cancelled."));
