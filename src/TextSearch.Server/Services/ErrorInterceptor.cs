@@ -70,13 +70,13 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
                 if (code == StatusCode.InvalidArgument)
                 {
                     // The field's name only: the message may quote what the caller sent (a metadata key, say).
-                    LogRejected(logger, context.Method, e.Field ?? "the request");
+                    LogRejected(logger, MethodName(context), e.Field ?? "the request");
                 }
 
                 return new RpcException(new Status(code, e.Message));
             case Google.Protobuf.InvalidProtocolBufferException or System.Text.DecoderFallbackException:
                 // A streamed request message that cannot be decoded (e.g. a string that is not valid UTF-8).
-                LogRejected(logger, context.Method, "request message");
+                LogRejected(logger, MethodName(context), "request message");
                 return new RpcException(new Status(StatusCode.InvalidArgument, "a request message is not valid protobuf (string fields must be valid UTF-8): " + ex.Message));
             // A JSON call has no gRPC deadline; DefaultDeadlineMiddleware gives it one and notes it (CallDeadline).
             case OperationCanceledException when context.Deadline <= DateTime.UtcNow || CallDeadline.Passed(context):
@@ -86,10 +86,14 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
             case IOException when context.CancellationToken.IsCancellationRequested:
                 return new RpcException(new Status(StatusCode.Cancelled, "the client went away."));
             default:
-                LogUnexpected(logger, ex, context.Method);
+                LogUnexpected(logger, ex, MethodName(context));
                 return new RpcException(new Status(StatusCode.Internal, "internal error; the server log has the details."));
         }
     }
+
+    /// <summary>The method as declared (never the path as the client spelled it).</summary>
+    private static string MethodName(ServerCallContext context) =>
+        context.GetHttpContext() is { } http && CallTarget.Of(http) is { } target ? target.Method.FullName : "unknown method";
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected {Method}: invalid {Field}")]
     private static partial void LogRejected(ILogger logger, string method, string field);
