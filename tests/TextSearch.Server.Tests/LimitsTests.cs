@@ -115,14 +115,15 @@ public sealed class LimitsTests
     [Fact]
     public async Task A_json_call_gets_the_default_deadline_and_deadline_exceeded_when_it_passes()
     {
-        await using var server = await ConfiguredServer.StartAsync(["--TextSearch:Limits:DefaultDeadlineSeconds", "0.2"], seedsPath: ServerFixture.SeedsPath);
+        // 2 s: long enough for an ordinary search on a loaded machine, short enough to wait out.
+        await using var server = await ConfiguredServer.StartAsync(["--TextSearch:Limits:DefaultDeadlineSeconds", "2"], seedsPath: ServerFixture.SeedsPath);
         using var http = new HttpClient { BaseAddress = server.HttpAddress };
 
-        // The body arrives well after the 0.2 s deadline: the search then starts on a call whose deadline has passed.
+        // The body arrives well after the 2 s deadline: the search then starts on a call whose deadline has passed.
         var body = new HeldContent(Encoding.UTF8.GetBytes("{\"query\": \""), Encoding.UTF8.GetBytes("سوريا\"}"));
         body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         var send = http.PostAsync(new Uri("v1/search", UriKind.Relative), body);
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await Task.Delay(TimeSpan.FromSeconds(4));
         body.Release();
         using var response = await send;
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
