@@ -30,10 +30,7 @@ internal sealed partial class CliSyntax
 
         var parse = Root.Parse(args, Configuration);
         var chosen = parse.CommandResult.Command;
-        var commandName = (chosen as CliCommand)?.Name;
-        var words = Words(parse);
-        CheckOptions(parse, args, words, commandName);
-
+        var (stray, words) = Scan(parse, args, (chosen as CliCommand)?.Name);
         if (parse.GetValue(Version))
         {
             return new ShowVersion();
@@ -57,11 +54,10 @@ internal sealed partial class CliSyntax
             return help ? new ShowHelp(null) : throw new UsageException("no command given.");
         }
 
-        // A word before the command's name is where a command was expected.
-        var position = IndexOf(parse.Tokens, parse.CommandResult.IdentifierToken);
-        if (words.FirstOrDefault(w => w.Index < position) is { } stray)
+        // A word before the command's name stands where a command was expected.
+        if (stray.Count > 0)
         {
-            throw new UsageException($"unknown command '{stray.Text}'.");
+            throw new UsageException($"unknown command '{stray[0].Text}'.");
         }
 
         var positionals = words.Select(w => w.Text).ToList();
@@ -113,37 +109,14 @@ internal sealed partial class CliSyntax
         };
     }
 
-    /// <summary>A word of the command line that no option took as its value: a command name's place, or a positional argument.</summary>
-    /// <param name="Index">Its place among <see cref="ParseResult.Tokens"/>.</param>
-    /// <param name="Literal">It comes after "--".</param>
-    private sealed record Word(int Index, string Text, bool Literal);
+    /// <summary>A word of the command line that no option took as its value; <paramref name="Literal"/> when it comes after "--".</summary>
+    private sealed record Word(string Text, bool Literal);
 
-    private List<Word> Words(ParseResult parse)
-    {
-        var taken = new HashSet<Token>(ReferenceEqualityComparer.Instance);
-        foreach (var option in AllOptions)
-        {
-            taken.UnionWith(parse.GetResult(option)?.Tokens ?? []);
-        }
-
-        var words = new List<Word>();
-        var literal = false;
-        for (var i = 0; i < parse.Tokens.Count; i++)
-        {
-            var token = parse.Tokens[i];
-            literal |= token.Type == TokenType.DoubleDash;
-            // A leading "[name]" is a directive to System.CommandLine (none is declared); to textsearch it is a word.
-            if (token.Type is TokenType.Argument or TokenType.Directive && !taken.Contains(token))
-            {
-                words.Add(new Word(i, token.Value, literal));
-            }
-        }
-
-        return words;
-    }
-
-    /// <summary>The option mistakes, the first one on the line first: unknown, repeated, missing its value, or a switch given one.</summary>
-    private void CheckOptions(ParseResult parse, IReadOnlyList<string> args, List<Word> words, string? command)
+    /// <summary>
+    /// Goes through the tokens once and stops at the first option mistake (unknown, repeated, without its value, or a
+    /// switch given one). Returns the words before the command's name (none belong there) and the words after it.
+    /// </summary>
+    private (List<Word> Stray, List<Word> Words) Scan(ParseResult parse, IReadOnlyList<string> args, string? command)
     {
         // System.CommandLine splits "--json=yes" into the switch and a word "yes"; only the line itself shows where it came from.
         foreach (var arg in args.TakeWhile(a => a != "--"))
@@ -155,31 +128,53 @@ internal sealed partial class CliSyntax
             }
         }
 
-        var seen = new HashSet<Option>();
-        var optionWords = words.Where(w => !w.Literal && IsOptionLike(w.Text)).Select(w => w.Index).ToHashSet();
-        for (var i = 0; i < parse.Tokens.Count && parse.Tokens[i].Type != TokenType.DoubleDash; i++)
+        var taken = new HashSet<Token>(ReferenceEqualityComparer.Instance);
+        foreach (var option in AllOptions)
         {
-            var token = parse.Tokens[i];
-            if (optionWords.Contains(i))
-            {
-                throw new UsageException(UnknownOption(token.Value), command);
-            }
+            taken.UnionWith(parse.GetResult(option)?.Tokens ?? []);
+        }
 
-            if (token.Type != TokenType.Option || FindOption(token.Value) is not { } option || option == Help || option == Version)
+        var seen = new HashSet<Option>();
+        var stray = new List<Word>();
+        var words = new List<Word>();
+        var literal = false;
+        foreach (var token in parse.Tokens)
+        {
+            switch (token.Type)
             {
-                continue;
-            }
+                case TokenType.DoubleDash:
+                    literal = true;
+                    break;
+                case TokenType.Command:
+                    stray.AddRange(words);
+                    words.Clear();
+                    break;
+                case TokenType.Option when FindOption(token.Value) is { } option && option != Help && option != Version:
+                    if (!seen.Add(option))
+                    {
+                        throw new UsageException($"option {option.Name} is given more than once.", command);
+                    }
 
-            if (!seen.Add(option))
-            {
-                throw new UsageException($"option {option.Name} is given more than once.", command);
-            }
+                    if (option.Arity.MinimumNumberOfValues > 0 && parse.GetResult(option) is { Tokens.Count: 0 })
+                    {
+                        throw new UsageException($"option {option.Name} needs a value ({option.HelpName}).", command);
+                    }
 
-            if (option.Arity.MinimumNumberOfValues > 0 && parse.GetResult(option) is { Tokens.Count: 0 })
-            {
-                throw new UsageException($"option {option.Name} needs a value ({option.HelpName}).", command);
+                    break;
+
+                // A leading "[name]" is a directive to System.CommandLine (none is declared); to textsearch it is a word.
+                case TokenType.Argument or TokenType.Directive when !taken.Contains(token):
+                    if (!literal && IsOptionLike(token.Value))
+                    {
+                        throw new UsageException(UnknownOption(token.Value), command);
+                    }
+
+                    words.Add(new Word(token.Value, literal));
+                    break;
             }
         }
+
+        return (stray, words);
     }
 
     private static void CheckPositionals(CliCommand command, List<string> positionals)
@@ -207,7 +202,7 @@ internal sealed partial class CliSyntax
         AllOptions.Append(Help).Append(Version).FirstOrDefault(o => o.Name == name || o.Aliases.Contains(name));
 
     /// <summary>"--anything", or "-" followed by an ASCII letter: what would be an option if it were one.</summary>
-    internal static bool IsOptionLike(string word) =>
+    private static bool IsOptionLike(string word) =>
         word.StartsWith("--", StringComparison.Ordinal) || (word.Length >= 2 && word[0] == '-' && char.IsAsciiLetter(word[1]));
 
     private static string UnknownOption(string word)
@@ -219,19 +214,6 @@ internal sealed partial class CliSyntax
 
         var end = word.IndexOf('=', StringComparison.Ordinal);
         return $"unknown option '{(end > 0 ? word[..end] : word)}'.";
-    }
-
-    private static int IndexOf(IReadOnlyList<Token> tokens, Token? token)
-    {
-        for (var i = 0; i < tokens.Count; i++)
-        {
-            if (ReferenceEquals(tokens[i], token))
-            {
-                return i;
-            }
-        }
-
-        return -1;
     }
 
     private static (Uri Server, string Text) ServerOf(Uri? option, string? variable, string command)
