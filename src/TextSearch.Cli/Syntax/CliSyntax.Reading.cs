@@ -39,19 +39,19 @@ internal sealed partial class CliSyntax
         var help = parse.GetValue(Help);
         if (chosen == Root)
         {
-            if (words.Count > 0 && !words[0].Literal)
+            if (words.Count == 0)
             {
-                throw new UsageException($"unknown command '{words[0].Text}'.");
+                return help ? new ShowHelp(null) : throw new UsageException("no command given.");
             }
 
             // "textsearch -- search -word": the command's name may come right after "--"; what follows it is still text.
             var end = args.ToList().IndexOf("--");
-            if (words.Count > 0 && end >= 0 && end + 1 < args.Count && args[end + 1] == words[0].Text && (Find(words[0].Text) is not null || words[0].Text == HelpCommand.Name))
+            if (words[0].Literal && args[end + 1] == words[0].Text && (Find(words[0].Text) is not null || words[0].Text == HelpCommand.Name))
             {
                 return Read([.. args.Take(end), words[0].Text, "--", .. args.Skip(end + 2)], environment);
             }
 
-            return help ? new ShowHelp(null) : throw new UsageException("no command given.");
+            throw new UsageException($"unknown command '{words[0].Text}'.");
         }
 
         // A word before the command's name stands where a command was expected.
@@ -113,21 +113,12 @@ internal sealed partial class CliSyntax
     private sealed record Word(string Text, bool Literal);
 
     /// <summary>
-    /// Goes through the tokens once and stops at the first option mistake (unknown, repeated, without its value, or a
-    /// switch given one). Returns the words before the command's name (none belong there) and the words after it.
+    /// Goes through the tokens once and stops at the first option mistake (unknown, repeated, without its value), then
+    /// looks for a switch given a value. Returns the words before the command's name (none belong there) and the words
+    /// after it.
     /// </summary>
     private (List<Word> Stray, List<Word> Words) Scan(ParseResult parse, IReadOnlyList<string> args, string? command)
     {
-        // System.CommandLine splits "--json=yes" into the switch and a word "yes"; only the line itself shows where it came from.
-        foreach (var arg in args.TakeWhile(a => a != "--"))
-        {
-            if (arg.StartsWith("--", StringComparison.Ordinal) && arg.IndexOfAny(['=', ':']) is > 2 and var end
-                && FindOption(arg[..end]) is { Arity.MaximumNumberOfValues: 0 } @switch)
-            {
-                throw new UsageException($"option {@switch.Name} does not take a value.", command);
-            }
-        }
-
         var taken = new HashSet<Token>(ReferenceEqualityComparer.Instance);
         foreach (var option in AllOptions)
         {
@@ -171,6 +162,16 @@ internal sealed partial class CliSyntax
 
                     words.Add(new Word(token.Value, literal));
                     break;
+            }
+        }
+
+        // System.CommandLine splits "--json=yes" into the switch and a word "yes"; only the line itself shows where it came from.
+        foreach (var arg in args.TakeWhile(a => a != "--"))
+        {
+            if (arg.StartsWith("--", StringComparison.Ordinal) && arg.IndexOfAny(['=', ':']) is > 2 and var end
+                && FindOption(arg[..end]) is { Arity.MaximumNumberOfValues: 0 } @switch)
+            {
+                throw new UsageException($"option {@switch.Name} does not take a value.", command);
             }
         }
 

@@ -147,6 +147,35 @@ public sealed class CliSyntaxTests
     }
 
     [Fact]
+    public void Every_short_command_line_is_read_or_refused_in_the_clis_own_words()
+    {
+        string[] vocabulary =
+        [
+            "search", "snippet", "bench", "help", "x", "-داعش", "-w", "--", "--json", "--json=1", "--page-size", "5", "--query",
+            "--count", "--duration", "--frobnicate", "@f", "", "-h", "--version",
+        ];
+        string[] systemCommandLineWords = ["Unrecognized", "Required", "expects", "Cannot parse", "not provided", "argument '"];
+        var lines = vocabulary.Select(w => new[] { w })
+            .Concat(vocabulary.SelectMany(a => vocabulary.Select(b => new[] { a, b })))
+            .Concat(vocabulary.SelectMany(a => vocabulary.SelectMany(b => vocabulary.Select(c => new[] { a, b, c }))));
+        var refused = 0;
+        foreach (var line in lines)
+        {
+            try
+            {
+                Assert.NotNull(new CliSyntax().Read(line, _ => null));
+            }
+            catch (UsageException e)
+            {
+                refused++;
+                Assert.False(systemCommandLineWords.Any(w => e.Message.Contains(w, StringComparison.Ordinal)), $"[{string.Join(" | ", line)}]: {e.Message}");
+            }
+        }
+
+        Assert.InRange(refused, 1000, 8419);
+    }
+
+    [Fact]
     public void Server_comes_from_the_option_then_the_environment_then_the_default()
     {
         var env = new Dictionary<string, string> { ["TEXTSEARCH_SERVER"] = "http://env-host:7000/" };
@@ -223,6 +252,9 @@ public sealed class CliSyntaxTests
     [InlineData("--server 'http://' is not an http:// or https:// URL (e.g. http://localhost:50051).", "--server", "http://", "get", "x")]
     [InlineData("help takes at most one command name.", "help", "get", "search")]
     [InlineData("unknown command 'yes'.", "yes", "get", "x")]
+    [InlineData("unknown command 'x'.", "--json", "--", "x")]
+    [InlineData("option --json does not take a value.", "--json=1", "get", "x")]
+    [InlineData("unknown option '-w' (to pass text that starts with '-', put '--' before it: textsearch search -- '-w').", "search", "-w", "--json=1")]
     [InlineData("unknown command 'frobnicate'.", "help", "frobnicate")]
     [InlineData("unknown option '--frobnicate'.", "search", "x", "--frobnicate=3")]
     [InlineData("option --json does not take a value.", "--json:yes", "get", "x")]
