@@ -6,7 +6,7 @@ namespace TextSearch.Cli.Syntax;
 /// <summary>The help of textsearch and of each command, written from the <see cref="CliSyntax"/> tree.</summary>
 internal static class HelpText
 {
-    public static string For(CliSyntax syntax, CliCommand? command) => command is null ? General(syntax) : Command(syntax, command);
+    public static string For(CliSyntax syntax, CliCommand? command) => command is null ? General(syntax) : OfCommand(syntax, command);
 
     public static string General(CliSyntax syntax)
     {
@@ -35,7 +35,7 @@ internal static class HelpText
         return sb.ToString();
     }
 
-    public static string Command(CliSyntax syntax, CliCommand command)
+    public static string OfCommand(CliSyntax syntax, CliCommand command)
     {
         ArgumentNullException.ThrowIfNull(syntax);
         ArgumentNullException.ThrowIfNull(command);
