@@ -1,8 +1,8 @@
 using System.Reflection;
 using System.Text.Json;
 using Grpc.Core;
-using TextSearch.Cli.Arguments;
 using TextSearch.Cli.Client;
+using TextSearch.Cli.Syntax;
 using TextSearch.Client;
 
 namespace TextSearch.Cli;
@@ -39,13 +39,14 @@ public static class CliApp
         ArgumentNullException.ThrowIfNull(stderr);
         ArgumentNullException.ThrowIfNull(environment);
 
+        var syntax = new CliSyntax();
         Invocation invocation;
         try
         {
-            switch (ArgParser.Parse(args, environment.GetVariable))
+            switch (syntax.Read(args, environment.GetVariable))
             {
                 case ShowHelp help:
-                    await stdout.WriteAsync(help.Topic is null ? HelpText.General() : HelpText.For(help.Topic)).ConfigureAwait(false);
+                    await stdout.WriteAsync(HelpText.For(syntax, help.Topic)).ConfigureAwait(false);
                     return ExitOk;
                 case ShowVersion:
                     await stdout.WriteLineAsync($"textsearch {Version}").ConfigureAwait(false);
@@ -130,7 +131,7 @@ public static class CliApp
     private static async Task UsageErrorAsync(TextWriter stderr, UsageException ex)
     {
         await stderr.WriteLineAsync($"{ErrorMessages.Prefix}{ex.Message}").ConfigureAwait(false);
-        var help = ex.Command is null ? "textsearch help" : $"textsearch help {ex.Command.Name}";
+        var help = ex.Command is null ? "textsearch help" : $"textsearch help {ex.Command}";
         await stderr.WriteLineAsync($"Run '{help}' for usage.").ConfigureAwait(false);
     }
 }

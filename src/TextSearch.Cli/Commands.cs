@@ -1,10 +1,10 @@
 using System.Globalization;
 using Google.Protobuf;
-using TextSearch.Cli.Arguments;
 using TextSearch.Cli.Bench;
 using TextSearch.Cli.Client;
 using TextSearch.Cli.Ingest;
 using TextSearch.Cli.Output;
+using TextSearch.Cli.Syntax;
 using TextSearch.Client;
 using TextSearch.V1;
 

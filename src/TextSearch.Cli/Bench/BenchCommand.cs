@@ -1,6 +1,6 @@
 using System.Globalization;
-using TextSearch.Cli.Arguments;
 using TextSearch.Cli.Client;
+using TextSearch.Cli.Syntax;
 
 namespace TextSearch.Cli.Bench;
 

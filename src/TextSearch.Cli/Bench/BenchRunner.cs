@@ -10,8 +10,8 @@ namespace TextSearch.Cli.Bench;
 /// The load loop: <see cref="BenchSettings.Concurrency"/> workers, worker i on channel i mod
 /// <see cref="BenchSettings.Connections"/>. Every channel has its own <see cref="SocketsHttpHandler"/>, hence its own
 /// connection pool and its own HTTP/2 connection; the handler counts the connections it really opens. A worker takes
-/// the next call number, sends request N, and records the latency (Stopwatch timestamps) and the status in its own
-/// <see cref="WorkerRecorder"/>: nothing is shared on the hot path but two interlocked counters.
+/// the next call number, sends request N, and records the latency (Stopwatch timestamps) and the status in the run's
+/// <see cref="BenchRecorder"/>, whose HdrHistograms take concurrent recordings without a lock.
 /// </summary>
 internal sealed class BenchRunner(BenchSettings settings, BenchWorkload workload, Uri server, string serverText, TimeSpan? deadline)
 {
@@ -37,23 +37,17 @@ internal sealed class BenchRunner(BenchSettings settings, BenchWorkload workload
                 await RunPhaseAsync(callers, new Phase(settings.Warmup, null), null, cancellationToken).ConfigureAwait(false);
             }
 
-            var perWorker = settings.Count is { } count ? (int)Math.Min((count / settings.Concurrency) + 1, 1 << 20) : 1 << 12;
-            var recorders = new WorkerRecorder[settings.Concurrency];
-            for (var i = 0; i < recorders.Length; i++)
-            {
-                recorders[i] = new WorkerRecorder(perWorker);
-            }
-
+            var recorder = new BenchRecorder();
             var started = Stopwatch.GetTimestamp();
             if (!cancellationToken.IsCancellationRequested)
             {
                 var phase = new Phase(settings.Count ?? 0, settings.Duration is { } d ? started + (long)(d.TotalSeconds * Stopwatch.Frequency) : null);
-                await RunPhaseAsync(callers, phase, recorders, cancellationToken).ConfigureAwait(false);
+                await RunPhaseAsync(callers, phase, recorder, cancellationToken).ConfigureAwait(false);
             }
 
             var total = Stopwatch.GetElapsedTime(started);
             return BenchReport.Build(
-                recorders,
+                recorder,
                 total,
                 settings.CountErrors,
                 workload.Method,
@@ -81,18 +75,18 @@ internal sealed class BenchRunner(BenchSettings settings, BenchWorkload workload
         }
     }
 
-    private Task RunPhaseAsync(Func<long, CallOptions, Task>[] callers, Phase phase, WorkerRecorder[]? recorders, CancellationToken cancellationToken)
+    private Task RunPhaseAsync(Func<long, CallOptions, Task>[] callers, Phase phase, BenchRecorder? recorder, CancellationToken cancellationToken)
     {
         var workers = new Task[settings.Concurrency];
         for (var i = 0; i < workers.Length; i++)
         {
-            workers[i] = WorkerAsync(callers[i % callers.Length], phase, recorders?[i], cancellationToken);
+            workers[i] = WorkerAsync(callers[i % callers.Length], phase, recorder, cancellationToken);
         }
 
         return Task.WhenAll(workers);
     }
 
-    private async Task WorkerAsync(Func<long, CallOptions, Task> call, Phase phase, WorkerRecorder? recorder, CancellationToken cancellationToken)
+    private async Task WorkerAsync(Func<long, CallOptions, Task> call, Phase phase, BenchRecorder? recorder, CancellationToken cancellationToken)
     {
         // Start every worker before the first one runs its loop.
         await Task.Yield();

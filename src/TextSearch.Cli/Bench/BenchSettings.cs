@@ -1,5 +1,6 @@
+using System.CommandLine;
 using System.Globalization;
-using TextSearch.Cli.Arguments;
+using TextSearch.Cli.Syntax;
 
 namespace TextSearch.Cli.Bench;
 
@@ -37,7 +38,8 @@ internal sealed record BenchSettings
         "is up are waited for and counted. The output (or --json) is a ghz-style report: count, total time,\n" +
         "requests/sec, fastest, slowest, average, a histogram, the 10/25/50/75/90/95/99th percentiles, the\n" +
         "status codes and the most frequent error messages. Latencies are those of the calls that returned OK\n" +
-        "unless --count-errors. Percentiles are exact (nearest rank over every latency kept).\n" +
+        "unless --count-errors. They are recorded in an HdrHistogram, in microseconds to 3 significant digits\n" +
+        "(every figure within 0.1 %), in the same memory for a run of any length.\n" +
         "Exit code: 0 when every counted call returned OK, 1 when any did not (the report is still printed),\n" +
         "2 on a usage error, 130 after Ctrl+C (with the report of the calls made so far).\n" +
         "\n" +
@@ -82,110 +84,68 @@ internal sealed record BenchSettings
         _ => throw new ArgumentOutOfRangeException(nameof(call)),
     };
 
-    /// <summary>Reads the bench options out of the parsed command line (names with their values; null for a switch).</summary>
-    public static BenchSettings Parse(IReadOnlyDictionary<string, string?> values, CommandSpec spec)
+    /// <summary>
+    /// The settings from a parsed command line, once the options have parsed one by one; what is checked here is how
+    /// they go together. <paramref name="searchOnly"/> are the options that only --call search takes.
+    /// </summary>
+    public static BenchSettings From(ParseResult parse, BenchOptions options, IEnumerable<Option> searchOnly)
     {
-        ArgumentNullException.ThrowIfNull(values);
-        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(parse);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(searchOnly);
 
-        var call = values.TryGetValue("--call", out var callText)
-            ? callText!.Trim().ToUpperInvariant() switch
-            {
-                "SEARCH" => BenchCall.Search,
-                "NORMALIZE" => BenchCall.Normalize,
-                "UPSERT" => BenchCall.Upsert,
-                _ => throw new UsageException($"--call must be search, normalize or upsert; got '{callText}'.", spec),
-            }
-            : BenchCall.Search;
-        var name = CallName(call);
-
-        string? query = null;
-        if (values.TryGetValue("--query", out var q))
-        {
-            query = q!.Length > 0 ? q : throw new UsageException("--query must not be empty.", spec);
-        }
-
-        string? queries = null;
-        if (values.TryGetValue("--queries", out var qf))
-        {
-            queries = qf!.Length > 0 ? qf : throw new UsageException("--queries must not be empty.", spec);
-        }
-
-        string? docs = null;
-        if (values.TryGetValue("--docs", out var df))
-        {
-            docs = df!.Length > 0 ? df : throw new UsageException("--docs must not be empty.", spec);
-        }
-
-        var uniqueIds = values.ContainsKey("--unique-ids");
+        var call = parse.GetValue(options.Call) ?? BenchCall.Search;
+        var query = parse.GetValue(options.Query);
+        var queries = parse.GetValue(options.Queries);
+        var docs = parse.GetValue(options.Docs);
+        var uniqueIds = parse.GetValue(options.UniqueIds);
         if (call == BenchCall.Upsert)
         {
             if (query is not null || queries is not null)
             {
-                throw new UsageException("--call upsert sends documents: use --docs FILE, not --query or --queries.", spec);
+                throw Usage("--call upsert sends documents: use --docs FILE, not --query or --queries.");
             }
 
             if (docs is null)
             {
-                throw new UsageException("--call upsert needs --docs FILE (.jsonl, .jsonl.gz, .txt or a folder).", spec);
+                throw Usage("--call upsert needs --docs FILE (.jsonl, .jsonl.gz, .txt or a folder).");
             }
         }
         else
         {
             if (docs is not null || uniqueIds)
             {
-                throw new UsageException($"{(docs is not null ? "--docs" : "--unique-ids")} applies only to --call upsert.", spec);
+                throw Usage($"{(docs is not null ? options.Docs.Name : options.UniqueIds.Name)} applies only to --call upsert.");
             }
 
             if (query is not null && queries is not null)
             {
-                throw new UsageException("give --query or --queries, not both.", spec);
+                throw Usage("give --query or --queries, not both.");
             }
 
             if (query is null && queries is null)
             {
-                throw new UsageException($"bench --call {name} needs --query TEXT or --queries FILE (one per line).", spec);
+                throw Usage($"bench --call {CallName(call)} needs --query TEXT or --queries FILE (one per line).");
             }
         }
 
-        if (call != BenchCall.Search)
+        if (call != BenchCall.Search && searchOnly.FirstOrDefault(o => CliOption.Given(parse, o)) is { } option)
         {
-            foreach (var option in new[] { "--page-size", "--snippets" })
-            {
-                if (values.ContainsKey(option))
-                {
-                    throw new UsageException($"{option} applies only to --call search.", spec);
-                }
-            }
+            throw Usage($"{option.Name} applies only to --call search.");
         }
 
-        var concurrency = values.TryGetValue("--concurrency", out var c) ? (int)Whole("--concurrency", c!, 1, MaxConcurrency, spec) : DefaultConcurrency;
-        var connections = values.TryGetValue("--connections", out var n) ? (int)Whole("--connections", n!, 1, MaxConnections, spec) : DefaultConnections;
+        var concurrency = parse.GetValue(options.Concurrency) ?? DefaultConcurrency;
+        var connections = parse.GetValue(options.Connections) ?? DefaultConnections;
         if (connections > concurrency)
         {
-            throw new UsageException($"--connections ({connections}) cannot exceed --concurrency ({concurrency}): every connection needs a worker.", spec);
+            throw Usage($"--connections ({connections}) cannot exceed --concurrency ({concurrency}): every connection needs a worker.");
         }
 
-        var hasCount = values.TryGetValue("--count", out var countText);
-        var hasDuration = values.TryGetValue("--duration", out var durationText);
-        if (hasCount && hasDuration)
+        var count = parse.GetValue(options.Count);
+        var duration = parse.GetValue(options.Duration);
+        if (count is not null && duration is not null)
         {
-            throw new UsageException("give --count or --duration, not both.", spec);
-        }
-
-        long? count = hasDuration ? null : hasCount ? Whole("--count", countText!, 1, int.MaxValue, spec) : DefaultCount;
-        TimeSpan? duration = null;
-        if (hasDuration)
-        {
-            duration = ParseDuration(durationText!) is { } d && d > TimeSpan.Zero && d <= TimeSpan.FromDays(1)
-                ? d
-                : throw new UsageException($"--duration must be a time such as 30s, 2m, 1m30s, 500ms or 1h (at most 24h); got '{durationText}'.", spec);
-        }
-
-        string? emit = null;
-        if (values.TryGetValue("--emit-request", out var e))
-        {
-            emit = e!.Length > 0 ? e : throw new UsageException("--emit-request must not be empty.", spec);
+            throw Usage("give --count or --duration, not both.");
         }
 
         return new BenchSettings
@@ -197,11 +157,24 @@ internal sealed record BenchSettings
             UniqueIds = uniqueIds,
             Concurrency = concurrency,
             Connections = connections,
-            Count = count,
+            Count = duration is null ? count ?? DefaultCount : null,
             Duration = duration,
-            Warmup = values.TryGetValue("--warmup", out var w) ? Whole("--warmup", w!, 0, int.MaxValue, spec) : 0,
-            CountErrors = values.ContainsKey("--count-errors"),
-            EmitRequestPath = emit,
+            Warmup = parse.GetValue(options.Warmup) ?? 0,
+            CountErrors = parse.GetValue(options.CountErrors),
+            EmitRequestPath = parse.GetValue(options.EmitRequest),
+        };
+    }
+
+    /// <summary>--call as written: search, normalize or upsert, in any case; null for anything else.</summary>
+    public static BenchCall? ParseCall(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Trim().ToUpperInvariant() switch
+        {
+            "SEARCH" => BenchCall.Search,
+            "NORMALIZE" => BenchCall.Normalize,
+            "UPSERT" => BenchCall.Upsert,
+            _ => null,
         };
     }
 
@@ -266,13 +239,44 @@ internal sealed record BenchSettings
     private static TimeSpan? Seconds(double seconds) =>
         double.IsFinite(seconds) && seconds >= 0 && seconds <= TimeSpan.FromDays(365).TotalSeconds ? TimeSpan.FromSeconds(seconds) : null;
 
-    private static long Whole(string name, string text, long min, long max, CommandSpec spec)
-    {
-        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
-        {
-            return value;
-        }
+    private static UsageException Usage(string message) => new(message, "bench");
+}
 
-        throw new UsageException($"{name} must be a whole number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}; got '{text}'.", spec);
-    }
+/// <summary>The options of <c>textsearch bench</c> (besides --page-size and --snippets, which it shares with search).</summary>
+internal sealed class BenchOptions
+{
+    public BenchOptions() => All = [Call, Query, Queries, Docs, UniqueIds, Concurrency, Connections, Count, Duration, Warmup, CountErrors, EmitRequest];
+
+    public IReadOnlyList<Option> All { get; }
+
+    public Option<BenchCall?> Call { get; } = CliOption.Value(
+        "--call", "CALL", "bench: the RPC to call: search (default), normalize or upsert.", BenchSettings.ParseCall,
+        text => $"--call must be search, normalize or upsert; got '{text}'.");
+
+    public Option<string?> Query { get; } = CliOption.Text("--query", "Q", "bench: the one query (search) or text (normalize) to send.");
+
+    public Option<string?> Queries { get; } = CliOption.Text("--queries", "FILE", "bench: queries (or texts), one per line, sent in turn; blank lines are skipped.");
+
+    public Option<string?> Docs { get; } = CliOption.Text("--docs", "FILE", "bench: documents for upsert (.jsonl, .jsonl.gz, .txt or a folder), sent in turn.");
+
+    public Option<bool> UniqueIds { get; } = CliOption.Switch("--unique-ids", "bench: give every upserted document a new id (its id + -RUN-N).");
+
+    public Option<int?> Concurrency { get; } = CliOption.Whole("--concurrency", "N", 1, BenchSettings.MaxConcurrency, "bench: concurrent workers (default 16).");
+
+    public Option<int?> Connections { get; } = CliOption.Whole(
+        "--connections", "N", 1, BenchSettings.MaxConnections, "bench: HTTP/2 connections the workers share (default 1; at most --concurrency).");
+
+    public Option<int?> Count { get; } = CliOption.Whole("--count", "N", 1, int.MaxValue, "bench: calls to make, not counting the warm-up (default 1000).");
+
+    public Option<TimeSpan?> Duration { get; } = CliOption.Value(
+        "--duration", "TIME", "bench: run for this long instead of --count: 30s, 2m, 1m30s, 500ms, 1h.",
+        text => BenchSettings.ParseDuration(text) is { } d && d > TimeSpan.Zero && d <= TimeSpan.FromDays(1) ? d : (TimeSpan?)null,
+        text => $"--duration must be a time such as 30s, 2m, 1m30s, 500ms or 1h (at most 24h); got '{text}'.");
+
+    public Option<int?> Warmup { get; } = CliOption.Whole("--warmup", "N", 0, int.MaxValue, "bench: calls made first and left out of the results (default 0).");
+
+    public Option<bool> CountErrors { get; } = CliOption.Switch("--count-errors", "bench: include failed calls in the latency statistics (like ghz --count-errors).");
+
+    public Option<string?> EmitRequest { get; } = CliOption.Text(
+        "--emit-request", "FILE", "bench: write the first request as a gRPC frame to FILE and exit (for h2load -d).");
 }

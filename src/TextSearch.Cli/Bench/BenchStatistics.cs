@@ -1,12 +1,16 @@
 using System.Diagnostics;
 using Grpc.Core;
+using HdrHistogram;
 
 namespace TextSearch.Cli.Bench;
 
 /// <summary>One bar of the response time histogram: the calls that took at most <see cref="UpperMs"/> (and more than the bar before).</summary>
 internal readonly record struct HistogramBucket(double UpperMs, long Count);
 
-/// <summary>Latency statistics over every kept latency: exact percentiles by nearest rank over the sorted values.</summary>
+/// <summary>
+/// Latency statistics read from an HdrHistogram of microseconds (<see cref="BenchRecorder"/>): each figure is a value the
+/// histogram holds, within 0.1 % (3 significant digits) of the latency it stands for.
+/// </summary>
 internal sealed record LatencySummary(
     long Count,
     double FastestMs,
@@ -22,74 +26,49 @@ internal sealed record LatencySummary(
 
     public double Percentile(double percent) => Percentiles.First(p => p.Percent == percent).Ms;
 
-    /// <summary>The summary of <paramref name="sortedMs"/> (ascending); null when there is none.</summary>
-    public static LatencySummary? FromSorted(ReadOnlySpan<double> sortedMs)
+    /// <summary>
+    /// The summary of <paramref name="microseconds"/>; null when it holds nothing. Percentiles are HdrHistogram's: the
+    /// smallest recorded value (as the top of its bucket) that at least p % of the values are at most, counting ranks
+    /// to the nearest whole call. The fastest is the bottom of the lowest bucket, the slowest the top of the highest.
+    /// </summary>
+    public static LatencySummary? From(HistogramBase microseconds)
     {
-        if (sortedMs.IsEmpty)
+        ArgumentNullException.ThrowIfNull(microseconds);
+        if (microseconds.TotalCount == 0)
         {
             return null;
         }
 
-        var sum = 0.0;
-        foreach (var v in sortedMs)
-        {
-            sum += v;
-        }
-
-        var percentiles = new (double, double)[StandardPercentiles.Length];
-        for (var i = 0; i < StandardPercentiles.Length; i++)
-        {
-            percentiles[i] = (StandardPercentiles[i], Percentile(sortedMs, StandardPercentiles[i]));
-        }
-
-        return new LatencySummary(sortedMs.Length, sortedMs[0], sortedMs[^1], sum / sortedMs.Length, percentiles, BuildHistogram(sortedMs, HistogramBuckets));
+        var fastest = Ms(microseconds.LowestEquivalentValue(microseconds.RecordedValues().First().ValueIteratedTo));
+        var slowest = Ms(microseconds.GetMaxValue());
+        var percentiles = StandardPercentiles.Select(p => (p, Ms(microseconds.GetValueAtPercentile(p)))).ToList();
+        var buckets = microseconds.RecordedValues().Select(v => (Ms(v.ValueIteratedTo), v.CountAddedInThisIterationStep));
+        return new LatencySummary(
+            microseconds.TotalCount, fastest, slowest, Ms(microseconds.GetMean()), percentiles, BuildHistogram(buckets, fastest, slowest, HistogramBuckets));
     }
 
     /// <summary>
-    /// The nearest-rank percentile: the smallest value such that at least <paramref name="percent"/> % of the values
-    /// are at most it (the value at rank ⌈p/100 · n⌉). For 1..100, p50 is 50 and p99 is 99.
+    /// <paramref name="buckets"/> bars of equal width from <paramref name="low"/> to <paramref name="high"/>; each is
+    /// labelled with its upper edge and holds the values above the previous edge (the first also holds
+    /// <paramref name="low"/>). One bar when low and high are equal.
     /// </summary>
-    public static double Percentile(ReadOnlySpan<double> sorted, double percent)
+    /// <param name="values">The values (in milliseconds, ascending) with how many times each occurred.</param>
+    public static IReadOnlyList<HistogramBucket> BuildHistogram(IEnumerable<(double Ms, long Count)> values, double low, double high, int buckets)
     {
-        if (sorted.IsEmpty)
-        {
-            throw new ArgumentException("no values.", nameof(sorted));
-        }
-
-        ArgumentOutOfRangeException.ThrowIfLessThan(percent, 0);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(percent, 100);
-        // The small epsilon keeps 0.29 * 100 from ranking above 29 through binary rounding.
-        var rank = (long)Math.Ceiling((percent / 100.0 * sorted.Length) - 1e-9);
-        return sorted[(int)Math.Clamp(rank - 1, 0, sorted.Length - 1)];
-    }
-
-    /// <summary>
-    /// <paramref name="buckets"/> bars of equal width from the fastest to the slowest value; each is labelled with its
-    /// upper edge and holds the values above the previous edge (the first also holds the fastest). All values in one
-    /// bar when they are all equal.
-    /// </summary>
-    public static IReadOnlyList<HistogramBucket> BuildHistogram(ReadOnlySpan<double> sorted, int buckets)
-    {
+        ArgumentNullException.ThrowIfNull(values);
         ArgumentOutOfRangeException.ThrowIfLessThan(buckets, 1);
-        if (sorted.IsEmpty)
-        {
-            return [];
-        }
-
-        var low = sorted[0];
-        var high = sorted[^1];
         if (high <= low)
         {
-            return [new HistogramBucket(high, sorted.Length)];
+            return [new HistogramBucket(high, values.Sum(v => v.Count))];
         }
 
         var width = (high - low) / buckets;
         var counts = new long[buckets];
-        foreach (var v in sorted)
+        foreach (var (ms, count) in values)
         {
             // Bar i holds (low + i·width, low + (i+1)·width]; the fastest value goes into bar 0.
-            var i = (int)Math.Ceiling((v - low) / width) - 1;
-            counts[Math.Clamp(i, 0, buckets - 1)]++;
+            var i = (int)Math.Ceiling((ms - low) / width) - 1;
+            counts[Math.Clamp(i, 0, buckets - 1)] += count;
         }
 
         var result = new HistogramBucket[buckets];
@@ -100,34 +79,75 @@ internal sealed record LatencySummary(
 
         return result;
     }
+
+    private static double Ms(double microseconds) => microseconds / 1000.0;
 }
 
 /// <summary>How many calls ended with one status and one message.</summary>
 internal sealed record ErrorCount(StatusCode Code, string Message, long Count);
 
-/// <summary>What one worker saw. Written only by that worker; merged once every worker is done.</summary>
-internal sealed class WorkerRecorder(int expectedCalls)
+/// <summary>
+/// What the workers of a run record, shared by all of them: the latency of every OK call and of every failed call in
+/// two HdrHistograms (microseconds, 3 significant digits, up to a day), and the failed calls per status and message.
+/// Its memory is the same after ten calls and after ten million; it does not grow with the concurrency either.
+/// </summary>
+internal sealed class BenchRecorder
 {
-    private readonly List<long> _okTicks = new(expectedCalls);
-    private List<long>? _errorTicks;
-    private Dictionary<(StatusCode, string), long>? _errors;
+    /// <summary>The longest latency kept apart: a day (the longest --timeout). Longer calls count as a day.</summary>
+    public const long HighestMicroseconds = 86_400L * 1_000_000;
 
-    public IReadOnlyList<long> OkTicks => _okTicks;
+    public const int SignificantDigits = 3;
 
-    public IReadOnlyList<long> ErrorTicks => (IReadOnlyList<long>?)_errorTicks ?? [];
+    /// <summary>How many distinct (status, message) pairs are kept; past that, new messages count as <see cref="OtherMessages"/>.</summary>
+    public const int MaxErrorKinds = 1_000;
 
-    public IReadOnlyDictionary<(StatusCode Code, string Message), long> Errors =>
-        (IReadOnlyDictionary<(StatusCode, string), long>?)_errors ?? new Dictionary<(StatusCode, string), long>();
+    public const string OtherMessages = "(other messages)";
 
-    public void RecordOk(long elapsedTicks) => _okTicks.Add(elapsedTicks);
+    private readonly LongConcurrentHistogram _ok = new(1, HighestMicroseconds, SignificantDigits);
+    private readonly LongConcurrentHistogram _failed = new(1, HighestMicroseconds, SignificantDigits);
+    private readonly Dictionary<(StatusCode, string), long> _errors = [];
+    private readonly Lock _errorsLock = new();
+
+    /// <summary>The latencies of the OK calls, in microseconds.</summary>
+    public HistogramBase Ok => _ok;
+
+    /// <summary>The latencies of the calls that did not return OK, in microseconds.</summary>
+    public HistogramBase Failed => _failed;
+
+    public IReadOnlyDictionary<(StatusCode Code, string Message), long> Errors
+    {
+        get
+        {
+            lock (_errorsLock)
+            {
+                return new Dictionary<(StatusCode, string), long>(_errors);
+            }
+        }
+    }
+
+    /// <summary>What the recorded latencies take in memory, as HdrHistogram estimates it.</summary>
+    public long EstimatedFootprintInBytes => (long)_ok.GetEstimatedFootprintInBytes() + _failed.GetEstimatedFootprintInBytes();
+
+    public void RecordOk(long elapsedTicks) => _ok.RecordValue(Microseconds(elapsedTicks));
 
     public void RecordError(long elapsedTicks, StatusCode code, string message)
     {
-        (_errorTicks ??= []).Add(elapsedTicks);
-        _errors ??= [];
-        var key = (code, message);
-        _errors[key] = _errors.GetValueOrDefault(key) + 1;
+        _failed.RecordValue(Microseconds(elapsedTicks));
+        lock (_errorsLock)
+        {
+            var key = (code, message);
+            if (_errors.Count >= MaxErrorKinds && !_errors.ContainsKey(key))
+            {
+                key = (code, OtherMessages);
+            }
+
+            _errors[key] = _errors.GetValueOrDefault(key) + 1;
+        }
     }
+
+    /// <summary>Stopwatch ticks as whole microseconds, from 0 to <see cref="HighestMicroseconds"/>.</summary>
+    public static long Microseconds(long elapsedTicks) =>
+        (long)Math.Clamp(Math.Round(elapsedTicks * 1_000_000.0 / Stopwatch.Frequency), 0, HighestMicroseconds);
 }
 
 /// <summary>The result of a run, ready to print.</summary>
@@ -184,14 +204,12 @@ internal sealed record BenchReport
 
     public static double Rps(long count, TimeSpan total) => total > TimeSpan.Zero ? count / total.TotalSeconds : 0;
 
-    public static double TicksToMs(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
-
     /// <summary>The status name as ghz prints it (the gRPC code's name: OK, Unavailable, DeadlineExceeded, ...).</summary>
     public static string StatusName(StatusCode code) => Enum.IsDefined(code) ? code.ToString() : ((int)code).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>Merges what the workers recorded.</summary>
+    /// <summary>The report of what <paramref name="recorder"/> holds.</summary>
     public static BenchReport Build(
-        IReadOnlyList<WorkerRecorder> workers,
+        BenchRecorder recorder,
         TimeSpan total,
         bool countErrors,
         string method,
@@ -201,39 +219,17 @@ internal sealed record BenchReport
         int connectionsOpened,
         long warmup)
     {
-        ArgumentNullException.ThrowIfNull(workers);
-        var ok = workers.Sum(w => (long)w.OkTicks.Count);
-        var failed = workers.Sum(w => (long)w.ErrorTicks.Count);
-
-        var kept = new double[ok + (countErrors ? failed : 0)];
-        var n = 0;
-        foreach (var worker in workers)
+        ArgumentNullException.ThrowIfNull(recorder);
+        var ok = recorder.Ok.TotalCount;
+        var failed = recorder.Failed.TotalCount;
+        var kept = recorder.Ok;
+        if (countErrors)
         {
-            foreach (var t in worker.OkTicks)
-            {
-                kept[n++] = TicksToMs(t);
-            }
-
-            if (countErrors)
-            {
-                foreach (var t in worker.ErrorTicks)
-                {
-                    kept[n++] = TicksToMs(t);
-                }
-            }
+            kept = recorder.Ok.Copy();
+            kept.Add(recorder.Failed);
         }
 
-        Array.Sort(kept);
-
-        var errors = new Dictionary<(StatusCode Code, string Message), long>();
-        foreach (var worker in workers)
-        {
-            foreach (var (key, count) in worker.Errors)
-            {
-                errors[key] = errors.GetValueOrDefault(key) + count;
-            }
-        }
-
+        var errors = recorder.Errors;
         var statusCodes = errors
             .GroupBy(e => e.Key.Code)
             .Select(g => (Code: g.Key, Count: g.Sum(e => e.Value)))
@@ -261,7 +257,7 @@ internal sealed record BenchReport
             Warmup = warmup,
             Count = ok + failed,
             Total = total,
-            Latency = LatencySummary.FromSorted(kept),
+            Latency = LatencySummary.From(kept),
             CountErrors = countErrors,
             StatusCodes = statusCodes,
             Errors = topErrors.Take(TopErrors).ToList(),

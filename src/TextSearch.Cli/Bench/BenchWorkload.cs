@@ -5,8 +5,8 @@ using System.Text;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Grpc.Core;
-using TextSearch.Cli.Arguments;
 using TextSearch.Cli.Ingest;
+using TextSearch.Cli.Syntax;
 using TextSearch.V1;
 
 namespace TextSearch.Cli.Bench;
@@ -136,14 +136,13 @@ internal sealed class BenchWorkload
         }
 
         var path = settings.QueriesPath!;
-        var spec = CommandSpec.Find("bench");
         if (!File.Exists(path))
         {
-            throw new UsageException($"bench: --queries '{path}' does not exist.", spec);
+            throw new UsageException($"bench: --queries '{path}' does not exist.", "bench");
         }
 
         var lines = File.ReadLines(path, Encoding.UTF8).Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
-        return lines.Length > 0 ? lines : throw new UsageException($"bench: --queries '{path}' has no non-blank line.", spec);
+        return lines.Length > 0 ? lines : throw new UsageException($"bench: --queries '{path}' has no non-blank line.", "bench");
     }
 
     private static IMessage[] ReadDocuments(string path, long limit)
@@ -166,7 +165,7 @@ internal sealed class BenchWorkload
 
         return documents.Count > 0
             ? [.. documents]
-            : throw new UsageException($"bench: --docs '{path}' holds no document.", CommandSpec.Find("bench"));
+            : throw new UsageException($"bench: --docs '{path}' holds no document.", "bench");
     }
 
     /// <summary>Six random hex digits: unique enough between runs, short in an id.</summary>

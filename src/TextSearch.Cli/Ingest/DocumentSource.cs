@@ -3,7 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using Google.Protobuf.WellKnownTypes;
-using TextSearch.Cli.Arguments;
+using TextSearch.Cli.Syntax;
 using TextSearch.V1;
 
 namespace TextSearch.Cli.Ingest;
@@ -48,7 +48,6 @@ internal sealed class DocumentSource
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(command);
-        var spec = CommandSpec.Find(command);
         if (Directory.Exists(path))
         {
             var files = Directory.EnumerateFiles(path)
@@ -58,17 +57,17 @@ internal sealed class DocumentSource
                 .ToList();
             return files.Count > 0
                 ? new DocumentSource(path, files)
-                : throw new UsageException($"{command}: the folder '{path}' has no .txt, .jsonl or .jsonl.gz files.", spec);
+                : throw new UsageException($"{command}: the folder '{path}' has no .txt, .jsonl or .jsonl.gz files.", command);
         }
 
         if (!File.Exists(path))
         {
-            throw new UsageException($"{command}: '{path}' does not exist.", spec);
+            throw new UsageException($"{command}: '{path}' does not exist.", command);
         }
 
         return Kind(path) is not null
             ? new DocumentSource(path, [(path, new FileInfo(path).Length)])
-            : throw new UsageException($"{command}: '{path}' is not a .txt, .jsonl or .jsonl.gz file, nor a folder.", spec);
+            : throw new UsageException($"{command}: '{path}' is not a .txt, .jsonl or .jsonl.gz file, nor a folder.", command);
     }
 
     public IEnumerable<SourceItem> Read()

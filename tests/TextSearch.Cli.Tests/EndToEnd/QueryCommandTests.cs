@@ -163,6 +163,21 @@ public sealed class QueryCommandTests(ServerFixture server)
         Assert.StartsWith("2017-10-14T", dated.GetProperty("publishedAt").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("search", "-داعش")]
+    [InlineData("search", "الرقة -داعش")]
+    [InlineData("snippet", "004_7d9db1b0e6b1bccf", "-داعش")]
+    public async Task A_query_word_with_a_dash_and_an_arabic_letter_needs_no_double_dash(params string[] args)
+    {
+        var bare = await Run([args[0], "--json", .. args[1..]]);
+        var afterDoubleDash = await Run([args[0], "--json", "--", .. args[1..]]);
+
+        Assert.True(bare.ExitCode == 0, bare.ToString());
+        Assert.Equal(string.Empty, bare.Stderr);
+        Assert.Equal(afterDoubleDash.Stdout, bare.Stdout);
+        Assert.Equal(System.Text.Json.JsonValueKind.Object, bare.Json().ValueKind);
+    }
+
     [Fact]
     public async Task Search_pages_through_all_hits_with_the_printed_token()
     {

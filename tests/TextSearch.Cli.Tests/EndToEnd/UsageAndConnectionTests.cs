@@ -70,6 +70,44 @@ public sealed class UsageAndConnectionTests
         Assert.Contains("title = the first non-empty", index.Stdout, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Run 'textsearch help' for usage.", "frobnicate")]
+    [InlineData("Run 'textsearch help' for usage.", "--json", "--json")]
+    [InlineData("Run 'textsearch help search' for usage.", "search", "x", "--page-size", "0")]
+    [InlineData("Run 'textsearch help get' for usage.", "get", "x", "--frobnicate")]
+    [InlineData("Run 'textsearch help bench' for usage.", "bench", "--query", "x", "--concurrency", "0")]
+    [InlineData("Run 'textsearch help index' for usage.", "index", "/nonexistent/docs.jsonl")]
+    public async Task A_usage_error_is_one_line_and_a_hint_to_the_right_help(string hint, params string[] args)
+    {
+        var result = await CliRunner.RunAsync(args);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(2, result.StderrLines.Length);
+        Assert.StartsWith("textsearch: ", result.StderrLines[0], StringComparison.Ordinal);
+        Assert.Equal(hint, result.StderrLines[1]);
+    }
+
+    [Fact]
+    public async Task Help_rows_are_the_name_and_its_value_then_the_description()
+    {
+        var general = (await CliRunner.RunAsync("help")).Stdout;
+        var bench = (await CliRunner.RunAsync("help", "bench")).Stdout;
+
+        Assert.Contains("\n  search QUERY            Ranked search with highlighted snippets.\n", general, StringComparison.Ordinal);
+        Assert.Contains("\n  help [COMMAND]          Show this help, or a command's.\n", general, StringComparison.Ordinal);
+        Assert.Contains("\n  --server URL            The server (default http://localhost:50051, or $TEXTSEARCH_SERVER).\n", general, StringComparison.Ordinal);
+        Assert.Contains("\n  --page-size N           Hits per page, 1 to 100 (default 10).\n", general, StringComparison.Ordinal);
+        Assert.Contains("\n  -h, --help              Show help.\n", general, StringComparison.Ordinal);
+        Assert.Contains("\n  --                      End of options: what follows is text, even if it starts with '-'.\n", general, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "Usage: textsearch bench [--call CALL] [--query Q] [--queries FILE] [--docs FILE] [--unique-ids] [--concurrency N] [--connections N] " +
+            "[--count N] [--duration TIME] [--warmup N] [--page-size N] [--snippets N] [--count-errors] [--emit-request FILE]\n",
+            bench,
+            StringComparison.Ordinal);
+        Assert.Contains("\n  --duration TIME         bench: run for this long instead of --count: 30s, 2m, 1m30s, 500ms, 1h.\n", bench, StringComparison.Ordinal);
+        Assert.Contains("\n  --count-errors          bench: include failed calls in the latency statistics (like ghz --count-errors).\n", bench, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Version_prints_a_version()
     {

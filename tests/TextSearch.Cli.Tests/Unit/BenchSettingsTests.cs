@@ -1,13 +1,13 @@
-using TextSearch.Cli.Arguments;
 using TextSearch.Cli.Bench;
+using TextSearch.Cli.Syntax;
 
 namespace TextSearch.Cli.Tests.Unit;
 
 public sealed class BenchSettingsTests
 {
-    private static Invocation Parse(params string[] args) => Assert.IsType<Invocation>(ArgParser.Parse(args, _ => null));
+    private static Invocation Parse(params string[] args) => Assert.IsType<Invocation>(new CliSyntax().Read(args, _ => null));
 
-    private static UsageException Fails(params string[] args) => Assert.Throws<UsageException>(() => ArgParser.Parse(args, _ => null));
+    private static UsageException Fails(params string[] args) => Assert.Throws<UsageException>(() => new CliSyntax().Read(args, _ => null));
 
     [Theory]
     [InlineData("30s", 30_000)]
@@ -123,8 +123,9 @@ public sealed class BenchSettingsTests
     [Fact]
     public void Help_lists_bench_and_its_options_apart()
     {
-        var general = HelpText.General();
-        var bench = HelpText.For(CommandSpec.Find("bench")!);
+        var syntax = new CliSyntax();
+        var general = HelpText.For(syntax, null);
+        var bench = HelpText.For(syntax, syntax.Find("bench"));
 
         Assert.Contains("  bench ", general, StringComparison.Ordinal);
         Assert.DoesNotContain("--concurrency", general, StringComparison.Ordinal);

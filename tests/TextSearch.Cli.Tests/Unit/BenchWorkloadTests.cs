@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
-using TextSearch.Cli.Arguments;
 using TextSearch.Cli.Bench;
+using TextSearch.Cli.Syntax;
 using TextSearch.V1;
 
 namespace TextSearch.Cli.Tests.Unit;
@@ -111,7 +111,7 @@ public sealed class BenchWorkloadTests : IDisposable
         var e = Assert.Throws<UsageException>(() => BenchWorkload.Load(new BenchSettings { Call = BenchCall.Upsert, DocsPath = Path.Combine(_dir, "no.jsonl") }, null, null));
 
         Assert.StartsWith("bench: ", e.Message, StringComparison.Ordinal);
-        Assert.Equal("bench", e.Command?.Name);
+        Assert.Equal("bench", e.Command);
     }
 
     [Fact]

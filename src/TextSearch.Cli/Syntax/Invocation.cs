@@ -1,23 +1,23 @@
 using TextSearch.Cli.Bench;
 
-namespace TextSearch.Cli.Arguments;
+namespace TextSearch.Cli.Syntax;
 
 /// <summary>What the command line asks for.</summary>
-internal abstract record ParseResult;
+internal abstract record CliRequest;
 
 /// <summary>Show the general help (Topic null) or one command's help.</summary>
-internal sealed record ShowHelp(CommandSpec? Topic) : ParseResult;
+internal sealed record ShowHelp(CliCommand? Topic) : CliRequest;
 
-internal sealed record ShowVersion : ParseResult;
+internal sealed record ShowVersion : CliRequest;
 
 /// <summary>Run a command against a server.</summary>
-internal sealed record Invocation : ParseResult
+internal sealed record Invocation : CliRequest
 {
     public const string DefaultServer = "http://localhost:50051";
 
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
-    public required CommandSpec Command { get; init; }
+    public required CliCommand Command { get; init; }
 
     public required IReadOnlyList<string> Arguments { get; init; }
 
@@ -55,7 +55,9 @@ internal sealed record Invocation : ParseResult
 }
 
 /// <summary>A mistake on the command line (exit code 2).</summary>
-internal sealed class UsageException(string message, CommandSpec? command = null) : Exception(message)
+/// <param name="message">The error line, without the "textsearch: " prefix.</param>
+/// <param name="command">The command whose help the hint points to; null for the general help.</param>
+internal sealed class UsageException(string message, string? command = null) : Exception(message)
 {
-    public CommandSpec? Command { get; } = command;
+    public string? Command { get; } = command;
 }

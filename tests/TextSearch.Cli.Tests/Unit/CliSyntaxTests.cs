@@ -1,16 +1,19 @@
-using TextSearch.Cli.Arguments;
+using TextSearch.Cli.Syntax;
 
 namespace TextSearch.Cli.Tests.Unit;
 
-public sealed class ArgParserTests
+/// <summary>The command line as System.CommandLine reads it, with the CLI's own rules and messages.</summary>
+public sealed class CliSyntaxTests
 {
+    private static CliRequest Read(params string[] args) => new CliSyntax().Read(args, _ => null);
+
     private static Invocation Parse(params string[] args) => Parse(new Dictionary<string, string>(), args);
 
     private static Invocation Parse(Dictionary<string, string> env, params string[] args) =>
-        Assert.IsType<Invocation>(ArgParser.Parse(args, name => env.GetValueOrDefault(name)));
+        Assert.IsType<Invocation>(new CliSyntax().Read(args, name => env.GetValueOrDefault(name)));
 
     private static UsageException Fails(params string[] args) =>
-        Assert.Throws<UsageException>(() => ArgParser.Parse(args, _ => null));
+        Assert.Throws<UsageException>(() => Read(args));
 
     [Fact]
     public void Defaults()
@@ -76,13 +79,100 @@ public sealed class ArgParserTests
     }
 
     [Fact]
+    public void A_dash_and_an_arabic_letter_is_a_query_word_in_search_and_snippet()
+    {
+        Assert.Equal(["-داعش"], Parse("search", "-داعش").Arguments);
+        Assert.Equal(["-داعش"], Parse("--json", "search", "-داعش", "--page-size", "5").Arguments);
+        Assert.Equal(["الرقة -داعش"], Parse("search", "الرقة -داعش").Arguments);
+        Assert.Equal(["004_7d9db1b0e6b1bccf", "-داعش"], Parse("snippet", "004_7d9db1b0e6b1bccf", "-داعش").Arguments);
+        Assert.Equal(["-داعش", "الرقة"], Parse("snippet", "-داعش", "الرقة").Arguments);
+        Assert.Equal("-داعش", Parse("bench", "--query", "-داعش").Bench!.Query);
+    }
+
+    [Theory]
+    [InlineData("search: too many arguments (expected QUERY, got 2); quote text that contains spaces, e.g. textsearch search \"two words\".", "search", "الرقة", "-داعش")]
+    [InlineData("snippet: too many arguments (expected DOC_ID QUERY, got 3); quote text that contains spaces, e.g. textsearch snippet \"two words\".", "snippet", "d", "الرقة", "-داعش")]
+    public void An_unquoted_second_word_is_counted_as_an_argument_even_with_a_dash(string message, params string[] args)
+    {
+        // -داعش is a word like الرقة, never an unknown option: the query just has to be one argument.
+        Assert.Equal(message, Fails(args).Message);
+    }
+
+    [Fact]
+    public void Words_that_only_look_special_to_system_commandline_are_text()
+    {
+        Assert.Equal(["@user"], Parse("search", "@user").Arguments);
+        Assert.Equal(["[diagram]"], Parse("search", "[diagram]").Arguments);
+        Assert.Equal(["search"], Parse("search", "search").Arguments);
+        Assert.Equal(["true"], Parse("get", "--json", "true").Arguments);
+        Assert.Equal("unknown command '[diagram]'.", Fails("[diagram]", "search", "x").Message);
+        Assert.StartsWith("unknown option '-hx'", Fails("search", "-hx").Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_option_takes_the_next_word_as_its_value_whatever_it_looks_like()
+    {
+        var i = Parse("search", "x", "--page-token", "--json");
+
+        Assert.Equal("--json", i.PageToken);
+        Assert.False(i.Json);
+        Assert.Equal("-abc", Parse("search", "x", "--page-token", "-abc").PageToken);
+    }
+
+    [Fact]
+    public void A_command_option_may_stand_before_the_command_and_values_may_follow_a_colon()
+    {
+        var i = Parse("--page-size", "5", "--snippets=2", "--server:http://cli-host:1/", "search", "x");
+
+        Assert.Equal(5, i.PageSize);
+        Assert.Equal(2, i.Snippets);
+        Assert.Equal("http://cli-host:1", i.ServerText);
+    }
+
+    [Fact]
+    public void The_command_may_follow_the_double_dash()
+    {
+        Assert.Equal(["-word"], Parse("--json", "--", "search", "-word").Arguments);
+        Assert.Equal("get", Assert.IsType<ShowHelp>(Read("--", "help", "get")).Topic?.Name);
+    }
+
+    [Fact]
     public void A_dash_and_a_latin_letter_is_an_unknown_option_with_a_hint()
     {
         var e = Fails("search", "-word");
 
         Assert.Contains("unknown option '-word'", e.Message, StringComparison.Ordinal);
         Assert.Contains("put '--' before it", e.Message, StringComparison.Ordinal);
-        Assert.Equal("search", e.Command?.Name);
+        Assert.Equal("search", e.Command);
+    }
+
+    [Fact]
+    public void Every_short_command_line_is_read_or_refused_in_the_clis_own_words()
+    {
+        string[] vocabulary =
+        [
+            "search", "snippet", "bench", "help", "x", "-داعش", "-w", "--", "--json", "--json=1", "--page-size", "5", "--query",
+            "--count", "--duration", "--frobnicate", "@f", "", "-h", "--version",
+        ];
+        string[] systemCommandLineWords = ["Unrecognized", "Required", "expects", "Cannot parse", "not provided", "argument '"];
+        var lines = vocabulary.Select(w => new[] { w })
+            .Concat(vocabulary.SelectMany(a => vocabulary.Select(b => new[] { a, b })))
+            .Concat(vocabulary.SelectMany(a => vocabulary.SelectMany(b => vocabulary.Select(c => new[] { a, b, c }))));
+        var refused = 0;
+        foreach (var line in lines)
+        {
+            try
+            {
+                Assert.NotNull(new CliSyntax().Read(line, _ => null));
+            }
+            catch (UsageException e)
+            {
+                refused++;
+                Assert.False(systemCommandLineWords.Any(w => e.Message.Contains(w, StringComparison.Ordinal)), $"[{string.Join(" | ", line)}]: {e.Message}");
+            }
+        }
+
+        Assert.InRange(refused, 1000, 8419);
     }
 
     [Fact]
@@ -98,7 +188,7 @@ public sealed class ArgParserTests
     [Fact]
     public void A_bad_server_from_the_environment_names_the_variable()
     {
-        var e = Assert.Throws<UsageException>(() => ArgParser.Parse(["get", "x"], n => n == "TEXTSEARCH_SERVER" ? "ftp://x" : null));
+        var e = Assert.Throws<UsageException>(() => new CliSyntax().Read(["get", "x"], n => n == "TEXTSEARCH_SERVER" ? "ftp://x" : null));
 
         Assert.StartsWith("TEXTSEARCH_SERVER 'ftp://x' is not an http:// or https:// URL", e.Message, StringComparison.Ordinal);
     }
@@ -129,19 +219,20 @@ public sealed class ArgParserTests
     [InlineData("normalize", "TEXT")]
     public void Every_command_declares_its_arguments(string command, params string[] arguments)
     {
-        Assert.Equal(arguments, CommandSpec.Find(command)!.Arguments);
+        Assert.Equal(arguments, new CliSyntax().Find(command)!.Positionals.Select(a => a.Name));
         Assert.Equal(arguments.Length, Parse([command, .. arguments.Select(a => a.ToLowerInvariant())]).Arguments.Count);
     }
 
     [Fact]
     public void Help_and_version()
     {
-        Assert.Null(Assert.IsType<ShowHelp>(ArgParser.Parse(["--help"], _ => null)).Topic);
-        Assert.Null(Assert.IsType<ShowHelp>(ArgParser.Parse(["help"], _ => null)).Topic);
-        Assert.Equal("get", Assert.IsType<ShowHelp>(ArgParser.Parse(["help", "get"], _ => null)).Topic?.Name);
-        Assert.Equal("index", Assert.IsType<ShowHelp>(ArgParser.Parse(["index", "-h"], _ => null)).Topic?.Name);
-        Assert.Equal("search", Assert.IsType<ShowHelp>(ArgParser.Parse(["search", "--help", "--page-size", "0"], _ => null)).Topic?.Name);
-        Assert.IsType<ShowVersion>(ArgParser.Parse(["--version"], _ => null));
+        Assert.Null(Assert.IsType<ShowHelp>(Read("--help")).Topic);
+        Assert.Null(Assert.IsType<ShowHelp>(Read("help")).Topic);
+        Assert.Equal("get", Assert.IsType<ShowHelp>(Read("help", "get")).Topic?.Name);
+        Assert.Equal("index", Assert.IsType<ShowHelp>(Read("index", "-h")).Topic?.Name);
+        Assert.Equal("search", Assert.IsType<ShowHelp>(Read("search", "--help", "--page-size", "0")).Topic?.Name);
+        Assert.IsType<ShowVersion>(Read("--version"));
+        Assert.IsType<ShowVersion>(Read("get", "x", "--version"));
     }
 
     [Theory]
@@ -160,6 +251,15 @@ public sealed class ArgParserTests
     [InlineData("--timeout must be a number of seconds between 0 (no deadline) and 86400; got 'soon'.", "--timeout", "soon", "get", "x")]
     [InlineData("--server 'http://' is not an http:// or https:// URL (e.g. http://localhost:50051).", "--server", "http://", "get", "x")]
     [InlineData("help takes at most one command name.", "help", "get", "search")]
+    [InlineData("unknown command 'yes'.", "yes", "get", "x")]
+    [InlineData("unknown command 'x'.", "--json", "--", "x")]
+    [InlineData("option --json does not take a value.", "--json=1", "get", "x")]
+    [InlineData("unknown option '-w' (to pass text that starts with '-', put '--' before it: textsearch search -- '-w').", "search", "-w", "--json=1")]
+    [InlineData("unknown command 'frobnicate'.", "help", "frobnicate")]
+    [InlineData("unknown option '--frobnicate'.", "search", "x", "--frobnicate=3")]
+    [InlineData("option --json does not take a value.", "--json:yes", "get", "x")]
+    [InlineData("option --page-token needs a value (TOKEN).", "search", "x", "--page-token=")]
+    [InlineData("option --page-size is given more than once.", "search", "x", "--page-size", "1", "--page-size=2")]
     public void Usage_errors(string message, params string[] args)
     {
         Assert.Equal(message, Fails(args).Message);

@@ -1,42 +1,48 @@
+using System.CommandLine;
 using System.Text;
 
-namespace TextSearch.Cli.Arguments;
+namespace TextSearch.Cli.Syntax;
 
+/// <summary>The help of textsearch and of each command, written from the <see cref="CliSyntax"/> tree.</summary>
 internal static class HelpText
 {
-    public static string General()
+    public static string For(CliSyntax syntax, CliCommand? command) => command is null ? General(syntax) : OfCommand(syntax, command);
+
+    public static string General(CliSyntax syntax)
     {
+        ArgumentNullException.ThrowIfNull(syntax);
         var sb = new StringBuilder();
         sb.AppendLine("textsearch: the command-line client of the TextSearch Arabic search service (gRPC).");
         sb.AppendLine();
         sb.AppendLine("Usage: textsearch [options] COMMAND ARGS...");
         sb.AppendLine();
         sb.AppendLine("Commands:");
-        foreach (var c in CommandSpec.All)
+        foreach (var c in syntax.Commands)
         {
-            sb.Append("  ").Append($"{c.Name} {string.Join(' ', c.Arguments)}".TrimEnd().PadRight(24)).AppendLine(c.Summary);
+            Row(sb, $"{c.Name} {string.Join(' ', c.Positionals.Select(a => a.Name))}".TrimEnd(), c.Description);
         }
 
-        sb.Append("  ").Append("help [COMMAND]".PadRight(24)).AppendLine("Show this help, or a command's.");
+        Row(sb, "help [COMMAND]", syntax.HelpCommand.Description);
         sb.AppendLine();
         sb.AppendLine("Options (before or after the command):");
-        AppendOptions(sb, OptionSpec.All.Where(o => o.Global || CommandSpec.All.Any(c => c.Kind != CommandKind.Bench && c.Options.Contains(o.Name))));
-        sb.Append("  ").Append("-h, --help".PadRight(24)).AppendLine("Show help.");
-        sb.Append("  ").Append("--version".PadRight(24)).AppendLine("Show the version.");
-        sb.Append("  ").Append("--".PadRight(24)).AppendLine("End of options: what follows is text, even if it starts with '-'.");
+        AppendOptions(sb, syntax.AllOptions.Where(o => syntax.Globals.Contains(o) || syntax.Commands.Any(c => c.Kind != CommandKind.Bench && c.OwnOptions.Contains(o))));
+        Row(sb, "-h, --help", syntax.Help.Description);
+        Row(sb, "--version", syntax.Version.Description);
+        Row(sb, "--", "End of options: what follows is text, even if it starts with '-'.");
         sb.AppendLine("bench has options of its own: textsearch help bench.");
         sb.AppendLine();
         AppendCommon(sb);
         return sb.ToString();
     }
 
-    public static string For(CommandSpec command)
+    public static string OfCommand(CliSyntax syntax, CliCommand command)
     {
+        ArgumentNullException.ThrowIfNull(syntax);
         ArgumentNullException.ThrowIfNull(command);
         var sb = new StringBuilder();
         sb.Append("Usage: ").AppendLine(command.Usage);
         sb.AppendLine();
-        sb.AppendLine(command.Summary);
+        sb.AppendLine(command.Description);
         if (command.Details.Length > 0)
         {
             sb.AppendLine();
@@ -45,19 +51,21 @@ internal static class HelpText
 
         sb.AppendLine();
         sb.AppendLine("Options:");
-        AppendOptions(sb, OptionSpec.All.Where(o => o.Global || command.Options.Contains(o.Name)));
+        AppendOptions(sb, syntax.AllOptions.Where(o => syntax.Globals.Contains(o) || command.OwnOptions.Contains(o)));
         sb.AppendLine();
         AppendCommon(sb);
         return sb.ToString();
     }
 
-    private static void AppendOptions(StringBuilder sb, IEnumerable<OptionSpec> options)
+    private static void AppendOptions(StringBuilder sb, IEnumerable<Option> options)
     {
         foreach (var o in options)
         {
-            sb.Append("  ").Append((o.Name + o.ValueSuffix).PadRight(24)).AppendLine(o.Help);
+            Row(sb, CliOption.Label(o), o.Description);
         }
     }
+
+    private static void Row(StringBuilder sb, string name, string? description) => sb.Append("  ").Append(name.PadRight(24)).AppendLine(description);
 
     private static void AppendCommon(StringBuilder sb)
     {

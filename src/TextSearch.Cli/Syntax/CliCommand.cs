@@ -1,0 +1,48 @@
+using System.CommandLine;
+
+namespace TextSearch.Cli.Syntax;
+
+internal enum CommandKind
+{
+    Normalize,
+    Analyze,
+    Search,
+    Snippet,
+    Get,
+    Delete,
+    Index,
+    Bench,
+}
+
+/// <summary>
+/// A command of textsearch: a System.CommandLine command whose positional arguments are strings, with the options of
+/// its own (declared on the root, see <see cref="CliOption"/>) and the longer help text.
+/// </summary>
+internal sealed class CliCommand : Command
+{
+    public CliCommand(CommandKind kind, string name, string[] arguments, Option[] ownOptions, string summary, string details)
+        : base(name, summary)
+    {
+        Kind = kind;
+        OwnOptions = ownOptions;
+        Details = details;
+        Positionals = [.. arguments.Select(a => new Argument<string>(a))];
+        foreach (var argument in Positionals)
+        {
+            Arguments.Add(argument);
+        }
+    }
+
+    public CommandKind Kind { get; }
+
+    /// <summary>The options that apply to this command besides the global ones, in the order of its usage line.</summary>
+    public IReadOnlyList<Option> OwnOptions { get; }
+
+    public IReadOnlyList<Argument<string>> Positionals { get; }
+
+    /// <summary>What the command's help says after the summary; may be empty.</summary>
+    public string Details { get; }
+
+    public string Usage =>
+        $"textsearch {Name}{string.Concat(OwnOptions.Select(o => $" [{CliOption.Label(o)}]"))} {string.Join(' ', Positionals.Select(a => a.Name))}".TrimEnd();
+}
