@@ -69,10 +69,10 @@ public sealed class MappingTests
     {
         const string field = "😀 abc الرقة";
         var fragment = new Fragment("abc الرقة", 3, field.Length, [new Search.Snippets.Highlight(4, 9)], 1);
-        var cp = ProtoMapper.ToProto(fragment, field, OffsetUnit.CodePoint);
+        var cp = Assert.Single(ProtoMapper.ToProto([fragment], field, OffsetUnit.CodePoint));
         Assert.Equal((2, 11), (cp.Start, cp.End));
         Assert.Equal((4, 9), (cp.Highlights[0].Start, cp.Highlights[0].End));
-        var utf8 = ProtoMapper.ToProto(fragment, field, OffsetUnit.Utf8);
+        var utf8 = Assert.Single(ProtoMapper.ToProto([fragment], field, OffsetUnit.Utf8));
         Assert.Equal(5, utf8.Start);
         Assert.Equal((4, 14), (utf8.Highlights[0].Start, utf8.Highlights[0].End));
     }

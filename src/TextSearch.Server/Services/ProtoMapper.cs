@@ -98,7 +98,7 @@ internal static class ProtoMapper
             Title = doc.Title,
             Body = doc.Body,
             Source = doc.Source,
-            PublishedAt = doc.PublishedAt is { } p ? Timestamp.FromDateTimeOffset(p) : null,
+            PublishedAt = ToTimestamp(doc.PublishedAt),
         };
         foreach (var (key, value) in doc.Metadata)
         {
@@ -108,22 +108,80 @@ internal static class ProtoMapper
         return proto;
     }
 
-    public static ProtoSnippet ToProto(Fragment fragment, string field, OffsetUnit unit)
+    public static SearchResponse ToProto(SearchResultModel result, OffsetUnit unit)
     {
-        var snippet = new ProtoSnippet
+        var response = new SearchResponse
         {
-            Text = fragment.Text,
-            Start = OffsetEncoder.Convert(field, fragment.Start, unit),
-            End = OffsetEncoder.Convert(field, fragment.End, unit),
+            TotalHits = result.TotalHits,
+            NextPageToken = result.NextPageToken ?? string.Empty,
+            NormalizedQuery = result.Query.Normalized,
         };
-        snippet.Highlights.Add(ToProto(fragment.Text, fragment.Highlights, unit));
-        return snippet;
+        response.Terms.Add(result.Query.Stems);
+        foreach (var hit in result.Hits)
+        {
+            response.Hits.Add(ToProto(hit, unit));
+        }
+
+        return response;
     }
 
-    public static IEnumerable<ProtoHighlight> ToProto(string text, IReadOnlyList<Search.Snippets.Highlight> highlights, OffsetUnit unit) =>
-        highlights.Select(h => new ProtoHighlight
+    public static SearchHit ToProto(SearchHitModel hit, OffsetUnit unit)
+    {
+        var doc = hit.Document;
+        var proto = new SearchHit
         {
-            Start = OffsetEncoder.Convert(text, h.Start, unit),
-            End = OffsetEncoder.Convert(text, h.End, unit),
-        });
+            Id = doc.Id,
+            Score = hit.Score,
+            Title = doc.Title,
+            Source = doc.Source,
+            PublishedAt = ToTimestamp(doc.PublishedAt),
+        };
+        proto.Snippets.Add(ToProto(hit.Snippets, doc.Body, unit));
+        proto.TitleHighlights.Add(ToProto(doc.Title, hit.TitleHighlights, unit));
+        return proto;
+    }
+
+    /// <summary>Fragments of <paramref name="field"/>: their bounds in the field and their highlights in their text, each converted in one pass.</summary>
+    public static List<ProtoSnippet> ToProto(IReadOnlyList<Fragment> fragments, string field, OffsetUnit unit)
+    {
+        var bounds = new int[fragments.Count * 2];
+        for (var i = 0; i < fragments.Count; i++)
+        {
+            bounds[2 * i] = fragments[i].Start;
+            bounds[(2 * i) + 1] = fragments[i].End;
+        }
+
+        OffsetIndex.Convert(field, unit, bounds);
+        var snippets = new List<ProtoSnippet>(fragments.Count);
+        for (var i = 0; i < fragments.Count; i++)
+        {
+            var snippet = new ProtoSnippet { Text = fragments[i].Text, Start = bounds[2 * i], End = bounds[(2 * i) + 1] };
+            snippet.Highlights.Add(ToProto(fragments[i].Text, fragments[i].Highlights, unit));
+            snippets.Add(snippet);
+        }
+
+        return snippets;
+    }
+
+    /// <summary>Highlights of <paramref name="text"/>, converted in one pass over it.</summary>
+    public static List<ProtoHighlight> ToProto(string text, IReadOnlyList<Search.Snippets.Highlight> highlights, OffsetUnit unit)
+    {
+        var offsets = new int[highlights.Count * 2];
+        for (var i = 0; i < highlights.Count; i++)
+        {
+            offsets[2 * i] = highlights[i].Start;
+            offsets[(2 * i) + 1] = highlights[i].End;
+        }
+
+        OffsetIndex.Convert(text, unit, offsets);
+        var result = new List<ProtoHighlight>(highlights.Count);
+        for (var i = 0; i < highlights.Count; i++)
+        {
+            result.Add(new ProtoHighlight { Start = offsets[2 * i], End = offsets[(2 * i) + 1] });
+        }
+
+        return result;
+    }
+
+    private static Timestamp? ToTimestamp(DateTimeOffset? value) => value is { } v ? Timestamp.FromDateTimeOffset(v) : null;
 }

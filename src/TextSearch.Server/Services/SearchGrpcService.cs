@@ -13,30 +13,7 @@ public sealed class SearchGrpcService(SearchEngine engine) : SearchService.Searc
             new SearchRequestModel(request.Query, request.PageSize, request.PageToken, request.MaxSnippets, request.FragmentChars),
             context.CancellationToken).ConfigureAwait(false);
 
-        var response = new SearchResponse
-        {
-            TotalHits = result.TotalHits,
-            NextPageToken = result.NextPageToken ?? string.Empty,
-            NormalizedQuery = result.Query.Normalized,
-        };
-        response.Terms.Add(result.Query.Stems);
-        foreach (var hit in result.Hits)
-        {
-            var doc = hit.Document;
-            var proto = new SearchHit
-            {
-                Id = doc.Id,
-                Score = hit.Score,
-                Title = doc.Title,
-                Source = doc.Source,
-                PublishedAt = doc.PublishedAt is { } p ? Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(p) : null,
-            };
-            proto.Snippets.Add(hit.Snippets.Select(f => ProtoMapper.ToProto(f, doc.Body, unit)));
-            proto.TitleHighlights.Add(ProtoMapper.ToProto(doc.Title, hit.TitleHighlights, unit));
-            response.Hits.Add(proto);
-        }
-
-        return response;
+        return ProtoMapper.ToProto(result, unit);
     }
 
     public override async Task<SnippetResponse> Snippet(SnippetRequest request, ServerCallContext context)
@@ -45,7 +22,7 @@ public sealed class SearchGrpcService(SearchEngine engine) : SearchService.Searc
         var (doc, fragments) = await engine.SnippetAsync(
             request.DocumentId, request.Query, request.MaxSnippets, request.FragmentChars, context.CancellationToken).ConfigureAwait(false);
         var response = new SnippetResponse();
-        response.Snippets.Add(fragments.Select(f => ProtoMapper.ToProto(f, doc.Body, unit)));
+        response.Snippets.Add(ProtoMapper.ToProto(fragments, doc.Body, unit));
         return response;
     }
 }
