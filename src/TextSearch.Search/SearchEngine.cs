@@ -15,13 +15,13 @@ public sealed record SearchResultModel(IReadOnlyList<SearchHitModel> Hits, long 
 /// The search service over any backend: validates requests, parses queries, pages with opaque tokens and cuts
 /// snippets. Backends only store and rank.
 /// </summary>
-public sealed partial class SearchEngine(ISearchBackend backend, QueryParser parser, SnippetBuilder snippets)
+public sealed partial class SearchEngine(ISearchBackend backend, QueryParser parser, SnippetBuilder snippets) : ISearchEngine
 {
-    public ISearchBackend Backend { get; } = backend;
+    private ISearchBackend Backend { get; } = backend;
 
-    public QueryParser Parser { get; } = parser;
+    private QueryParser Parser { get; } = parser;
 
-    public SnippetBuilder Snippets { get; } = snippets;
+    private SnippetBuilder Snippets { get; } = snippets;
 
     /// <summary>How long the engine may spend on one query before it is stopped (DEADLINE_EXCEEDED); infinite by default.</summary>
     public TimeSpan QueryTimeBudget { get; init; } = Timeout.InfiniteTimeSpan;

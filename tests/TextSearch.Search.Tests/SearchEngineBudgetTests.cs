@@ -155,7 +155,8 @@ public sealed class SearchEngineBudgetTests
     [Fact]
     public async Task A_token_from_one_index_is_refused_by_another()
     {
-        var first = Engine(new FakeBackend(Small(5)), Timeout.InfiniteTimeSpan);
+        var firstBackend = new FakeBackend(Small(5));
+        var first = Engine(firstBackend, Timeout.InfiniteTimeSpan);
         var second = Engine(new FakeBackend(Small(5)), Timeout.InfiniteTimeSpan);
         var token = (await first.SearchAsync(new SearchRequestModel("سوريا", 2), default)).NextPageToken;
         Assert.NotNull(token);
@@ -165,7 +166,7 @@ public sealed class SearchEngineBudgetTests
         Assert.Contains("page_token", ex.Message, StringComparison.Ordinal);
 
         // The same index (the same secret) served by another engine, as after a restart or on another server: accepted.
-        var again = Engine(new FakeBackend(Small(5), ((FakeBackend)first.Backend).Secret), Timeout.InfiniteTimeSpan);
+        var again = Engine(new FakeBackend(Small(5), firstBackend.Secret), Timeout.InfiniteTimeSpan);
         Assert.NotEmpty((await again.SearchAsync(new SearchRequestModel("سوريا", 2, token), default)).Hits);
     }
 }

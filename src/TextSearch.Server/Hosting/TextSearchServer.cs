@@ -73,6 +73,7 @@ public static class TextSearchServer
                 QueryTimeBudget = budgetMs > 0 ? TimeSpan.FromMilliseconds(budgetMs) : Timeout.InfiniteTimeSpan,
             };
         });
+        services.AddSingleton<ISearchEngine>(sp => sp.GetRequiredService<SearchEngine>());
         services.AddSingleton<SeedIngestor>();
         services.AddSingleton<StartupState>();
         services.AddHostedService<SeedsHostedService>();

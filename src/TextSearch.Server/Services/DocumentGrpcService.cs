@@ -5,7 +5,7 @@ using TextSearch.V1;
 
 namespace TextSearch.Server.Services;
 
-public sealed partial class DocumentGrpcService(SearchEngine engine, ILogger<DocumentGrpcService> logger) : DocumentService.DocumentServiceBase
+public sealed partial class DocumentGrpcService(ISearchEngine engine, ILogger<DocumentGrpcService> logger) : DocumentService.DocumentServiceBase
 {
     public override async Task<UpsertDocumentResponse> UpsertDocument(UpsertDocumentRequest request, ServerCallContext context)
     {

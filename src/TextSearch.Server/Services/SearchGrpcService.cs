@@ -4,7 +4,7 @@ using TextSearch.V1;
 
 namespace TextSearch.Server.Services;
 
-public sealed class SearchGrpcService(SearchEngine engine) : SearchService.SearchServiceBase
+public sealed class SearchGrpcService(ISearchEngine engine) : SearchService.SearchServiceBase
 {
     public override async Task<SearchResponse> Search(SearchRequest request, ServerCallContext context)
     {
