@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Grpc.Net.Client;
 using TextSearch.Server.Tests.Support;
 using TextSearch.V1;
 
@@ -150,5 +151,48 @@ public sealed class ErrorTests(ServerFixture server)
         }
 
         Assert.Equal(5, (await Search.SearchAsync(new SearchRequest { Query = "قسد" })).TotalHits);
+    }
+}
+
+/// <summary>INVALID_ARGUMENT carries google.rpc.BadRequest details naming the field, over gRPC and JSON.</summary>
+[Collection(ServerCollection.Name)]
+public sealed class FieldViolationTests(ServerFixture server)
+{
+    public static TheoryData<string, Func<GrpcChannel, Task>> Calls => new()
+    {
+        { "query", c => new SearchService.SearchServiceClient(c).SearchAsync(new SearchRequest { Query = new string('ب', 1025) }).ResponseAsync },
+        { "page_size", c => new SearchService.SearchServiceClient(c).SearchAsync(new SearchRequest { Query = "قسد", PageSize = 101 }).ResponseAsync },
+        { "page_token", c => new SearchService.SearchServiceClient(c).SearchAsync(new SearchRequest { Query = "قسد", PageToken = "forged" }).ResponseAsync },
+        { "offset_encoding", c => new SearchService.SearchServiceClient(c).SearchAsync(new SearchRequest { Query = "قسد", OffsetEncoding = (OffsetEncoding)9 }).ResponseAsync },
+        { "document_id", c => new SearchService.SearchServiceClient(c).SnippetAsync(new SnippetRequest { Query = "قسد" }).ResponseAsync },
+        { "document.published_at", c => new DocumentService.DocumentServiceClient(c).UpsertDocumentAsync(new UpsertDocumentRequest { Document = new Document { Id = "fv", PublishedAt = new Google.Protobuf.WellKnownTypes.Timestamp { Nanos = -1 } } }).ResponseAsync },
+        { "document.id", c => new DocumentService.DocumentServiceClient(c).UpsertDocumentAsync(new UpsertDocumentRequest { Document = new Document() }).ResponseAsync },
+        { "text", c => new NormalizationService.NormalizationServiceClient(c).NormalizeAsync(new NormalizeRequest()).ResponseAsync },
+    };
+
+    [Theory]
+    [MemberData(nameof(Calls))]
+    public async Task The_field_at_fault_is_named_in_the_details(string field, Func<GrpcChannel, Task> call)
+    {
+        var ex = await Assert.ThrowsAsync<RpcException>(() => call(server.Channel));
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        var status = ex.GetRpcStatus();
+        Assert.NotNull(status);
+        Assert.Equal(ex.Status.Detail, status.Message);
+        var violation = Assert.Single(Assert.IsType<Google.Rpc.BadRequest>(status.GetDetail<Google.Rpc.BadRequest>()).FieldViolations);
+        Assert.Equal(field, violation.Field);
+        Assert.Equal(ex.Status.Detail, violation.Description);
+    }
+
+    [Fact]
+    public async Task A_json_error_carries_the_same_details()
+    {
+        using var http = new HttpClient { BaseAddress = server.HttpAddress };
+        using var response = await http.GetAsync(new Uri("v1/search?query=قسد&page_size=101", UriKind.Relative));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var detail = Assert.Single(json.GetProperty("details").EnumerateArray().ToList());
+        Assert.Equal("type.googleapis.com/google.rpc.BadRequest", detail.GetProperty("@type").GetString());
+        Assert.Equal("page_size", detail.GetProperty("fieldViolations")[0].GetProperty("field").GetString());
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Sockets;
 using Grpc.Core;
+using TextSearch.Client;
 
 namespace TextSearch.Cli.Client;
 
@@ -25,7 +26,9 @@ internal static class ErrorMessages
         var message = ex.StatusCode == StatusCode.DeadlineExceeded && deadline is { } d && string.IsNullOrWhiteSpace(ex.Status.Detail)
             ? $"no answer within {d.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s (--timeout)"
             : ex.Status.Detail;
-        return $"{Prefix}{CodeName(ex.StatusCode)}: {OneLine(message)}";
+        // The fields the server names in its BadRequest details, e.g. "INVALID_ARGUMENT [page_token]: …".
+        var fields = string.Join(", ", ex.FieldViolations().Select(v => v.Field).Where(f => f.Length > 0).Distinct(StringComparer.Ordinal));
+        return $"{Prefix}{CodeName(ex.StatusCode)}{(fields.Length > 0 ? $" [{fields}]" : string.Empty)}: {OneLine(message)}";
     }
 
     /// <summary>A refused or unresolvable connection, however deep it is wrapped.</summary>

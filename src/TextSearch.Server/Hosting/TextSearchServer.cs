@@ -94,7 +94,11 @@ public static class TextSearchServer
         // are small, and gRPC need not hold megabytes of them for anyone.
         .AddServiceOptions<Grpc.Reflection.ReflectionServiceImpl>(o => o.MaxReceiveMessageSize = RequestValidationMiddleware.ExemptMaxMessageBytes)
         .AddServiceOptions<Grpc.Reflection.ReflectionV1ServiceImpl>(o => o.MaxReceiveMessageSize = RequestValidationMiddleware.ExemptMaxMessageBytes)
-        .AddJsonTranscoding();
+        .AddJsonTranscoding(o =>
+        {
+            // Error details (google.rpc.BadRequest) are written into JSON errors as Any: the type must be known.
+            o.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromMessages(Google.Rpc.BadRequest.Descriptor);
+        });
         var corsOrigins = builder.Configuration.GetSection($"{TextSearchOptions.Section}:{nameof(TextSearchOptions.CorsOrigins)}").Get<string[]>() ?? [];
         services.AddCors(o => o.AddDefaultPolicy(p => p
             .WithOrigins(corsOrigins)

@@ -73,7 +73,7 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
                     LogRejected(logger, MethodName(context), e.Field ?? "the request");
                 }
 
-                return new RpcException(new Status(code, e.Message));
+                return e.Field is { } field ? FieldViolation(code, field, e.Message) : new RpcException(new Status(code, e.Message));
             case Google.Protobuf.InvalidProtocolBufferException or System.Text.DecoderFallbackException:
                 // A streamed request message that cannot be decoded (e.g. a string that is not valid UTF-8).
                 LogRejected(logger, MethodName(context), "request message");
@@ -90,6 +90,23 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
                 return new RpcException(new Status(StatusCode.Internal, "internal error; the server log has the details."));
         }
     }
+
+    /// <summary>
+    /// The status with google.rpc.BadRequest details naming the field (grpc-dotnet's rich error model), next to the
+    /// same message as before: clients that read details get the field, others the message.
+    /// </summary>
+    private static RpcException FieldViolation(StatusCode code, string field, string message) => new Google.Rpc.Status
+    {
+        Code = (int)code,
+        Message = message,
+        Details =
+        {
+            Google.Protobuf.WellKnownTypes.Any.Pack(new Google.Rpc.BadRequest
+            {
+                FieldViolations = { new Google.Rpc.BadRequest.Types.FieldViolation { Field = field, Description = message } },
+            }),
+        },
+    }.ToRpcException();
 
     /// <summary>The method as declared (never the path as the client spelled it).</summary>
     private static string MethodName(ServerCallContext context) =>
