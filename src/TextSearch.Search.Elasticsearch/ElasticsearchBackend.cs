@@ -146,7 +146,7 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
         await EnsureIndexAsync(cancellationToken).ConfigureAwait(false);
         var request = new GetRequest(_options.Index, EsDocumentMapper.EsId(id)) { SourceIncludes = EsFields.Original };
         var response = await CallAsync("get the document", (c, t) => c.GetAsync<EsDocument>(request, t), cancellationToken, missingIsValid: true).ConfigureAwait(false);
-        return response.Found && response.Source is { } source ? EsDocumentMapper.FromEs(source, id) : null;
+        return response.Found ? EsDocumentMapper.FromEs(response.Source ?? new EsDocument(), id) : null;
     }
 
     /// <summary>DELETE with refresh=wait_for: false when there was no such document.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using TextSearch.Analysis;
 
@@ -118,22 +119,26 @@ internal sealed class EsDocumentMapper(TextAnalyzer analyzer, RankingOptions ran
     private string BodyText(Document doc) => ranking.TitleInBody && doc.Title.Length > 0 ? doc.Title + "\n\n" + doc.Body : doc.Body;
 }
 
-/// <summary>A document as stored in Elasticsearch: the original fields in _source, plus the term fields analyzed by our core.</summary>
+/// <summary>
+/// A document as stored in Elasticsearch: the original fields in _source, plus the term fields analyzed by our core.
+/// The original fields are read leniently: a _source that is not ours (a field that is an object) leaves it empty
+/// instead of failing the whole response.
+/// </summary>
 internal sealed record EsDocument
 {
-    [JsonPropertyName(EsFields.Id)]
+    [JsonPropertyName(EsFields.Id), JsonConverter(typeof(LenientString))]
     public string? Id { get; init; }
 
-    [JsonPropertyName(EsFields.Title)]
+    [JsonPropertyName(EsFields.Title), JsonConverter(typeof(LenientString))]
     public string? Title { get; init; }
 
-    [JsonPropertyName(EsFields.Body)]
+    [JsonPropertyName(EsFields.Body), JsonConverter(typeof(LenientString))]
     public string? Body { get; init; }
 
-    [JsonPropertyName(EsFields.Source)]
+    [JsonPropertyName(EsFields.Source), JsonConverter(typeof(LenientString))]
     public string? Source { get; init; }
 
-    [JsonPropertyName(EsFields.PublishedAt)]
+    [JsonPropertyName(EsFields.PublishedAt), JsonConverter(typeof(LenientString))]
     public string? PublishedAt { get; init; }
 
     [JsonPropertyName(EsFields.Metadata)]
@@ -150,6 +155,23 @@ internal sealed record EsDocument
 
     [JsonPropertyName(EsFields.BodyExact)]
     public string? BodyExact { get; init; }
+}
+
+/// <summary>A string, or null for any other JSON value.</summary>
+internal sealed class LenientString : JsonConverter<string?>
+{
+    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return reader.GetString();
+        }
+
+        reader.Skip();
+        return null;
+    }
+
+    public override void Write(Utf8JsonWriter writer, string? value, JsonSerializerOptions options) => writer.WriteStringValue(value);
 }
 
 /// <summary>Field names of the index.</summary>

@@ -160,7 +160,8 @@ internal sealed partial class EsCluster : IDisposable
         }
         catch (TransportException ex)
         {
-            throw new TextSearchException(ErrorKind.Unavailable, $"Elasticsearch could not {operation}: its response was not understood ({ex.Message}).", ex);
+            var status = ex.ApiCallDetails?.HttpStatusCode is { } code ? $"HTTP {code}, " : string.Empty;
+            throw new TextSearchException(ErrorKind.Unavailable, $"Elasticsearch could not {operation}: its response was not understood ({status}{ex.Message}).", ex);
         }
         finally
         {
