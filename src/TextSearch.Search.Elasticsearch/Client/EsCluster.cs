@@ -118,6 +118,9 @@ internal sealed partial class EsCluster : IDisposable
 
     public ElasticsearchClient Client { get; }
 
+    /// <summary>The client's configuration (for tests: TLS settings).</summary>
+    internal ITransportConfiguration Configuration => _settings;
+
     /// <summary>Ordinary calls: retries with backoff around a per-attempt timeout.</summary>
     public ResiliencePipeline Ordinary { get; }
 
