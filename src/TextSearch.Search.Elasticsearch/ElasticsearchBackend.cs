@@ -36,6 +36,7 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
     private readonly EsQueryBuilder _queries;
     private readonly SemaphoreSlim _ensureLock = new(1, 1);
     private volatile bool _indexReady;
+    private (long At, TextSearchException Error)? _ensureFailure;
     private volatile byte[]? _secret;
     private volatile bool _disposed;
 
@@ -271,12 +272,20 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
             return;
         }
 
+        var waitingSince = System.Diagnostics.Stopwatch.GetTimestamp();
         await _ensureLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (_indexReady)
             {
                 return;
+            }
+
+            // Callers that queued behind an attempt share its failure instead of each retrying in turn: an unreachable
+            // cluster fails every waiting call within the one attempt's retries.
+            if (_ensureFailure is { } failure && failure.At > waitingSince)
+            {
+                throw new TextSearchException(failure.Error.Kind, failure.Error.Message, failure.Error);
             }
 
             var exists = await CallAsync(
@@ -302,6 +311,11 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
             }
 
             _indexReady = true;
+        }
+        catch (TextSearchException ex)
+        {
+            _ensureFailure = (System.Diagnostics.Stopwatch.GetTimestamp(), ex);
+            throw;
         }
         finally
         {

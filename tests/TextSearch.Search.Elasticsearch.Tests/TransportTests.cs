@@ -49,9 +49,9 @@ public sealed class TransportTests
         Assert.Equal(4, handler.Requests.Count(r => r.Method == "POST"));
         var delays = _log.RetryDelays;
         Assert.Equal(3, delays.Count);
-        Assert.InRange(delays[0], TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100));
-        Assert.InRange(delays[1], TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200));
-        Assert.InRange(delays[2], TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(400));
+        Assert.InRange(delays[0], TimeSpan.FromMilliseconds(25), TimeSpan.FromMilliseconds(50));
+        Assert.InRange(delays[1], TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100));
+        Assert.InRange(delays[2], TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200));
         Assert.True(waited >= delays[0] + delays[1] + delays[2], $"the delays were waited on the time provider ({waited})");
     }
 
@@ -221,11 +221,11 @@ public sealed class TransportTests
     }
 
     [Fact]
-    public void Backoff_doubles_from_100_ms_up_to_2_s_with_jitter()
+    public void Backoff_doubles_from_50_ms_up_to_2_s_with_jitter()
     {
-        Assert.Equal(TimeSpan.FromMilliseconds(100), EsCluster.Backoff(0, null, 1));
-        Assert.Equal(TimeSpan.FromMilliseconds(50), EsCluster.Backoff(0, null, 0));
-        Assert.Equal(TimeSpan.FromMilliseconds(400), EsCluster.Backoff(2, null, 1));
+        Assert.Equal(TimeSpan.FromMilliseconds(50), EsCluster.Backoff(0, null, 1));
+        Assert.Equal(TimeSpan.FromMilliseconds(25), EsCluster.Backoff(0, null, 0));
+        Assert.Equal(TimeSpan.FromMilliseconds(200), EsCluster.Backoff(2, null, 1));
         Assert.Equal(TimeSpan.FromSeconds(2), EsCluster.Backoff(9, null, 1));
         Assert.Equal(TimeSpan.FromSeconds(10), EsCluster.Backoff(0, TimeSpan.FromMinutes(5), 1));
     }

@@ -32,7 +32,7 @@ namespace TextSearch.Search.Elasticsearch.Client;
 /// </summary>
 internal sealed partial class EsCluster : IDisposable
 {
-    private static readonly TimeSpan BaseBackoff = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan BaseBackoff = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Backstop = TimeSpan.FromMinutes(1);
@@ -215,7 +215,10 @@ internal sealed partial class EsCluster : IDisposable
         return response;
     }
 
-    /// <summary>Exponential backoff with jitter (100 ms, 200 ms, 400 ms… up to 2 s, each 50-100 %), or Retry-After (up to 10 s).</summary>
+    /// <summary>
+    /// Exponential backoff with jitter (50 ms, 100 ms, 200 ms… up to 2 s, each 50-100 %: three retries take at most
+    /// 350 ms, so an unreachable cluster answers UNAVAILABLE within a second), or Retry-After (up to 10 s).
+    /// </summary>
     internal static TimeSpan Backoff(int attempt, TimeSpan? retryAfter, double jitter)
     {
         if (retryAfter is { } after && after > TimeSpan.Zero)
