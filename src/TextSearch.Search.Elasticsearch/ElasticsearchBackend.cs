@@ -288,8 +288,21 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
                 throw new TextSearchException(failure.Error.Kind, failure.Error.Message, failure.Error);
             }
 
-            var exists = await CallAsync(
-                "check the index", (c, t) => c.Indices.ExistsAsync(new Elastic.Clients.Elasticsearch.IndexManagement.ExistsRequest(_options.Index), t), cancellationToken, pipeline, missingIsValid: true).ConfigureAwait(false);
+            var exists = await _es.CallAsync(
+                "check the index", pipeline ?? _es.Ordinary, (c, t) => c.Indices.ExistsAsync(new Elastic.Clients.Elasticsearch.IndexManagement.ExistsRequest(_options.Index), t), cancellationToken).ConfigureAwait(false);
+            if (exists.ApiCallDetails.HttpStatusCode == 400)
+            {
+                // A HEAD has no body to say why; on a valid name, what answers 400 is an 8.x node refusing compatible-with=9.
+                throw new TextSearchException(
+                    ErrorKind.FailedPrecondition,
+                    $"Elasticsearch refused to check the index '{_options.Index}' (400). This engine needs Elasticsearch 9.x: its client asks for compatible-with=9, which an 8.x node refuses.");
+            }
+
+            if (!exists.IsValidResponse)
+            {
+                throw Fail("check the index", exists);
+            }
+
             if (!exists.Exists)
             {
                 var create = EsIndex.Create(_options, _ranking, _mapper.Analyzer.Options, _synonyms);

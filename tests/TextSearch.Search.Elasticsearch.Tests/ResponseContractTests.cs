@@ -59,6 +59,24 @@ public sealed class ResponseContractTests
         """;
 
     [Fact]
+    public async Task An_8x_node_refusing_the_9x_client_is_a_failed_precondition_that_says_so()
+    {
+        const string refused = """
+            {"error":{"root_cause":[{"type":"media_type_header_exception","reason":"Invalid media-type value on headers [Accept, Content-Type]"}],"type":"media_type_header_exception","reason":"Invalid media-type value on headers [Accept, Content-Type]","caused_by":{"type":"status_exception","reason":"Accept version must be either version 8 or 7, but found 9. Accept=application/vnd.elasticsearch+json; compatible-with=9"}},"status":400}
+            """;
+        await using var backend = Fakes.Backend(FakeHandler.Always(400, refused));
+        var ex = await Assert.ThrowsAsync<TextSearchException>(() => backend.CountAsync(default)); // HEAD: no body to read
+        Assert.Equal(ErrorKind.FailedPrecondition, ex.Kind);
+        Assert.Contains("needs Elasticsearch 9.x", ex.Message, StringComparison.Ordinal);
+
+        await using var indexed = Fakes.Backend(Fakes.Cluster(_ => FakeHandler.Json(400, refused)));
+        ex = await Assert.ThrowsAsync<TextSearchException>(() => indexed.CountAsync(default));
+        Assert.Equal(ErrorKind.FailedPrecondition, ex.Kind);
+        Assert.Contains("Accept version must be either version 8 or 7", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("needs Elasticsearch 9.x", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Search_response_becomes_hits_with_sort_scores_and_total()
     {
         var handler = Fakes.Cluster(_ => FakeHandler.Json(200, SearchResponse));

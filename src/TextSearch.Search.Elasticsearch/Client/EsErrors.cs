@@ -39,6 +39,7 @@ internal sealed record EsErrorInfo(int Status, string? Type, string? Reason, str
 /// <list type="table">
 /// <item><term>400 parsing, mapping and argument errors</term><description>InvalidArgument</description></item>
 /// <item><term>401/403 security_exception</term><description>FailedPrecondition (the server's credentials or privileges are wrong)</description></item>
+/// <item><term>400 media_type_header_exception</term><description>FailedPrecondition (an 8.x node refusing compatible-with=9)</description></item>
 /// <item><term>404 index_not_found_exception</term><description>Unavailable (the index is recreated on the next call)</description></item>
 /// <item><term>408, 504, timeouts</term><description>DeadlineExceeded</description></item>
 /// <item><term>413, 429 (es_rejected_execution_exception, circuit_breaking_exception)</term><description>ResourceExhausted</description></item>
@@ -71,7 +72,8 @@ internal static class EsErrors
         ArgumentNullException.ThrowIfNull(response);
         var status = response.ApiCallDetails.HttpStatusCode ?? 0;
         var error = response.ElasticsearchServerError?.Error;
-        var root = error?.RootCause is { Count: > 0 } roots ? roots.First() : Deepest<Elastic.Transport.Products.Elasticsearch.ErrorCause>(error, e => e.CausedBy);
+        // The innermost caused_by says most (an 8.x node's "Accept version must be…"); else the first root_cause.
+        var root = Deepest<Elastic.Transport.Products.Elasticsearch.ErrorCause>(error, e => e.CausedBy) ?? error?.RootCause?.FirstOrDefault();
         return new EsErrorInfo(status, error?.Type, error?.Reason, root?.Type, root?.Reason);
     }
 
@@ -92,7 +94,7 @@ internal static class EsErrors
                 continue;
             }
 
-            if (type == "security_exception")
+            if (type is "security_exception" or "media_type_header_exception")
             {
                 return ErrorKind.FailedPrecondition;
             }
@@ -150,6 +152,8 @@ internal static class EsErrors
                 " Check TextSearch:Elasticsearch:ApiKey, or :Username and :Password.",
             ErrorKind.FailedPrecondition when error.Status == 403 && error.Type == "security_exception" =>
                 " The configured user or API key lacks privileges on the index.",
+            ErrorKind.FailedPrecondition when error.Type == "media_type_header_exception" =>
+                " This engine needs Elasticsearch 9.x: its client asks for compatible-with=9, which an 8.x node refuses.",
             ErrorKind.Unavailable when error.Type == "index_not_found_exception" || error.RootCauseType == "index_not_found_exception" =>
                 " It is created again on the next call.",
             _ => string.Empty,
