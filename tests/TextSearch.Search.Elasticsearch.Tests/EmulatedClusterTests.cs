@@ -98,6 +98,18 @@ public sealed class EmulatedClusterTests : EngineConformanceTests
     }
 
     [Fact]
+    public async Task The_fake_cluster_outlives_a_client_that_used_it()
+    {
+        // The client disposes its HTTP handlers; the fake belongs to the test (disposed, its indexes would be gone).
+        await using (var other = Fakes.Backend(_cluster))
+        {
+            Assert.Equal(5, await other.CountAsync(default));
+        }
+
+        Assert.Equal(5, await Backend.CountAsync(default));
+    }
+
+    [Fact]
     public async Task Long_queries_match_the_same_documents()
     {
         // Over 16 clauses the coordination is proportional rather than exact: the same documents, scores may differ.
