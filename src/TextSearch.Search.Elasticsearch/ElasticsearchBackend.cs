@@ -12,8 +12,8 @@ using HealthStatus = Elastic.Clients.Elasticsearch.HealthStatus;
 namespace TextSearch.Search.Elasticsearch;
 
 /// <summary>
-/// The Elasticsearch engine (9.x), on the official client (<see cref="EsCluster"/>). Documents are stored with their original fields and with term fields our
-/// analysis core computed, and queries are built from the shared query model at term level, so results match the
+/// The Elasticsearch engine (9.x), on the official client (<see cref="EsCluster"/>). Documents are stored with their
+/// original fields and with term fields our analysis core computed, and queries are built from the shared query model at term level, so results match the
 /// embedded engine. Writes use refresh=wait_for: acknowledged documents are searchable (and, with Elasticsearch's
 /// default request durability, fsynced to the translog). The index (an alias over a versioned index) is created on
 /// first use; nothing is sent at construction, so a server whose cluster is down starts, reports NOT_SERVING, and
@@ -21,7 +21,7 @@ namespace TextSearch.Search.Elasticsearch;
 /// </summary>
 public sealed partial class ElasticsearchBackend : ISearchBackend
 {
-    /// <summary>Bulk requests are cut at this many bytes (Elasticsearch's default limit is 100 MB).</summary>
+    /// <summary>Bulk requests are cut at about this many bytes, estimated from the text (Elasticsearch's default limit is 100 MB).</summary>
     internal const int MaxBulkBytes = 8 * 1024 * 1024;
 
     /// <summary>…or at this many documents.</summary>
@@ -344,7 +344,8 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
         while (start + count < documents.Count && count < MaxBulkDocuments && (count == 0 || bytes < MaxBulkBytes))
         {
             var doc = documents[start + count];
-            bytes += 3L * (doc.Title.Length + doc.Body.Length) * 2; // UTF-8 original text and its term fields, at most
+            // At most 3 UTF-8 bytes a character, for the original text and the four term fields (the title is in the body's).
+            bytes += 3L * ((5 * doc.Title.Length) + (3 * doc.Body.Length));
             count++;
         }
 

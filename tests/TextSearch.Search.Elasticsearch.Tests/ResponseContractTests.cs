@@ -271,6 +271,12 @@ public sealed class ResponseContractTests
         var docs = Enumerable.Range(0, ElasticsearchBackend.MaxBulkDocuments + 5).Select(i => new Document { Id = $"d{i}", Body = "نص" }).ToList();
         Assert.Empty(await backend.UpsertAsync(docs, default));
         Assert.Equal(2, handler.Requests.Count(r => r.Method == "POST"));
+
+        // By size: documents whose text (with its term fields) may pass 8 MB in UTF-8 go one a request.
+        var large = Enumerable.Range(0, 3).Select(i => new Document { Id = $"big{i}", Body = string.Join(' ', Enumerable.Repeat("نص", 500_000)) }).ToList();
+        Assert.Empty(await backend.UpsertAsync(large, default));
+        Assert.Equal(5, handler.Requests.Count(r => r.Method == "POST"));
+        Assert.True(handler.Requests.Where(r => r.Method == "POST").Skip(2).All(r => r.Body.Count(c => c == '\n') == 2));
     }
 
     // ---- Elastic's published response examples (../shared/fixtures/elasticsearch) -------------------------------

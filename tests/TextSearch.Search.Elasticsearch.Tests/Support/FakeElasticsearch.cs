@@ -20,8 +20,10 @@ using LuceneQuery = Lucene.Net.Search.Query;
 namespace TextSearch.Search.Elasticsearch.Tests.Support;
 
 /// <summary>
-/// A stand-in for an Elasticsearch node, for tests on a machine without one: the subset of the REST API the engine
-/// uses (HEAD/PUT/DELETE index, _aliases, _bulk, _doc get/delete, _count, _search, _cluster/health), answered in
+/// A stand-in for an Elasticsearch 9.x node, for tests on a machine without one. It is the HTTP handler under the
+/// official client's HttpRequestInvoker (see <see cref="Unowned"/>), so the real client and transport run: it reads
+/// gzip'd bodies, answers with X-Elastic-Product and the media type asked for, and refuses compatibility versions
+/// other than 9 and 8 as Elasticsearch 9 does. It serves the subset of the REST API the engine uses (HEAD/PUT/DELETE index, _aliases, _bulk, _doc get/delete, _count, _search, _cluster/health), answered in
 /// the documented response shapes, over an in-memory Lucene.NET 4.8 index. It reads the index settings it is given
 /// (BM25 k1/b of the similarity, which fields use the whitespace + placeholder-stop analyzer, strict mappings,
 /// aliases) and executes the query DSL subset the engine sends (bool with minimum_should_match, term,
