@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
+using Elastic.Clients.Elasticsearch.Analysis;
+using Elastic.Clients.Elasticsearch.IndexManagement;
 using TextSearch.Analysis;
 using TextSearch.Search.Query;
 
@@ -37,80 +38,50 @@ public static class ElasticsearchAnalysis
     public const string SynonymFilter = "textsearch_synonyms";
 
     /// <summary>The <c>settings.analysis</c> object for an index analyzed like <paramref name="options"/>.</summary>
-    public static JsonObject Build(AnalyzerOptions options, SynonymMap synonyms)
+    public static IndexSettingsAnalysis Build(AnalyzerOptions options, SynonymMap synonyms)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(synonyms);
         var analyzer = new TextAnalyzer(options);
 
-        var filters = new JsonObject
-        {
-            [PlaceholderFilter] = new JsonObject { ["type"] = "stop", ["stopwords"] = new JsonArray(Placeholder) },
-        };
-        var chain = new JsonArray("lowercase");
+        var filters = new TokenFilters { [PlaceholderFilter] = new StopTokenFilter { Stopwords = new[] { Placeholder } } };
+        var chain = new List<string> { "lowercase" };
         if (options.Stopwords)
         {
-            filters[StopFilter] = new JsonObject
+            filters[StopFilter] = new StopTokenFilter
             {
-                ["type"] = "stop",
-                ["stopwords"] = Strings(analyzer.Stopwords.Where(w => analyzer.Normalizer.IsNormalized(w)).Order(StringComparer.Ordinal)),
+                Stopwords = analyzer.Stopwords.Where(w => analyzer.Normalizer.IsNormalized(w)).Order(StringComparer.Ordinal).ToArray(),
             };
             chain.Add(StopFilter);
         }
 
         if (options.Stem)
         {
-            filters[ProtectedFilter] = new JsonObject { ["type"] = "stemmer_override", ["rules"] = Strings(StemmerOverrides(analyzer)) };
-            filters[StemFilter] = new JsonObject { ["type"] = "stemmer", ["language"] = "arabic" };
+            filters[ProtectedFilter] = new StemmerOverrideTokenFilter { Rules = [.. StemmerOverrides(analyzer)] };
+            filters[StemFilter] = new StemmerTokenFilter { Language = "arabic" };
             chain.Add(ProtectedFilter);
             chain.Add(StemFilter);
         }
 
-        var searchChain = chain.DeepClone().AsArray();
+        var searchChain = new List<string>(chain);
         if (synonyms.RawGroups.Count > 0)
         {
-            filters[SynonymFilter] = new JsonObject
-            {
-                ["type"] = "synonym_graph",
-                ["lenient"] = true,
-                ["synonyms"] = Strings(synonyms.RawGroups.Select(g => string.Join(", ", g))),
-            };
+            filters[SynonymFilter] = new SynonymGraphTokenFilter { Lenient = true, Synonyms = [.. synonyms.RawGroups.Select(g => string.Join(", ", g))] };
             searchChain.Add(SynonymFilter);
         }
 
-        return new JsonObject
+        return new IndexSettingsAnalysis
         {
-            ["char_filter"] = new JsonObject
+            CharFilters = new CharFilters
             {
-                [NormalizeCharFilter] = new JsonObject
-                {
-                    ["type"] = "mapping",
-                    ["mappings"] = Strings(CharMappings(options.Rules).Select(m => FormatMapping(m.Key, m.Value))),
-                },
+                [NormalizeCharFilter] = new MappingCharFilter { Mappings = [.. CharMappings(options.Rules).Select(m => FormatMapping(m.Key, m.Value))] },
             },
-            ["filter"] = filters,
-            ["analyzer"] = new JsonObject
+            TokenFilters = filters,
+            Analyzers = new Analyzers
             {
-                [TermsAnalyzer] = new JsonObject
-                {
-                    ["type"] = "custom",
-                    ["tokenizer"] = "whitespace",
-                    ["filter"] = new JsonArray(PlaceholderFilter),
-                },
-                [NativeAnalyzer] = new JsonObject
-                {
-                    ["type"] = "custom",
-                    ["char_filter"] = new JsonArray(NormalizeCharFilter),
-                    ["tokenizer"] = "standard",
-                    ["filter"] = chain,
-                },
-                [NativeSearchAnalyzer] = new JsonObject
-                {
-                    ["type"] = "custom",
-                    ["char_filter"] = new JsonArray(NormalizeCharFilter),
-                    ["tokenizer"] = "standard",
-                    ["filter"] = searchChain,
-                },
+                [TermsAnalyzer] = new CustomAnalyzer { Tokenizer = "whitespace", Filter = [PlaceholderFilter] },
+                [NativeAnalyzer] = new CustomAnalyzer { CharFilter = [NormalizeCharFilter], Tokenizer = "standard", Filter = chain },
+                [NativeSearchAnalyzer] = new CustomAnalyzer { CharFilter = [NormalizeCharFilter], Tokenizer = "standard", Filter = searchChain },
             },
         };
     }
@@ -257,16 +228,5 @@ public static class ElasticsearchAnalysis
 
             return sb.ToString();
         }
-    }
-
-    private static JsonArray Strings(IEnumerable<string> values)
-    {
-        var array = new JsonArray();
-        foreach (var v in values)
-        {
-            array.Add(v);
-        }
-
-        return array;
     }
 }

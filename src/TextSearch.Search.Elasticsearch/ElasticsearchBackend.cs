@@ -1,14 +1,19 @@
-using System.Text.Json;
+using Elastic.Clients.Elasticsearch;
+using Elastic.Clients.Elasticsearch.Core.Bulk;
+using Elastic.Clients.Elasticsearch.Core.Search;
+using Elastic.Clients.Elasticsearch.IndexManagement;
 using Microsoft.Extensions.Logging;
+using Polly;
 using TextSearch.Analysis;
 using TextSearch.Search.Elasticsearch.Client;
 using TextSearch.Search.Query;
+using HealthStatus = Elastic.Clients.Elasticsearch.HealthStatus;
 
 namespace TextSearch.Search.Elasticsearch;
 
 /// <summary>
-/// The Elasticsearch engine (8.x/9.x). Documents are stored with their original fields and with term fields our
-/// analysis core computed, and queries are built from the shared query model at term level, so results match the
+/// The Elasticsearch engine (9.x), on the official client (<see cref="EsCluster"/>). Documents are stored with their
+/// original fields and with term fields our analysis core computed, and queries are built from the shared query model at term level, so results match the
 /// embedded engine. Writes use refresh=wait_for: acknowledged documents are searchable (and, with Elasticsearch's
 /// default request durability, fsynced to the translog). The index (an alias over a versioned index) is created on
 /// first use; nothing is sent at construction, so a server whose cluster is down starts, reports NOT_SERVING, and
@@ -16,7 +21,7 @@ namespace TextSearch.Search.Elasticsearch;
 /// </summary>
 public sealed partial class ElasticsearchBackend : ISearchBackend
 {
-    /// <summary>Bulk requests are cut at this many bytes (Elasticsearch's default limit is 100 MB).</summary>
+    /// <summary>Bulk requests are cut at about this many bytes, estimated from the text (Elasticsearch's default limit is 100 MB).</summary>
     internal const int MaxBulkBytes = 8 * 1024 * 1024;
 
     /// <summary>…or at this many documents.</summary>
@@ -26,30 +31,30 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
     private readonly RankingOptions _ranking;
     private readonly SynonymMap _synonyms;
     private readonly ILogger _logger;
-    private readonly ElasticsearchClient _client;
+    private readonly EsCluster _es;
     private readonly EsDocumentMapper _mapper;
     private readonly EsQueryBuilder _queries;
-    private readonly Func<TimeSpan, CancellationToken, Task> _delay;
     private readonly SemaphoreSlim _ensureLock = new(1, 1);
     private volatile bool _indexReady;
+    private (long At, TextSearchException Error)? _ensureFailure;
     private volatile byte[]? _secret;
     private volatile bool _disposed;
 
     public ElasticsearchBackend(
         ElasticsearchOptions options, RankingOptions ranking, TextAnalyzer analyzer, SynonymMap synonyms, ILogger<ElasticsearchBackend> logger)
-        : this(options, ranking, analyzer, synonyms, logger, handler: null, delay: null)
+        : this(options, ranking, analyzer, synonyms, logger, handler: null, time: null)
     {
     }
 
-    /// <summary>For tests: a fake transport, and a delay function that need not wait.</summary>
+    /// <summary>For tests: the HTTP handler under the client (a fake cluster), and the time backoff and timeouts wait on.</summary>
     internal ElasticsearchBackend(
         ElasticsearchOptions options,
         RankingOptions ranking,
         TextAnalyzer analyzer,
         SynonymMap synonyms,
         ILogger logger,
-        HttpMessageHandler? handler,
-        Func<TimeSpan, CancellationToken, Task>? delay)
+        Func<HttpMessageHandler, HttpMessageHandler>? handler,
+        TimeProvider? time)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(ranking);
@@ -64,8 +69,7 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
         _ranking = ranking;
         _synonyms = synonyms;
         _logger = logger;
-        _delay = delay ?? Task.Delay;
-        _client = new ElasticsearchClient(options, logger, handler, _delay, indexMissing: () => _indexReady = false);
+        _es = new EsCluster(options, logger, time ?? TimeProvider.System, handler);
         _mapper = new EsDocumentMapper(analyzer, ranking);
         _queries = new EsQueryBuilder(ranking);
         LogConfigured(_logger, options.ToString());
@@ -103,7 +107,7 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
             }
 
             await backend.EnsureIndexAsync(cancellationToken).ConfigureAwait(false);
-            await backend._client.RefreshAsync(backend._options.Index, backend._client.Policy, cancellationToken).ConfigureAwait(false);
+            await backend.CallAsync("refresh the index", (c, t) => c.Indices.RefreshAsync(new RefreshRequest(backend._options.Index), t), cancellationToken).ConfigureAwait(false);
         }
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
@@ -122,8 +126,8 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
         var start = 0;
         while (start < documents.Count)
         {
-            var (body, count) = BuildBulk(documents, start);
-            failures.AddRange(await BulkWithRetriesAsync(documents, start, count, body, refresh, cancellationToken).ConfigureAwait(false));
+            var count = BatchSize(documents, start);
+            failures.AddRange(await BulkAsync(documents, start, count, refresh, cancellationToken).ConfigureAwait(false));
             start += count;
         }
 
@@ -141,15 +145,19 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
     {
         ArgumentNullException.ThrowIfNull(id);
         await EnsureIndexAsync(cancellationToken).ConfigureAwait(false);
-        var es = await _client.GetAsync(_options.Index, EsDocumentMapper.EsId(id), _client.Policy, cancellationToken).ConfigureAwait(false);
-        return es is null ? null : EsDocumentMapper.FromEs(es, id);
+        var request = new GetRequest(_options.Index, EsDocumentMapper.EsId(id)) { SourceIncludes = EsFields.Original };
+        var response = await CallAsync("get the document", (c, t) => c.GetAsync<EsDocument>(request, t), cancellationToken, missingIsValid: true).ConfigureAwait(false);
+        return response.Found ? EsDocumentMapper.FromEs(response.Source ?? new EsDocument(), id) : null;
     }
 
+    /// <summary>DELETE with refresh=wait_for: false when there was no such document.</summary>
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
         await EnsureIndexAsync(cancellationToken).ConfigureAwait(false);
-        return await _client.DeleteAsync(_options.Index, EsDocumentMapper.EsId(id), _client.Policy, cancellationToken).ConfigureAwait(false);
+        var request = new DeleteRequest(_options.Index, EsDocumentMapper.EsId(id)) { Refresh = Refresh.WaitFor };
+        var response = await CallAsync("delete the document", (c, t) => c.DeleteAsync(request, t), cancellationToken, missingIsValid: true).ConfigureAwait(false);
+        return response.Result == Result.Deleted;
     }
 
     public async Task<BackendPage> SearchAsync(SearchQuery query, int size, SearchCursor? after, CancellationToken cancellationToken)
@@ -161,21 +169,29 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
         }
 
         await EnsureIndexAsync(cancellationToken).ConfigureAwait(false);
-        var body = EsRequests.Search(_queries.Build(query), size, after);
-        var response = await _client.SearchAsync(_options.Index, body, dfs: _options.Shards > 1, _client.Policy, cancellationToken).ConfigureAwait(false);
-        var hits = new List<BackendHit>(response.Hits.Hits.Count);
-        foreach (var hit in response.Hits.Hits)
+        var request = _queries.Search(_options.Index, query, size, after, _options.Shards);
+        var response = await CallAsync("search", (c, t) => c.SearchAsync<EsDocument>(request, t), cancellationToken).ConfigureAwait(false);
+        if (response.TimedOut || response.Shards is { Failed: > 0 })
+        {
+            var reason = response.Shards?.Failures?.FirstOrDefault()?.Reason ?? new ErrorCause { Type = "partial_results", Reason = "some shards failed or timed out" };
+            throw EsErrors.ToException("search on every shard", EsErrors.Of(503, reason));
+        }
+
+        var hits = new List<BackendHit>(response.Hits.Count);
+        foreach (var hit in response.Hits)
         {
             var doc = EsDocumentMapper.FromEs(hit.Source ?? new EsDocument(), hit.Id ?? string.Empty);
             hits.Add(new BackendHit(doc.Id, SortScore(hit), doc));
         }
 
-        return new BackendPage(hits, response.Hits.Total?.Value ?? hits.Count);
+        var total = response.HitsMetadata?.Total;
+        return new BackendPage(hits, total?.Match(t => t?.Value, n => n) ?? hits.Count);
     }
 
     /// <summary>
-    /// Derived from the uuid Elasticsearch gave the index (read once): every server on the index derives the same
-    /// secret, clients of this service never see it, and an index created anew (a reindex) gets a new one.
+    /// Derived from the uuid Elasticsearch gave the index (GET /{alias}/_settings, read once): every server on the
+    /// index derives the same secret, clients of this service never see it, and an index created anew (a reindex)
+    /// gets a new one.
     /// </summary>
     public async Task<byte[]> GetSecretAsync(CancellationToken cancellationToken)
     {
@@ -185,7 +201,10 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
         }
 
         await EnsureIndexAsync(cancellationToken).ConfigureAwait(false);
-        var uuid = await _client.IndexUuidAsync(_options.Index, _client.Policy, cancellationToken).ConfigureAwait(false);
+        var request = new GetIndicesSettingsRequest(_options.Index, "index.uuid");
+        var response = await CallAsync("read the index settings", (c, t) => c.Indices.GetSettingsAsync(request, t), cancellationToken).ConfigureAwait(false);
+        var uuid = response.Settings?.Values.Select(s => s.Settings?.Uuid ?? s.Settings?.Index?.Uuid).FirstOrDefault(u => !string.IsNullOrEmpty(u))
+            ?? throw new TextSearchException(ErrorKind.Unavailable, "Elasticsearch answered the index settings request without the index's uuid.");
         return _secret = System.Security.Cryptography.HMACSHA256.HashData(
             System.Text.Encoding.UTF8.GetBytes("textsearch page tokens"), System.Text.Encoding.UTF8.GetBytes(uuid));
     }
@@ -193,7 +212,8 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
     public async Task<long> CountAsync(CancellationToken cancellationToken)
     {
         await EnsureIndexAsync(cancellationToken).ConfigureAwait(false);
-        return await _client.CountAsync(_options.Index, _client.Policy, cancellationToken).ConfigureAwait(false);
+        var response = await CallAsync("count the documents", (c, t) => c.CountAsync(new CountRequest(_options.Index), t), cancellationToken).ConfigureAwait(false);
+        return response.Count;
     }
 
     /// <summary>
@@ -209,9 +229,10 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
 
         try
         {
-            await EnsureIndexAsync(cancellationToken, _client.HealthPolicy).ConfigureAwait(false);
-            var health = await _client.HealthAsync(_options.Index, _client.HealthPolicy, cancellationToken).ConfigureAwait(false);
-            return health.Status is "green" or "yellow" && !health.TimedOut ? BackendHealth.Serving : BackendHealth.NotServing;
+            await EnsureIndexAsync(cancellationToken, _es.Probe).ConfigureAwait(false);
+            var health = await CallAsync(
+                "report its health", (c, t) => c.Cluster.HealthAsync(new Elastic.Clients.Elasticsearch.Cluster.HealthRequest(_options.Index), t), cancellationToken, pipeline: _es.Probe).ConfigureAwait(false);
+            return health.Status is HealthStatus.Green or HealthStatus.Yellow && !health.TimedOut ? BackendHealth.Serving : BackendHealth.NotServing;
         }
         catch (TextSearchException ex)
         {
@@ -225,7 +246,7 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
         if (!_disposed)
         {
             _disposed = true;
-            _client.Dispose();
+            _es.Dispose();
         }
 
         return ValueTask.CompletedTask;
@@ -233,13 +254,13 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
 
     /// <summary>Deletes the versioned index (and so its alias). For tests against a live cluster.</summary>
     internal Task DropIndexAsync(CancellationToken cancellationToken) =>
-        _client.DeleteIndexAsync(_options.VersionedIndex, _client.Policy, cancellationToken);
+        CallAsync("delete the index", (c, t) => c.Indices.DeleteAsync(new DeleteIndexRequest(_options.VersionedIndex), t), cancellationToken, missingIsValid: true);
 
     /// <summary>
     /// Creates the versioned index with its alias unless the alias (or an index of that name) exists. Races with
     /// another server are harmless: an index that already exists only gets the alias added.
     /// </summary>
-    internal async Task EnsureIndexAsync(CancellationToken cancellationToken, RequestPolicy? policy = null)
+    internal async Task EnsureIndexAsync(CancellationToken cancellationToken, ResiliencePipeline? pipeline = null)
     {
         if (_disposed)
         {
@@ -251,7 +272,7 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
             return;
         }
 
-        policy ??= _client.Policy;
+        var waitingSince = System.Diagnostics.Stopwatch.GetTimestamp();
         await _ensureLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -260,21 +281,54 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
                 return;
             }
 
-            if (!await _client.ExistsAsync(_options.Index, policy, cancellationToken).ConfigureAwait(false))
+            // Callers that queued behind an attempt share its failure instead of each retrying in turn: an unreachable
+            // cluster fails every waiting call within the one attempt's retries.
+            if (_ensureFailure is { } failure && failure.At > waitingSince)
             {
-                var body = EsRequests.CreateIndex(_options, _ranking, _mapper.Analyzer.Options, _synonyms);
-                if (await _client.CreateIndexAsync(_options.VersionedIndex, body, policy, cancellationToken).ConfigureAwait(false))
+                throw new TextSearchException(failure.Error.Kind, failure.Error.Message, failure.Error);
+            }
+
+            var exists = await _es.CallAsync(
+                "check the index", pipeline ?? _es.Ordinary, (c, t) => c.Indices.ExistsAsync(new Elastic.Clients.Elasticsearch.IndexManagement.ExistsRequest(_options.Index), t), cancellationToken).ConfigureAwait(false);
+            if (exists.ApiCallDetails.HttpStatusCode == 400)
+            {
+                // A HEAD has no body to say why; on a valid name, what answers 400 is an 8.x node refusing compatible-with=9.
+                throw new TextSearchException(
+                    ErrorKind.FailedPrecondition,
+                    $"Elasticsearch refused to check the index '{_options.Index}' (400). This engine needs Elasticsearch 9.x: its client asks for compatible-with=9, which an 8.x node refuses.");
+            }
+
+            if (!exists.IsValidResponse)
+            {
+                throw Fail("check the index", exists);
+            }
+
+            if (!exists.Exists)
+            {
+                var create = EsIndex.Create(_options, _ranking, _mapper.Analyzer.Options, _synonyms);
+                var created = await _es.CallAsync($"create the index '{_options.VersionedIndex}'", pipeline ?? _es.Ordinary, (c, t) => c.Indices.CreateAsync(create, t), cancellationToken).ConfigureAwait(false);
+                if (created.IsValidResponse)
                 {
                     LogCreated(_logger, _options.VersionedIndex, _options.Index);
                 }
+                else if (EsErrors.Of(created) is { Status: 400, Type: "resource_already_exists_exception" })
+                {
+                    var alias = EsIndex.AddAlias(_options.VersionedIndex, _options.Index);
+                    await CallAsync($"point the alias '{_options.Index}' at '{_options.VersionedIndex}'", (c, t) => c.Indices.UpdateAliasesAsync(alias, t), cancellationToken, pipeline).ConfigureAwait(false);
+                    LogAliased(_logger, _options.VersionedIndex, _options.Index);
+                }
                 else
                 {
-                    await _client.AddAliasAsync(_options.VersionedIndex, _options.Index, policy, cancellationToken).ConfigureAwait(false);
-                    LogAliased(_logger, _options.VersionedIndex, _options.Index);
+                    throw Fail($"create the index '{_options.VersionedIndex}'", created);
                 }
             }
 
             _indexReady = true;
+        }
+        catch (TextSearchException ex)
+        {
+            _ensureFailure = (System.Diagnostics.Stopwatch.GetTimestamp(), ex);
+            throw;
         }
         finally
         {
@@ -282,88 +336,122 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
         }
     }
 
-    /// <summary>One bulk request's NDJSON, from <paramref name="start"/>, cut by size and count.</summary>
-    private (byte[] Body, int Count) BuildBulk(IReadOnlyList<Document> documents, int start)
+    /// <summary>How many documents from <paramref name="start"/> go into one bulk request (cut by count and by size).</summary>
+    private static int BatchSize(IReadOnlyList<Document> documents, int start)
     {
-        using var ndjson = new MemoryStream();
         var count = 0;
-        while (start + count < documents.Count && count < MaxBulkDocuments && (count == 0 || ndjson.Length < MaxBulkBytes))
+        long bytes = 0;
+        while (start + count < documents.Count && count < MaxBulkDocuments && (count == 0 || bytes < MaxBulkBytes))
         {
             var doc = documents[start + count];
-            EsRequests.AppendIndexOperation(ndjson, EsDocumentMapper.EsId(doc.Id), _mapper.ToEs(doc));
+            // At most 3 UTF-8 bytes a character, for the original text and the four term fields (the title is in the body's).
+            bytes += 3L * ((5 * doc.Title.Length) + (3 * doc.Body.Length));
             count++;
         }
 
-        return (ndjson.ToArray(), count);
+        return count;
     }
 
     /// <summary>
-    /// Sends a bulk request and reads every item's result (never the HTTP status alone). Items rejected for a reason a
-    /// retry may cure (429, 502, 503, 504) are sent again, alone, with backoff; the others are reported as failures.
+    /// Sends a bulk request and reads every item's result (never the HTTP status alone). Items refused for a reason a
+    /// retry may cure (429, 502, 503, 504) are sent again, alone, by the retry policy (<see cref="EsCluster"/>); the
+    /// others, and those still refused when the retries run out, are reported as failures.
     /// </summary>
-    private async Task<List<DocumentFailure>> BulkWithRetriesAsync(
-        IReadOnlyList<Document> documents, int start, int count, byte[] body, bool refresh, CancellationToken cancellationToken)
+    private async Task<List<DocumentFailure>> BulkAsync(IReadOnlyList<Document> documents, int start, int count, bool refresh, CancellationToken cancellationToken)
     {
-        var pending = Enumerable.Range(start, count).ToList();
         var failures = new List<DocumentFailure>();
-        for (var attempt = 0; ; attempt++)
+        var pending = Enumerable.Range(start, count).ToList();
+        var last = await _es.RunAsync("store the documents", _es.Ordinary, async token =>
         {
-            var response = await _client.BulkAsync(_options.Index, body, refresh, _client.Policy, cancellationToken).ConfigureAwait(false);
+            var request = new BulkRequest(_options.Index)
+            {
+                Refresh = refresh ? Refresh.WaitFor : null,
+                Operations = [.. pending.Select(i => new BulkIndexOperation<EsDocument>(_mapper.ToEs(documents[i])) { Id = EsDocumentMapper.EsId(documents[i].Id) })],
+            };
+            var response = EsCluster.Check("store the documents", await _es.Client.BulkAsync(request, token).ConfigureAwait(false), token);
+            if (!response.IsValidResponse && response.ApiCallDetails.HttpStatusCode is not (>= 200 and < 300))
+            {
+                throw Fail("store the documents", response);
+            }
+
             if (response.Items.Count != pending.Count)
             {
                 throw new TextSearchException(
                     ErrorKind.Unavailable, $"Elasticsearch answered a bulk request of {pending.Count} documents with {response.Items.Count} results.");
             }
 
-            var retry = new List<int>();
-            for (var i = 0; i < pending.Count; i++)
+            var refused = new BulkRefused([]);
+            foreach (var (index, item) in pending.Zip(response.Items))
             {
-                var item = response.Items[i].Values.FirstOrDefault() ?? new BulkItemResult { Status = 500 };
                 if (item.Status is >= 200 and < 300 && item.Error is null)
                 {
                     continue;
                 }
 
-                var doc = documents[pending[i]];
                 if (item.Error?.Type == "index_not_found_exception")
                 {
                     _indexReady = false;
                 }
 
-                if (EsErrors.IsRetryable(item.Status) && attempt < _options.MaxRetries)
+                if (EsErrors.IsRetryable(item.Status))
                 {
-                    retry.Add(pending[i]);
+                    refused.Items.Add((index, item));
                 }
                 else
                 {
-                    var failure = EsErrors.ItemFailure(doc.Id, item);
-                    LogItemFailed(_logger, doc.Id, failure.Reason);
-                    failures.Add(failure);
+                    failures.Add(ItemFailure(documents[index].Id, item));
                 }
             }
 
-            if (retry.Count == 0)
-            {
-                return failures;
-            }
+            pending = [.. refused.Items.Select(r => r.Index)];
+            return refused;
+        }, cancellationToken).ConfigureAwait(false);
 
-            var delay = ElasticsearchClient.Backoff(attempt, null, Random.Shared.NextDouble());
-            LogBulkRetry(_logger, retry.Count, attempt + 1, _options.MaxRetries, delay.TotalMilliseconds);
-            await _delay(delay, cancellationToken).ConfigureAwait(false);
-            using var ndjson = new MemoryStream();
-            foreach (var index in retry)
-            {
-                EsRequests.AppendIndexOperation(ndjson, EsDocumentMapper.EsId(documents[index].Id), _mapper.ToEs(documents[index]));
-            }
+        failures.AddRange(last.Items.Select(r => ItemFailure(documents[r.Index].Id, r.Item)));
+        return failures;
+    }
 
-            body = ndjson.ToArray();
-            pending = retry;
+    private DocumentFailure ItemFailure(string id, ResponseItem item)
+    {
+        var failure = EsErrors.ItemFailure(id, item);
+        LogItemFailed(_logger, id, failure.Reason);
+        return failure;
+    }
+
+    /// <summary>Sends one request through the retry policy (or <paramref name="pipeline"/>); an error answer becomes a <see cref="TextSearchException"/>.</summary>
+    private async Task<T> CallAsync<T>(
+        string operation, Func<ElasticsearchClient, CancellationToken, Task<T>> call, CancellationToken cancellationToken, ResiliencePipeline? pipeline = null, bool missingIsValid = false)
+        where T : Elastic.Transport.Products.Elasticsearch.ElasticsearchResponse
+    {
+        var response = await _es.CallAsync(operation, pipeline ?? _es.Ordinary, call, cancellationToken).ConfigureAwait(false);
+        var missing = response.ApiCallDetails.HttpStatusCode == 404 && response.ElasticsearchServerError?.Error is null;
+        return response.IsValidResponse && (!missing || missingIsValid) ? response : throw Fail(operation, response);
+    }
+
+    private TextSearchException Fail(string operation, Elastic.Transport.Products.Elasticsearch.ElasticsearchResponse response)
+    {
+        var error = EsErrors.Of(response);
+        if (error.Type == "index_not_found_exception" || error.RootCauseType == "index_not_found_exception")
+        {
+            _indexReady = false;
         }
+
+        return EsErrors.ToException(operation, error);
+    }
+
+    /// <summary>The items of a bulk attempt refused for now (sent again while retries remain).</summary>
+    private sealed record BulkRefused(List<(int Index, ResponseItem Item)> Items) : IRetryableOutcome
+    {
+        public bool ShouldRetry => Items.Count > 0;
+
+        public string Reason => $"{Items.Count} documents refused for now ({Items[0].Item.Status} {Items[0].Item.Error?.Type})";
     }
 
     // The score as Elasticsearch sorted by it (sort[0]), so a page token's cursor matches the sort exactly.
-    private static float SortScore(SearchHit hit) =>
-        hit.Sort is [{ ValueKind: JsonValueKind.Number } score, ..] ? score.GetSingle() : hit.Score ?? 0f;
+    private static float SortScore(Hit<EsDocument> hit) =>
+        hit.Sort?.FirstOrDefault() is { } sort && (sort.TryGetDouble(out var d) ? d : sort.TryGetLong(out var l) ? l : null) is { } score
+            ? (float)score
+            : (float)(hit.Score ?? 0);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Elasticsearch engine: {Settings}")]
     private static partial void LogConfigured(ILogger logger, string settings);
@@ -376,9 +464,6 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Elasticsearch did not store document {Id}: {Reason}")]
     private static partial void LogItemFailed(ILogger logger, string id, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Elasticsearch rejected {Count} documents for now; retry {Attempt} of {MaxRetries} in {DelayMs:F0} ms")]
-    private static partial void LogBulkRetry(ILogger logger, int count, int attempt, int maxRetries, double delayMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Elasticsearch engine is not serving: {Reason}")]
     private static partial void LogUnhealthy(ILogger logger, string reason);

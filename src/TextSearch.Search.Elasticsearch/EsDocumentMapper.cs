@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using TextSearch.Analysis;
-using TextSearch.Search.Elasticsearch.Client;
 
 namespace TextSearch.Search.Elasticsearch;
 
@@ -40,7 +42,7 @@ internal sealed class EsDocumentMapper(TextAnalyzer analyzer, RankingOptions ran
             Title = doc.Title,
             Body = doc.Body,
             Source = doc.Source,
-            PublishedAt = doc.PublishedAt is { } published ? EsRequests.FormatDate(published) : null,
+            PublishedAt = doc.PublishedAt is { } published ? FormatDate(published) : null,
             Metadata = doc.Metadata.Count == 0 ? null : new Dictionary<string, string>(doc.Metadata, StringComparer.Ordinal),
             TitleTerms = titleStems,
             BodyTerms = bodyStems,
@@ -58,7 +60,7 @@ internal sealed class EsDocumentMapper(TextAnalyzer analyzer, RankingOptions ran
             Title = es.Title ?? string.Empty,
             Body = es.Body ?? string.Empty,
             Source = es.Source ?? string.Empty,
-            PublishedAt = EsRequests.ParseDate(es.PublishedAt),
+            PublishedAt = ParseDate(es.PublishedAt),
             Metadata = es.Metadata is { Count: > 0 } metadata ? metadata : Document.EmptyMetadata,
         };
     }
@@ -104,6 +106,98 @@ internal sealed class EsDocumentMapper(TextAnalyzer analyzer, RankingOptions ran
         return (stems.ToString(), exact.ToString());
     }
 
+    /// <summary>The published_at value: UTC, ISO 8601 with 100 ns precision (Elasticsearch's date parses it; _source keeps it exact).</summary>
+    public static string FormatDate(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    public static DateTimeOffset? ParseDate(string? value) =>
+        string.IsNullOrEmpty(value)
+            ? null
+            : DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
     // What the body fields index: the body, or the title followed by the body (as the embedded engine does).
     private string BodyText(Document doc) => ranking.TitleInBody && doc.Title.Length > 0 ? doc.Title + "\n\n" + doc.Body : doc.Body;
+}
+
+/// <summary>
+/// A document as stored in Elasticsearch: the original fields in _source, plus the term fields analyzed by our core.
+/// The original fields are read leniently: a _source that is not ours (a field that is an object) leaves it empty
+/// instead of failing the whole response.
+/// </summary>
+internal sealed record EsDocument
+{
+    [JsonPropertyName(EsFields.Id), JsonConverter(typeof(LenientString))]
+    public string? Id { get; init; }
+
+    [JsonPropertyName(EsFields.Title), JsonConverter(typeof(LenientString))]
+    public string? Title { get; init; }
+
+    [JsonPropertyName(EsFields.Body), JsonConverter(typeof(LenientString))]
+    public string? Body { get; init; }
+
+    [JsonPropertyName(EsFields.Source), JsonConverter(typeof(LenientString))]
+    public string? Source { get; init; }
+
+    [JsonPropertyName(EsFields.PublishedAt), JsonConverter(typeof(LenientString))]
+    public string? PublishedAt { get; init; }
+
+    [JsonPropertyName(EsFields.Metadata)]
+    public Dictionary<string, string>? Metadata { get; init; }
+
+    [JsonPropertyName(EsFields.TitleTerms)]
+    public string? TitleTerms { get; init; }
+
+    [JsonPropertyName(EsFields.BodyTerms)]
+    public string? BodyTerms { get; init; }
+
+    [JsonPropertyName(EsFields.TitleExact)]
+    public string? TitleExact { get; init; }
+
+    [JsonPropertyName(EsFields.BodyExact)]
+    public string? BodyExact { get; init; }
+}
+
+/// <summary>A string, or null for any other JSON value.</summary>
+internal sealed class LenientString : JsonConverter<string?>
+{
+    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return reader.GetString();
+        }
+
+        reader.Skip();
+        return null;
+    }
+
+    public override void Write(Utf8JsonWriter writer, string? value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+}
+
+/// <summary>Field names of the index.</summary>
+internal static class EsFields
+{
+    public const string Id = "id";
+    public const string Title = "title";
+    public const string Body = "body";
+    public const string Source = "source";
+    public const string PublishedAt = "published_at";
+    public const string Metadata = "metadata";
+
+    /// <summary>Stems of the title, computed by our core; stopwords are a placeholder token the field's analyzer drops.</summary>
+    public const string TitleTerms = "title_terms";
+
+    /// <summary>Stems of the body (after the title when RankingOptions.TitleInBody).</summary>
+    public const string BodyTerms = "body_terms";
+
+    /// <summary>Normalized, unstemmed terms of the title.</summary>
+    public const string TitleExact = "title_exact";
+
+    /// <summary>Normalized, unstemmed terms of the body (after the title when RankingOptions.TitleInBody).</summary>
+    public const string BodyExact = "body_exact";
+
+    /// <summary>The fields a hit returns: the original document.</summary>
+    public static readonly string[] Original = [Id, Title, Body, Source, PublishedAt, Metadata];
+
+    public static readonly string[] Terms = [TitleTerms, BodyTerms, TitleExact, BodyExact];
 }

@@ -1,7 +1,9 @@
 using System.Text;
-using System.Text.Json.Nodes;
-using TextSearch.Search.Elasticsearch.Client;
+using Elastic.Clients.Elasticsearch;
+using Elastic.Clients.Elasticsearch.Core.Search;
+using Elastic.Clients.Elasticsearch.QueryDsl;
 using TextSearch.Search.Query;
+using EsQuery = Elastic.Clients.Elasticsearch.QueryDsl.Query;
 
 namespace TextSearch.Search.Elasticsearch;
 
@@ -23,6 +25,7 @@ namespace TextSearch.Search.Elasticsearch;
 /// <item>proximity: each pair of adjacent words a sloppy <c>match_phrase</c> on <c>body_terms</c>, an optional
 /// <c>should</c> next to the main query.</item>
 /// </list>
+/// Everything is the client's typed query DSL.
 /// </summary>
 internal sealed class EsQueryBuilder(RankingOptions ranking)
 {
@@ -35,19 +38,37 @@ internal sealed class EsQueryBuilder(RankingOptions ranking)
     private static readonly (string Stems, string Exact, bool Title)[] Fields =
         [(EsFields.TitleTerms, EsFields.TitleExact, true), (EsFields.BodyTerms, EsFields.BodyExact, false)];
 
-    public JsonObject Build(SearchQuery query)
+    /// <summary>
+    /// POST /{alias}/_search: the query, sorted by score then id, search_after the cursor, exact total count, only the
+    /// original fields of _source; partial results refused (every shard answers, or it fails); with several shards,
+    /// dfs_query_then_fetch, so scores use the index's global statistics.
+    /// </summary>
+    public SearchRequest Search(string index, SearchQuery query, int size, SearchCursor? after, int shards) => new(index)
+    {
+        Size = size,
+        TrackTotalHits = new TrackHits(true),
+        Source = new SourceConfig(new SourceFilter { Includes = EsFields.Original }),
+        Query = Build(query),
+        Sort = [new SortOptions { Score = new ScoreSort { Order = SortOrder.Desc } }, new SortOptions { Field = new FieldSort(EsFields.Id) { Order = SortOrder.Asc } }],
+        // The float score widened to double prints exactly the value Elasticsearch returned.
+        SearchAfter = after is { } cursor ? [FieldValue.Double(cursor.Score), FieldValue.String(cursor.Id)] : null,
+        AllowPartialSearchResults = false,
+        SearchType = shards > 1 ? SearchType.DfsQueryThenFetch : null,
+    };
+
+    public EsQuery Build(SearchQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
         var mustNot = query.Clauses.Where(c => c.Occur == Occur.MustNot).Select(Clause).ToList();
         if (query.IsExclusionOnly)
         {
-            return Bool(must: [new JsonObject { ["match_all"] = new JsonObject() }], mustNot: mustNot);
+            return Bool(must: [new MatchAllQuery()], mustNot: mustNot);
         }
 
         var scored = query.Clauses.Where(c => c.Occur != Occur.MustNot).ToList();
         if (scored.Count == 0)
         {
-            return new JsonObject { ["match_none"] = new JsonObject() };
+            return new MatchNoneQuery();
         }
 
         var main = Bool(
@@ -84,49 +105,30 @@ internal sealed class EsQueryBuilder(RankingOptions ranking)
         return sb.ToString();
     }
 
-    private JsonObject Coordinated(JsonObject main, List<QueryClause> clauses)
+    private EsQuery Coordinated(EsQuery main, List<QueryClause> clauses)
     {
         var n = clauses.Count;
-        var functions = new JsonArray();
+        var functions = new List<FunctionScore>();
         if (n <= MaxExactCoordinationClauses)
         {
             var e = (double)ranking.CoordinationExponent;
             for (var k = 1; k <= n; k++)
             {
-                var filter = new JsonObject
-                {
-                    ["bool"] = new JsonObject
-                    {
-                        ["should"] = Array(clauses.Select(MatchOnly)),
-                        ["minimum_should_match"] = k,
-                    },
-                };
+                var filter = new BoolQuery { Should = [.. clauses.Select(MatchOnly)], MinimumShouldMatch = k };
                 var weight = Math.Pow(k / (double)n, e) - Math.Pow((k - 1) / (double)n, e);
-                functions.Add(new JsonObject { ["filter"] = filter, ["weight"] = weight });
+                functions.Add(new FunctionScore { Filter = filter, Weight = weight });
             }
         }
         else
         {
-            foreach (var clause in clauses)
-            {
-                functions.Add(new JsonObject { ["filter"] = MatchOnly(clause), ["weight"] = 1.0 / n });
-            }
+            functions.AddRange(clauses.Select(clause => new FunctionScore { Filter = MatchOnly(clause), Weight = 1.0 / n }));
         }
 
-        return new JsonObject
-        {
-            ["function_score"] = new JsonObject
-            {
-                ["query"] = main,
-                ["functions"] = functions,
-                ["score_mode"] = "sum",
-                ["boost_mode"] = "multiply",
-            },
-        };
+        return new FunctionScoreQuery { Query = main, Functions = functions, ScoreMode = FunctionScoreMode.Sum, BoostMode = FunctionBoostMode.Multiply };
     }
 
     // Adjacent query words near each other in the body: each pair a sloppy phrase, an optional extra score.
-    private JsonObject? Proximity(SearchQuery query)
+    private EsQuery? Proximity(SearchQuery query)
     {
         var words = query.Clauses.Where(c => c.Occur == Occur.Should && c.Alternatives[0].IsTerm)
             .Select(c => c.Alternatives[0].Words[0].Stem).ToList();
@@ -135,7 +137,7 @@ internal sealed class EsQueryBuilder(RankingOptions ranking)
             return null;
         }
 
-        var pairs = new List<JsonObject>();
+        var pairs = new List<EsQuery>();
         for (var i = 0; i + 1 < words.Count; i++)
         {
             pairs.Add(MatchPhrase(EsFields.BodyTerms, $"{words[i]} {words[i + 1]}", ranking.ProximitySlop, ranking.ProximityBoost));
@@ -144,12 +146,12 @@ internal sealed class EsQueryBuilder(RankingOptions ranking)
         return Bool(should: pairs);
     }
 
-    private JsonObject Clause(QueryClause clause) =>
+    private EsQuery Clause(QueryClause clause) =>
         clause.Alternatives.Count == 1 ? Alternative(clause.Alternatives[0]) : Bool(should: [.. clause.Alternatives.Select(Alternative)]);
 
-    private JsonObject Alternative(QueryPhrase phrase)
+    private EsQuery Alternative(QueryPhrase phrase)
     {
-        var queries = new List<JsonObject>();
+        var queries = new List<EsQuery>();
         foreach (var (stems, exact, title) in Fields)
         {
             var boost = title ? ranking.TitleBoost : 1f;
@@ -180,10 +182,10 @@ internal sealed class EsQueryBuilder(RankingOptions ranking)
     // Whether a document matches the clause at all (for counting matched clauses): the stem fields only, since an
     // exact match implies a stem match; with the title in the body, the body field alone, since a title match implies
     // a body match. Spelling variants match by constant score (no clause expansion).
-    private JsonObject MatchOnly(QueryClause clause)
+    private EsQuery MatchOnly(QueryClause clause)
     {
         var fields = ranking.TitleInBody ? [EsFields.BodyTerms] : new[] { EsFields.TitleTerms, EsFields.BodyTerms };
-        var queries = new List<JsonObject>();
+        var queries = new List<EsQuery>();
         foreach (var phrase in clause.Alternatives)
         {
             foreach (var field in fields)
@@ -197,77 +199,28 @@ internal sealed class EsQueryBuilder(RankingOptions ranking)
         return queries.Count == 1 ? queries[0] : Bool(should: queries);
     }
 
-    private static JsonObject Term(string field, string value, float boost)
+    private static EsQuery Term(string field, string value, float boost) =>
+        new TermQuery(field, FieldValue.String(value)) { Boost = Boost(boost) };
+
+    private static EsQuery FuzzyQuery(string field, string value, string rewrite, float boost) => new FuzzyQuery(field, value)
     {
-        var body = new JsonObject { ["value"] = value };
-        AddBoost(body, boost);
-        return new JsonObject { ["term"] = new JsonObject { [field] = body } };
-    }
+        Fuzziness = new Fuzziness(Fuzzy.MaxEdits),
+        PrefixLength = Fuzzy.PrefixLength,
+        MaxExpansions = Fuzzy.MaxExpansions,
+        Transpositions = true,
+        Rewrite = rewrite,
+        Boost = Boost(boost),
+    };
 
-    private static JsonObject FuzzyQuery(string field, string value, string rewrite, float boost)
+    private static EsQuery MatchPhrase(string field, string text, int slop, float boost) =>
+        new MatchPhraseQuery(field, text) { Slop = slop > 0 ? slop : null, Boost = Boost(boost) };
+
+    private static float? Boost(float boost) => boost != 1f ? boost : null;
+
+    private static EsQuery Bool(List<EsQuery>? must = null, List<EsQuery>? should = null, List<EsQuery>? mustNot = null) => new BoolQuery
     {
-        var body = new JsonObject
-        {
-            ["value"] = value,
-            ["fuzziness"] = Fuzzy.MaxEdits,
-            ["prefix_length"] = Fuzzy.PrefixLength,
-            ["max_expansions"] = Fuzzy.MaxExpansions,
-            ["transpositions"] = true,
-            ["rewrite"] = rewrite,
-        };
-        AddBoost(body, boost);
-        return new JsonObject { ["fuzzy"] = new JsonObject { [field] = body } };
-    }
-
-    private static JsonObject MatchPhrase(string field, string text, int slop, float boost)
-    {
-        var body = new JsonObject { ["query"] = text };
-        if (slop > 0)
-        {
-            body["slop"] = slop;
-        }
-
-        AddBoost(body, boost);
-        return new JsonObject { ["match_phrase"] = new JsonObject { [field] = body } };
-    }
-
-    private static void AddBoost(JsonObject body, float boost)
-    {
-        if (boost != 1f)
-        {
-            body["boost"] = boost;
-        }
-    }
-
-    private static JsonObject Bool(List<JsonObject>? must = null, List<JsonObject>? should = null, List<JsonObject>? mustNot = null)
-    {
-        var b = new JsonObject();
-        if (must is { Count: > 0 })
-        {
-            b["must"] = Array(must);
-        }
-
-        if (should is { Count: > 0 })
-        {
-            b["should"] = Array(should);
-        }
-
-        if (mustNot is { Count: > 0 })
-        {
-            b["must_not"] = Array(mustNot);
-        }
-
-        return new JsonObject { ["bool"] = b };
-    }
-
-    private static JsonArray Array(IEnumerable<JsonObject> items)
-    {
-        var array = new JsonArray();
-        foreach (var item in items)
-        {
-            array.Add(item);
-        }
-
-        return array;
-    }
+        Must = must is { Count: > 0 } ? must : null,
+        Should = should is { Count: > 0 } ? should : null,
+        MustNot = mustNot is { Count: > 0 } ? mustNot : null,
+    };
 }

@@ -1,5 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Elastic.Clients.Elasticsearch;
+using Elastic.Transport;
+using Elastic.Transport.Extensions;
 using TextSearch.Analysis;
 using TextSearch.Search.Ingestion;
 using TextSearch.Search.Query;
@@ -10,7 +13,8 @@ namespace TextSearch.Search.Elasticsearch.Tests;
 /// <summary>
 /// The native analysis settings are generated from the core's tables: these tests prove that every normalization rule
 /// (every flag, and for each every character it changes, enumerated from the table over U+0000-U+FFFF), the
-/// stopwords, the stemmer's protected words and the synonyms have their counterpart in the generated settings.
+/// stopwords, the stemmer's protected words and the synonyms have their counterpart in the generated settings, as the
+/// official client writes them (ExecutedAnalysisTests runs them).
 /// </summary>
 public sealed class AnalysisSettingsTests
 {
@@ -37,16 +41,29 @@ public sealed class AnalysisSettingsTests
     private static IEnumerable<NormalizationRules> SingleRules() =>
         Enum.GetValues<NormalizationRules>().Where(r => r != 0 && (r & (r - 1)) == 0);
 
-    private static JsonObject Settings(NormalizationRules rules, SynonymMap? synonyms = null) =>
-        ElasticsearchAnalysis.Build(new AnalyzerOptions { Rules = rules }, synonyms ?? TestSupport.Synonyms);
+    private static readonly ElasticsearchClientSettings ClientSettings = new(new Uri("http://localhost:9200"));
+
+    private static JsonObject Settings(NormalizationRules rules, SynonymMap? synonyms = null) => Serialized(new AnalyzerOptions { Rules = rules }, synonyms);
+
+    /// <summary>The settings.analysis object as the client sends it.</summary>
+    public static JsonObject Serialized(AnalyzerOptions options, SynonymMap? synonyms = null) =>
+        JsonNode.Parse(((ITransportConfiguration)ClientSettings).RequestResponseSerializer.SerializeToString(
+            ElasticsearchAnalysis.Build(options, synonyms ?? TestSupport.Synonyms), SerializationFormatting.None))!.AsObject();
+
+    /// <summary>A list of strings (Elasticsearch reads a one-element list and its element alike).</summary>
+    public static List<string> Strings(JsonNode? node) => node switch
+    {
+        null => [],
+        JsonArray array => [.. array.Select(n => n!.GetValue<string>())],
+        _ => [node.GetValue<string>()],
+    };
 
     private static Dictionary<string, string> Mappings(JsonObject analysis) =>
-        analysis["char_filter"]!["textsearch_normalize"]!["mappings"]!.AsArray()
-            .Select(m => ElasticsearchAnalysis.ParseMapping(m!.GetValue<string>()))
+        Strings(analysis["char_filter"]!["textsearch_normalize"]!["mappings"])
+            .Select(ElasticsearchAnalysis.ParseMapping)
             .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
 
-    private static string[] Filters(JsonObject analysis, string analyzer) =>
-        [.. analysis["analyzer"]![analyzer]!["filter"]!.AsArray().Select(f => f!.GetValue<string>())];
+    private static string[] Filters(JsonObject analysis, string analyzer) => [.. Strings(analysis["analyzer"]![analyzer]!["filter"])];
 
     [Fact]
     public void Every_flag_is_a_rule_of_the_table_or_the_hamza_composition()
@@ -178,8 +195,7 @@ public sealed class AnalysisSettingsTests
     [Fact]
     public void Entries_are_written_as_escapes_elasticsearch_decodes()
     {
-        var raw = Settings(NormalizationRules.Default)["char_filter"]!["textsearch_normalize"]!["mappings"]!.AsArray()
-            .Select(m => m!.GetValue<string>()).ToList();
+        var raw = Strings(Settings(NormalizationRules.Default)["char_filter"]!["textsearch_normalize"]!["mappings"]);
         Assert.Contains("\\u0623 => \\u0627", raw);          // أ → ا
         Assert.Contains("\\u0640 =>", raw);                  // tatweel removed
         Assert.Contains("\\u200C => \\u0020", raw);          // ZWNJ → space
@@ -209,7 +225,7 @@ public sealed class AnalysisSettingsTests
     public void Stopwords_are_the_cores_normalized_stopwords()
     {
         var analysis = Settings(NormalizationRules.Default);
-        var words = analysis["filter"]!["textsearch_stop"]!["stopwords"]!.AsArray().Select(w => w!.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
+        var words = Strings(analysis["filter"]!["textsearch_stop"]!["stopwords"]).ToHashSet(StringComparer.Ordinal);
         var analyzer = TextAnalyzer.Default;
         Assert.Equal(analyzer.Stopwords.Where(w => analyzer.Normalizer.IsNormalized(w)).ToHashSet(StringComparer.Ordinal), words);
         foreach (var word in ArabicStopwords.Words.Concat(ArabicStopwords.QuestionWords))
@@ -225,8 +241,8 @@ public sealed class AnalysisSettingsTests
     public void Every_protected_word_of_the_stemmer_keeps_the_cores_stem()
     {
         var analysis = Settings(NormalizationRules.Default);
-        var rules = analysis["filter"]!["textsearch_protected"]!["rules"]!.AsArray()
-            .Select(r => r!.GetValue<string>().Split(" => "))
+        var rules = Strings(analysis["filter"]!["textsearch_protected"]!["rules"])
+            .Select(r => r.Split(" => "))
             .ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
         var analyzer = TextAnalyzer.Default;
         var (words, _, suffixes) = ArabicLightStemmer.Rules;
@@ -254,7 +270,7 @@ public sealed class AnalysisSettingsTests
         var analysis = Settings(NormalizationRules.Default);
         var filter = analysis["filter"]!["textsearch_synonyms"]!;
         Assert.Equal("synonym_graph", filter["type"]!.GetValue<string>());
-        var lines = filter["synonyms"]!.AsArray().Select(l => l!.GetValue<string>()).ToList();
+        var lines = Strings(filter["synonyms"]);
         Assert.Equal(TestSupport.Synonyms.RawGroups.Count, lines.Count);
         foreach (var group in TestSupport.Synonyms.RawGroups)
         {
@@ -270,7 +286,7 @@ public sealed class AnalysisSettingsTests
     [Fact]
     public void Switched_off_stemming_and_stopwords_leave_their_filters_out()
     {
-        var analysis = ElasticsearchAnalysis.Build(new AnalyzerOptions { Stem = false, Stopwords = false }, SynonymMap.Empty);
+        var analysis = Serialized(new AnalyzerOptions { Stem = false, Stopwords = false }, SynonymMap.Empty);
         Assert.Equal(["lowercase"], Filters(analysis, ElasticsearchAnalysis.NativeAnalyzer));
     }
 
@@ -281,7 +297,7 @@ public sealed class AnalysisSettingsTests
         var terms = analysis["analyzer"]!["textsearch_terms"]!;
         Assert.Equal("whitespace", terms["tokenizer"]!.GetValue<string>());
         Assert.Equal(["textsearch_placeholder"], Filters(analysis, ElasticsearchAnalysis.TermsAnalyzer));
-        Assert.Equal(["_"], analysis["filter"]!["textsearch_placeholder"]!["stopwords"]!.AsArray().Select(w => w!.GetValue<string>()));
+        Assert.Equal(["_"], Strings(analysis["filter"]!["textsearch_placeholder"]!["stopwords"]));
     }
 
     /// <summary>What Lucene's MappingCharFilter does: at each position the longest matching key wins; output is not re-scanned.</summary>

@@ -8,21 +8,7 @@ namespace TextSearch.Search.Elasticsearch.Tests;
 /// </summary>
 public sealed class ComposeTests
 {
-    private static string RepositoryRoot
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "TextSearch.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            throw new DirectoryNotFoundException($"no TextSearch.sln above {AppContext.BaseDirectory}");
-        }
-    }
+    private static string RepositoryRoot => Support.Shared.RepositoryRoot;
 
     private static string ComposeFile => Path.Combine(RepositoryRoot, "docker-compose.yml");
 
@@ -34,10 +20,11 @@ public sealed class ComposeTests
     }
 
     [Fact]
-    public void Elasticsearch_is_a_secured_single_node_8x_with_a_health_check()
+    public void Elasticsearch_is_a_secured_single_node_9_5_with_a_health_check()
     {
+        // 9.x: the client sends compatible-with=9, which an 8.x node refuses.
         var es = Service("elasticsearch");
-        Assert.Contains("image: docker.elastic.co/elasticsearch/elasticsearch:8.", es, StringComparison.Ordinal);
+        Assert.Contains("image: docker.elastic.co/elasticsearch/elasticsearch:9.5.", es, StringComparison.Ordinal);
         Assert.Contains("discovery.type: single-node", es, StringComparison.Ordinal);
         Assert.Contains("xpack.security.enabled: \"true\"", es, StringComparison.Ordinal);
         Assert.Contains("ELASTIC_PASSWORD: ${ELASTIC_PASSWORD:-", es, StringComparison.Ordinal);

@@ -3,7 +3,6 @@ using Lucene.Net.Analysis.Core;
 using Lucene.Net.Analysis.Util;
 using Lucene.Net.Util;
 using TextSearch.Analysis;
-using TextSearch.Search.Elasticsearch.Client;
 using TextSearch.Search.Elasticsearch.Tests.Support;
 using TextSearch.Search.Ingestion;
 using TextSearch.Search.Lucene;

@@ -9,7 +9,7 @@ namespace TextSearch.Search.Elasticsearch.Tests;
 /// The engine-conformance suite on a live Elasticsearch cluster (ELASTICSEARCH_URL): each test gets a fresh index of
 /// a unique name, deleted afterwards. Without ELASTICSEARCH_URL every test here is reported as skipped.
 /// </summary>
-public sealed class ElasticsearchEngineTests : EngineConformanceTests
+public sealed class ElasticsearchEngineTests : EngineConformanceTests, ILiveClusterSuite
 {
     private ElasticsearchBackend? _backend;
 

@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using TextSearch.Search.Elasticsearch.Client;
 
@@ -83,17 +84,12 @@ public sealed class OptionsAndTlsTests
     }
 
     [Fact]
-    public void A_fingerprint_trusts_a_chain_containing_its_certificate()
+    public void A_fingerprint_is_checked_by_the_client()
     {
-        using var ca = CreateCa("CN=Elastic Test CA");
-        using var leaf = CreateLeaf(ca, "localhost");
-        using var chain = ChainOf(leaf, ca);
-        var caFingerprint = Convert.ToHexString(SHA256.HashData(ca.RawData));
-        var leafFingerprint = string.Join(':', Convert.ToHexString(SHA256.HashData(leaf.RawData)).Chunk(2).Select(c => new string(c))).ToLowerInvariant();
-
-        Assert.True(new CertificateValidation(caFingerprint, null).Validate(leaf, chain, SslPolicyErrors.RemoteCertificateChainErrors));
-        Assert.True(new CertificateValidation(leafFingerprint, null).Validate(leaf, null, SslPolicyErrors.RemoteCertificateChainErrors | SslPolicyErrors.RemoteCertificateNameMismatch));
-        Assert.False(new CertificateValidation(new string('A', 64), null).Validate(leaf, chain, SslPolicyErrors.None));
+        var options = new ElasticsearchOptions { Url = "https://es:9200", CertificateFingerprint = string.Join(':', Enumerable.Repeat("ab", 32)) };
+        using var cluster = new EsCluster(options, NullLogger.Instance, TimeProvider.System);
+        Assert.Equal(string.Concat(Enumerable.Repeat("AB", 32)), cluster.Configuration.CertificateFingerprint);
+        Assert.Null(cluster.Configuration.ServerCertificateValidationCallback);
     }
 
     [Fact]
@@ -104,34 +100,45 @@ public sealed class OptionsAndTlsTests
         using var leaf = CreateLeaf(ca, "localhost");
         using var chain = ChainOf(leaf, ca);
 
-        Assert.True(new CertificateValidation(null, ca).Validate(leaf, chain, SslPolicyErrors.RemoteCertificateChainErrors));
-        Assert.False(new CertificateValidation(null, other).Validate(leaf, chain, SslPolicyErrors.RemoteCertificateChainErrors));
-        Assert.False(new CertificateValidation(null, ca).Validate(leaf, chain, SslPolicyErrors.RemoteCertificateNameMismatch));
+        Assert.True(new CertificateValidation(ca).Validate(leaf, chain, SslPolicyErrors.RemoteCertificateChainErrors));
+        Assert.False(new CertificateValidation(other).Validate(leaf, chain, SslPolicyErrors.RemoteCertificateChainErrors));
+        Assert.False(new CertificateValidation(ca).Validate(leaf, chain, SslPolicyErrors.RemoteCertificateNameMismatch));
+        Assert.False(new CertificateValidation(ca).Validate(null, chain, SslPolicyErrors.None));
     }
 
     [Fact]
-    public void Without_tls_settings_the_system_decides()
+    public void Our_ca_check_refuses_a_self_signed_certificate_the_clients_authority_is_root_accepts()
     {
+        // Why the CA-file path keeps our validation: a self-signed server certificate that the configured CA never
+        // issued, in the chain a handshake hands over (itself alone).
         using var ca = CreateCa("CN=Elastic Test CA");
-        var validation = new CertificateValidation(null, null);
-        Assert.False(validation.IsCustom);
-        Assert.True(validation.Validate(ca, null, SslPolicyErrors.None));
-        Assert.False(validation.Validate(ca, null, SslPolicyErrors.RemoteCertificateChainErrors));
+        using var impostor = CreateCa("CN=localhost");
+        using var chain = ChainOf(impostor, impostor);
+        const SslPolicyErrors errors = SslPolicyErrors.RemoteCertificateChainErrors;
+
+        var theirs = Elastic.Transport.CertificateValidations.AuthorityIsRoot(ca, trustRoot: true, X509RevocationMode.NoCheck);
+        Assert.True(theirs(new object(), impostor, chain, errors), "the client's AuthorityIsRoot no longer accepts it: revisit CertificateValidation");
+        Assert.False(new CertificateValidation(ca).Validate(impostor, chain, errors));
     }
 
     [Fact]
-    public void A_ca_file_in_pem_is_loaded()
+    public void A_ca_file_in_pem_is_loaded_and_given_to_the_client()
     {
         using var ca = CreateCa("CN=Elastic Test CA");
         var path = Path.Combine(Path.GetTempPath(), $"ca-{Guid.NewGuid():N}.crt");
         File.WriteAllText(path, ca.ExportCertificatePem());
         try
         {
-            var validation = CertificateValidation.From(new ElasticsearchOptions { CaCertificatePath = path });
-            Assert.True(validation.IsCustom);
             using var leaf = CreateLeaf(ca, "localhost");
             using var chain = ChainOf(leaf, ca);
-            Assert.True(validation.Validate(leaf, chain, SslPolicyErrors.RemoteCertificateChainErrors));
+            Assert.True(CertificateValidation.FromFile(path)!.Validate(leaf, chain, SslPolicyErrors.RemoteCertificateChainErrors));
+            using var cluster = new EsCluster(new ElasticsearchOptions { Url = "https://localhost:9200", CaCertificatePath = path }, NullLogger.Instance, TimeProvider.System);
+            var callback = cluster.Configuration.ServerCertificateValidationCallback!;
+            Assert.True(callback(new object(), leaf, chain, SslPolicyErrors.RemoteCertificateChainErrors));
+            using var impostor = CreateCa("CN=localhost");
+            using var impostorChain = ChainOf(impostor, impostor);
+            Assert.False(callback(new object(), impostor, impostorChain, SslPolicyErrors.RemoteCertificateChainErrors));
+            Assert.Null(CertificateValidation.FromFile(null));
         }
         finally
         {

@@ -1,12 +1,12 @@
-using TextSearch.Search.Elasticsearch.Client;
 using TextSearch.Search.Elasticsearch.Tests.Support;
 using TextSearch.Search.Tests;
 
 namespace TextSearch.Search.Elasticsearch.Tests;
 
 /// <summary>
-/// Contract tests for responses: the shapes the Elasticsearch REST API reference documents for search, get, delete,
-/// bulk (including partial failures) and errors, and the status each error becomes.
+/// Contract tests for responses, parsed by the official client and read by the engine: the response bodies Elastic
+/// publishes in the Elasticsearch API specification (../shared/fixtures/elasticsearch, every one of them), the error
+/// shapes the REST reference documents, partial bulk failures, and the status each error becomes.
 /// </summary>
 public sealed class ResponseContractTests
 {
@@ -57,6 +57,24 @@ public sealed class ResponseContractTests
     public const string ReadOnlyIndex = """
         {"error":{"root_cause":[{"type":"cluster_block_exception","reason":"index [textsearch-v1] blocked by: [TOO_MANY_REQUESTS/12/disk usage exceeded flood-stage watermark, index has read-only-allow-delete block];"}],"type":"cluster_block_exception","reason":"index [textsearch-v1] blocked by: [TOO_MANY_REQUESTS/12/disk usage exceeded flood-stage watermark, index has read-only-allow-delete block];"},"status":429}
         """;
+
+    [Fact]
+    public async Task An_8x_node_refusing_the_9x_client_is_a_failed_precondition_that_says_so()
+    {
+        const string refused = """
+            {"error":{"root_cause":[{"type":"media_type_header_exception","reason":"Invalid media-type value on headers [Accept, Content-Type]"}],"type":"media_type_header_exception","reason":"Invalid media-type value on headers [Accept, Content-Type]","caused_by":{"type":"status_exception","reason":"Accept version must be either version 8 or 7, but found 9. Accept=application/vnd.elasticsearch+json; compatible-with=9"}},"status":400}
+            """;
+        await using var backend = Fakes.Backend(FakeHandler.Always(400, refused));
+        var ex = await Assert.ThrowsAsync<TextSearchException>(() => backend.CountAsync(default)); // HEAD: no body to read
+        Assert.Equal(ErrorKind.FailedPrecondition, ex.Kind);
+        Assert.Contains("needs Elasticsearch 9.x", ex.Message, StringComparison.Ordinal);
+
+        await using var indexed = Fakes.Backend(Fakes.Cluster(_ => FakeHandler.Json(400, refused)));
+        ex = await Assert.ThrowsAsync<TextSearchException>(() => indexed.CountAsync(default));
+        Assert.Equal(ErrorKind.FailedPrecondition, ex.Kind);
+        Assert.Contains("Accept version must be either version 8 or 7", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("needs Elasticsearch 9.x", ex.Message, StringComparison.Ordinal);
+    }
 
     [Fact]
     public async Task Search_response_becomes_hits_with_sort_scores_and_total()
@@ -111,7 +129,7 @@ public sealed class ResponseContractTests
         { 503, NoMaster, ErrorKind.Unavailable, "master_not_discovered_exception" },
         { 401, Unauthenticated, ErrorKind.FailedPrecondition, "security_exception" },
         { 403, Forbidden, ErrorKind.FailedPrecondition, "security_exception" },
-        { 502, "<html><body><h1>502 Bad Gateway</h1></body></html>", ErrorKind.Unavailable, "502 Bad Gateway" },
+        { 502, "<html><body><h1>502 Bad Gateway</h1></body></html>", ErrorKind.Unavailable, "502" },
         { 504, string.Empty, ErrorKind.DeadlineExceeded, "504" },
         { 500, """{"error":"something broke","status":500}""", ErrorKind.Unavailable, "something broke" },
         { 413, string.Empty, ErrorKind.ResourceExhausted, "413" },
@@ -121,27 +139,13 @@ public sealed class ResponseContractTests
     [MemberData(nameof(Errors))]
     public async Task Each_error_becomes_a_precise_kind_with_the_reason(int status, string body, ErrorKind kind, string mentioned)
     {
-        var handler = Fakes.Cluster(_ => FakeHandler.Json(status, body));
-        await using var backend = Fakes.Backend(handler, delays: []);
+        // A proxy's page is HTML, not JSON.
+        var handler = Fakes.Cluster(_ => body.StartsWith('<') ? Html(status, body) : FakeHandler.Json(status, body));
+        await using var backend = Fakes.Backend(handler, options: Fakes.Options(maxRetries: 0));
         var ex = await Assert.ThrowsAsync<TextSearchException>(() => backend.SearchAsync(TestSupport.Parser.Parse("هجين"), 10, null, default));
         Assert.Equal(kind, ex.Kind);
         Assert.Contains(mentioned, ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret", ex.Message, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData(IndexNotFound, 404, "index_not_found_exception", "no such index [textsearch]", "index_not_found_exception")]
-    [InlineData(SearchPhaseFailed, 400, "search_phase_execution_exception", "all shards failed", "query_shard_exception")]
-    [InlineData("""{"error":"plain text error","status":500}""", 500, null, "plain text error", null)]
-    [InlineData("not json at all", 502, null, "not json at all", null)]
-    [InlineData("", 503, null, null, null)]
-    public void Error_bodies_parse(string body, int status, string? type, string? reason, string? rootType)
-    {
-        var error = EsErrors.Parse(status, System.Text.Encoding.UTF8.GetBytes(body));
-        Assert.Equal(status, error.Status);
-        Assert.Equal(type, error.Type);
-        Assert.Equal(reason, error.Reason);
-        Assert.Equal(rootType, error.RootCauseType);
     }
 
     [Fact]
@@ -192,10 +196,12 @@ public sealed class ResponseContractTests
                         ]}
                         """);
         });
-        var delays = new List<TimeSpan>();
-        await using var backend = Fakes.Backend(handler, delays: delays);
-        var failures = await backend.UpsertAsync(
-            [new Document { Id = "ok" }, new Document { Id = "bad-date" }, new Document { Id = "rejected" }, new Document { Id = "no-shard" }], default);
+        var log = new LogRecorder();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        await using var backend = Fakes.Backend(handler, time: time, logger: log);
+        IReadOnlyList<DocumentFailure> failures = [];
+        await Fakes.Pump(time, async () => failures = await backend.UpsertAsync(
+            [new Document { Id = "ok" }, new Document { Id = "bad-date" }, new Document { Id = "rejected" }, new Document { Id = "no-shard" }], default));
 
         Assert.Equal(["bad-date", "no-shard"], failures.Select(f => f.Id));
         Assert.Equal(ErrorKind.InvalidArgument, failures[0].Kind);
@@ -209,7 +215,7 @@ public sealed class ResponseContractTests
         Assert.Equal(8, bulks[0].Body.Count(c => c == '\n'));
         Assert.Equal(4, bulks[1].Body.Count(c => c == '\n'));
         Assert.Equal(2, bulks[2].Body.Count(c => c == '\n'));
-        Assert.Equal(2, delays.Count);
+        Assert.Equal(2, log.RetryDelays.Count); // the same retry policy as for whole requests, announced in the log
     }
 
     [Fact]
@@ -223,7 +229,7 @@ public sealed class ResponseContractTests
                 ]}
                 """)
             : null);
-        await using var backend = Fakes.Backend(handler, delays: []);
+        await using var backend = Fakes.Backend(handler, options: Fakes.Options(maxRetries: 0));
         var ex = await Assert.ThrowsAsync<TextSearchException>(() => backend.UpsertAsync([new Document { Id = "a" }, new Document { Id = "b" }], default));
         Assert.Equal(ErrorKind.Unavailable, ex.Kind);
     }
@@ -265,5 +271,129 @@ public sealed class ResponseContractTests
         var docs = Enumerable.Range(0, ElasticsearchBackend.MaxBulkDocuments + 5).Select(i => new Document { Id = $"d{i}", Body = "نص" }).ToList();
         Assert.Empty(await backend.UpsertAsync(docs, default));
         Assert.Equal(2, handler.Requests.Count(r => r.Method == "POST"));
+
+        // By size: documents whose text (with its term fields) may pass 8 MB in UTF-8 go one a request.
+        var large = Enumerable.Range(0, 3).Select(i => new Document { Id = $"big{i}", Body = string.Join(' ', Enumerable.Repeat("نص", 500_000)) }).ToList();
+        Assert.Empty(await backend.UpsertAsync(large, default));
+        Assert.Equal(5, handler.Requests.Count(r => r.Method == "POST"));
+        Assert.True(handler.Requests.Where(r => r.Method == "POST").Skip(2).All(r => r.Body.Count(c => c == '\n') == 2));
+    }
+
+    // ---- Elastic's published response examples (../shared/fixtures/elasticsearch) -------------------------------
+
+    private static readonly string[] FixturesTested =
+    [
+        "search-response.json", "get-response-1.json", "get-response-2.json", "get-response-3.json", "delete-response.json",
+        "index-response-1.json", "cluster-health-response.json", "bulk-response-1.json", "bulk-response-2-item-errors.json",
+        "bulk-response-3-errors-only.json",
+    ];
+
+    private static HttpResponseMessage Html(int status, string html)
+    {
+        var response = FakeHandler.Json(status, html);
+        response.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/html");
+        return response;
+    }
+
+    private static FakeHandler Answering(string fixture, string method) =>
+        Fakes.Cluster(request => request.Method == method ? FakeHandler.Json(200, Shared.Fixture(fixture)) : null);
+
+    [SharedFact("fixtures")]
+    public void Every_published_fixture_has_a_test()
+    {
+        var present = Directory.GetFiles(Shared.Fixtures, "*.json").Select(Path.GetFileName).Order(StringComparer.Ordinal);
+        Assert.Equal(present, FixturesTested.Order(StringComparer.Ordinal));
+    }
+
+    [SharedFact("fixtures")]
+    public async Task Published_search_response()
+    {
+        // Its _source is not ours (an object where our "source" is a string): the envelope is read, the odd field left empty.
+        await using var backend = Fakes.Backend(Answering("search-response.json", "POST"));
+        var page = await backend.SearchAsync(TestSupport.Parser.Parse("هجين"), 10, null, default);
+        Assert.Equal(20, page.TotalHits);
+        var hit = Assert.Single(page.Hits);
+        Assert.Equal("0", hit.Id);
+        Assert.Equal(1.3862942f, hit.Score);
+        Assert.Equal(string.Empty, hit.Document.Source);
+        Assert.Equal(string.Empty, hit.Document.Title);
+    }
+
+    [SharedFact("fixtures")]
+    public async Task Published_get_responses()
+    {
+        foreach (var (fixture, id) in new[] { ("get-response-1.json", "0"), ("get-response-2.json", "1"), ("get-response-3.json", "2") })
+        {
+            await using var backend = Fakes.Backend(Answering(fixture, "GET"));
+            var doc = await backend.GetAsync(id, default);
+            Assert.NotNull(doc); // found: true, with a foreign _source, or with stored fields and no _source at all
+            Assert.Equal(id, doc.Id);
+            Assert.Equal(string.Empty, doc.Body);
+        }
+    }
+
+    [SharedFact("fixtures")]
+    public async Task Published_delete_response()
+    {
+        await using var backend = Fakes.Backend(Answering("delete-response.json", "DELETE"));
+        Assert.True(await backend.DeleteAsync("1", default));
+    }
+
+    [SharedFact("fixtures")]
+    public async Task Published_index_response()
+    {
+        // The engine writes through _bulk only; the client's single-document index response is read here all the same.
+        using var cluster = new Client.EsCluster(Fakes.Options(), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, TimeProvider.System, Unowned.Wrap(Answering("index-response-1.json", "POST")));
+        var response = await cluster.Client.IndexAsync(new Elastic.Clients.Elasticsearch.IndexRequest<EsDocument>(new EsDocument()) { Index = "my-index-000001" });
+        Assert.True(response.IsValidResponse);
+        Assert.Equal("W0tpsmIBdwcYyG50zbta", response.Id);
+        Assert.Equal(Elastic.Clients.Elasticsearch.Result.Created, response.Result);
+        Assert.Equal(2, response.Shards.Successful);
+    }
+
+    [SharedFact("fixtures")]
+    public async Task Published_cluster_health_response()
+    {
+        // Yellow (a replica unassigned): every primary is allocated, so the engine serves.
+        var handler = Answering("cluster-health-response.json", "GET");
+        await using var backend = Fakes.Backend(handler);
+        Assert.Equal(BackendHealth.Serving, await backend.CheckHealthAsync(default));
+        Assert.Contains(handler.Requests, r => r.ToString() == "GET /_cluster/health/textsearch");
+    }
+
+    [SharedFact("fixtures")]
+    public async Task Published_bulk_response_with_every_kind_of_operation()
+    {
+        // index 201, delete 404 not_found (no error object), create 201, update 200: all read; the 404 is reported.
+        await using var backend = Fakes.Backend(Answering("bulk-response-1.json", "POST"));
+        var failures = await backend.UpsertAsync([.. Enumerable.Range(1, 4).Select(i => new Document { Id = $"d{i}" })], default);
+        var failure = Assert.Single(failures);
+        Assert.Equal(("d2", ErrorKind.NotFound), (failure.Id, failure.Kind));
+        Assert.Contains("404", failure.Reason, StringComparison.Ordinal);
+    }
+
+    [SharedFact("fixtures")]
+    public async Task Published_bulk_response_with_item_errors()
+    {
+        await using var backend = Fakes.Backend(Answering("bulk-response-2-item-errors.json", "POST"));
+        var failures = await backend.UpsertAsync([.. Enumerable.Range(1, 3).Select(i => new Document { Id = $"d{i}" })], default);
+        Assert.Equal(["d1", "d2"], failures.Select(f => f.Id));
+        Assert.All(failures, f => Assert.Equal(ErrorKind.NotFound, f.Kind));
+        Assert.All(failures, f => Assert.Contains("document_missing_exception", f.Reason, StringComparison.Ordinal));
+        Assert.Contains("[5]: document missing", failures[0].Reason, StringComparison.Ordinal);
+    }
+
+    [SharedFact("fixtures")]
+    public async Task Published_bulk_response_filtered_to_its_errors()
+    {
+        // filter_path=items.*.error: only the errors, without status. Read item by item when the counts agree; a
+        // response with fewer results than documents is not trusted.
+        await using var backend = Fakes.Backend(Answering("bulk-response-3-errors-only.json", "POST"));
+        var failures = await backend.UpsertAsync([new Document { Id = "a" }, new Document { Id = "b" }], default);
+        Assert.Equal(["a", "b"], failures.Select(f => f.Id));
+        Assert.All(failures, f => Assert.Contains("document_missing_exception: [", f.Reason, StringComparison.Ordinal));
+        var ex = await Assert.ThrowsAsync<TextSearchException>(() => backend.UpsertAsync([.. "xyz".Select(c => new Document { Id = c.ToString() })], default));
+        Assert.Equal(ErrorKind.Unavailable, ex.Kind);
+        Assert.Contains("with 2 results", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using TextSearch.Analysis;
 using TextSearch.Search.Elasticsearch.Client;
 using TextSearch.Search.Elasticsearch.Tests.Support;
@@ -9,30 +10,49 @@ using TextSearch.Search.Tests;
 
 namespace TextSearch.Search.Elasticsearch.Tests;
 
-/// <summary>Retries with backoff, fail-over between nodes, timeouts, cancellation, and a cluster that is not there.</summary>
+/// <summary>
+/// The retry policy (Polly, on a <see cref="TimeProvider"/>: fake time here, so nothing really waits): backoff on
+/// 429/502/503/504 and connection errors, Retry-After, fail-over between nodes, timeouts, the caller's cancellation,
+/// and a cluster that is not there, all through the official client.
+/// </summary>
 public sealed class TransportTests
 {
     private const string Count = """{"count":7,"_shards":{"total":1,"successful":1,"skipped":0,"failed":0}}""";
+
+    private readonly FakeTimeProvider _time = new();
+    private readonly LogRecorder _log = new();
+
+    private ElasticsearchBackend Backend(HttpMessageHandler handler, int maxRetries = 2, TimeSpan? requestTimeout = null)
+    {
+        var options = Fakes.Options(maxRetries);
+        options.RequestTimeout = requestTimeout ?? options.RequestTimeout;
+        return Fakes.Backend(handler, options, time: _time, logger: _log);
+    }
 
     [Theory]
     [InlineData(503)]
     [InlineData(429)]
     [InlineData(502)]
     [InlineData(504)]
-    public async Task Retryable_statuses_are_retried_with_growing_backoff(int status)
+    public async Task Retryable_statuses_are_retried_with_growing_backoff_waited_on_the_time_provider(int status)
     {
-        var gets = 0;
-        var handler = Fakes.Cluster(request => request.Method == "GET" && ++gets <= 3
+        var counts = 0;
+        var handler = Fakes.Cluster(request => request.Method == "POST" && ++counts <= 3
             ? FakeHandler.Json(status, """{"error":{"type":"x","reason":"busy"},"status":""" + status + "}")
             : FakeHandler.Json(200, Count));
-        var delays = new List<TimeSpan>();
-        await using var backend = Fakes.Backend(handler, Fakes.Options(maxRetries: 3), delays: delays);
+        await using var backend = Backend(handler, maxRetries: 3);
 
-        Assert.Equal(7, await backend.CountAsync(default));
-        Assert.Equal(4, handler.Requests.Count(r => r.Method == "GET"));
+        long count = 0;
+        var waited = await Fakes.Pump(_time, async () => count = await backend.CountAsync(default));
+
+        Assert.Equal(7, count);
+        Assert.Equal(4, handler.Requests.Count(r => r.Method == "POST"));
+        var delays = _log.RetryDelays;
         Assert.Equal(3, delays.Count);
-        Assert.All(delays, d => Assert.InRange(d, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(2)));
-        Assert.True(delays[2] > delays[0], "backoff grows");
+        Assert.InRange(delays[0], TimeSpan.FromMilliseconds(25), TimeSpan.FromMilliseconds(50));
+        Assert.InRange(delays[1], TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100));
+        Assert.InRange(delays[2], TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200));
+        Assert.True(waited >= delays[0] + delays[1] + delays[2], $"the delays were waited on the time provider ({waited})");
     }
 
     [Fact]
@@ -49,22 +69,22 @@ public sealed class TransportTests
             first = false;
             return FakeHandler.Json(429, ResponseContractTests.Rejected, ("Retry-After", "3"));
         });
-        var delays = new List<TimeSpan>();
-        await using var backend = Fakes.Backend(handler, delays: delays);
-        Assert.Equal(7, await backend.CountAsync(default));
-        Assert.Equal([TimeSpan.FromSeconds(3)], delays);
+        await using var backend = Backend(handler);
+        var waited = await Fakes.Pump(_time, () => backend.CountAsync(default));
+        Assert.Equal([TimeSpan.FromSeconds(3)], _log.RetryDelays);
+        Assert.True(waited >= TimeSpan.FromSeconds(3));
     }
 
     [Fact]
     public async Task Exhausted_retries_give_the_error_of_the_last_answer()
     {
         var handler = Fakes.Cluster(_ => FakeHandler.Json(429, ResponseContractTests.Rejected));
-        var delays = new List<TimeSpan>();
-        await using var backend = Fakes.Backend(handler, Fakes.Options(maxRetries: 2), delays: delays);
-        var ex = await Assert.ThrowsAsync<TextSearchException>(() => backend.CountAsync(default));
+        await using var backend = Backend(handler);
+        var ex = await Assert.ThrowsAsync<TextSearchException>(() => Fakes.Pump(_time, () => backend.CountAsync(default)));
         Assert.Equal(ErrorKind.ResourceExhausted, ex.Kind);
-        Assert.Equal(3, handler.Requests.Count(r => r.Method == "GET"));
-        Assert.Equal(2, delays.Count);
+        Assert.Contains("es_rejected_execution_exception", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(3, handler.Requests.Count(r => r.Method == "POST"));
+        Assert.Equal(2, _log.RetryDelays.Count);
     }
 
     [Theory]
@@ -75,11 +95,10 @@ public sealed class TransportTests
     public async Task Other_statuses_are_not_retried(int status)
     {
         var handler = Fakes.Cluster(_ => FakeHandler.Json(status, """{"error":{"type":"x","reason":"no"},"status":""" + status + "}"));
-        var delays = new List<TimeSpan>();
-        await using var backend = Fakes.Backend(handler, delays: delays);
+        await using var backend = Backend(handler);
         await Assert.ThrowsAsync<TextSearchException>(() => backend.CountAsync(default));
-        Assert.Single(handler.Requests, r => r.Method == "GET");
-        Assert.Empty(delays);
+        Assert.Single(handler.Requests, r => r.Method == "POST");
+        Assert.Empty(_log.RetryDelays);
     }
 
     [Fact]
@@ -87,77 +106,103 @@ public sealed class TransportTests
     {
         var failures = 0;
         var handler = new FakeHandler((_, _) => failures++ < 2 ? throw FakeHandler.ConnectionRefused() : FakeHandler.Json(200, string.Empty));
-        var delays = new List<TimeSpan>();
-        await using var backend = Fakes.Backend(handler, Fakes.Options(maxRetries: 3), delays: delays);
-        await backend.EnsureIndexAsync(default);
+        await using var backend = Backend(handler, maxRetries: 3);
+        await Fakes.Pump(_time, () => backend.EnsureIndexAsync(default));
         Assert.Equal(3, handler.Requests.Count);
-        Assert.Equal(2, delays.Count);
+        Assert.Equal(2, _log.RetryDelays.Count);
     }
 
     [Fact]
     public async Task Connection_errors_past_the_retries_are_unavailable()
     {
         var handler = new FakeHandler((_, _) => throw FakeHandler.ConnectionRefused());
-        var delays = new List<TimeSpan>();
-        await using var backend = Fakes.Backend(handler, Fakes.Options(maxRetries: 2), delays: delays);
-        var ex = await Assert.ThrowsAsync<TextSearchException>(() => backend.GetAsync("x", default));
+        await using var backend = Backend(handler);
+        var ex = await Assert.ThrowsAsync<TextSearchException>(() => Fakes.Pump(_time, () => backend.GetAsync("x", default)));
         Assert.Equal(ErrorKind.Unavailable, ex.Kind);
         Assert.Contains("cannot reach Elasticsearch at http://localhost:9200/", ex.Message, StringComparison.Ordinal);
         Assert.Equal(3, handler.Requests.Count);
         Assert.Equal(BackendHealth.NotServing, await backend.CheckHealthAsync(default));
+        Assert.Equal(4, handler.Requests.Count); // the probe: one attempt, no retry
     }
 
+    [Fact]
+    public async Task A_cluster_that_comes_back_is_picked_up()
+    {
+        var up = false;
+        var handler = new FakeHandler((request, _) => !up
+            ? throw FakeHandler.ConnectionRefused()
+            : FakeHandler.Json(200, request.Method == "GET" ? """{"cluster_name":"c","status":"green","timed_out":false}""" : string.Empty));
+        await using var backend = Backend(handler);
+        Assert.Equal(BackendHealth.NotServing, await backend.CheckHealthAsync(default));
+        up = true;
+        Assert.Equal(BackendHealth.Serving, await backend.CheckHealthAsync(default));
+    }
+
+    // Fail-over is the client's own (a static node pool: a node that does not answer is marked dead and the same call
+    // moves on to the next one); the retry policy comes on top of it, when no node answered.
     [Fact]
     public async Task Requests_fail_over_to_the_next_node()
     {
         var handler = new FakeHandler((request, _) => request.PathAndQuery.StartsWith("/a/", StringComparison.Ordinal)
             ? throw FakeHandler.ConnectionRefused()
-            : FakeHandler.Json(200, Count));
-        using var client = new ElasticsearchClient(
-            new ElasticsearchOptions { Url = "http://localhost:9200/a/, http://localhost:9201/b" }, NullLogger.Instance, handler, (_, _) => Task.CompletedTask);
-        Assert.Equal(7, await client.CountAsync("textsearch", client.Policy, default));
-        Assert.Equal(7, await client.CountAsync("textsearch", client.Policy, default));
-        Assert.Equal(["/a/textsearch/_count", "/b/textsearch/_count", "/a/textsearch/_count", "/b/textsearch/_count"], handler.Requests.Select(r => r.PathAndQuery));
+            : FakeHandler.Json(200, request.Method == "HEAD" ? string.Empty : Count));
+        var options = Fakes.Options();
+        options.Url = "http://localhost:9200/a/, http://localhost:9201/b";
+        await using var backend = Fakes.Backend(handler, options, time: _time, logger: _log);
+        long count = 0;
+        await Fakes.Pump(_time, async () => count = await backend.CountAsync(default));
+        Assert.Equal(7, count);
+        Assert.Equal("/a/textsearch", handler.Requests[0].PathAndQuery);
+        Assert.All(handler.Requests.Skip(1), r => Assert.StartsWith("/b/textsearch", r.PathAndQuery, StringComparison.Ordinal));
+        Assert.Equal(3, handler.Requests.Count); // HEAD on a (refused), HEAD on b, POST _count on b: the dead node is left alone
+        Assert.Empty(_log.RetryDelays);
     }
 
     [Fact]
     public async Task A_cluster_that_never_answers_times_out_instead_of_hanging()
     {
         var handler = new HangingHandler();
-        var options = Fakes.Options();
-        options.RequestTimeout = TimeSpan.FromMilliseconds(200);
-        await using var backend = Fakes.Backend(handler, options);
-        var watch = Stopwatch.StartNew();
-        var ex = await Assert.ThrowsAsync<TextSearchException>(() => backend.SearchAsync(TestSupport.Parser.Parse("هجين"), 10, null, default));
+        await using var backend = Backend(handler, requestTimeout: TimeSpan.FromSeconds(30));
+        var ex = await Assert.ThrowsAsync<TextSearchException>(() => Fakes.Pump(_time, () => backend.CountAsync(default), TimeSpan.FromSeconds(1)));
         Assert.Equal(ErrorKind.DeadlineExceeded, ex.Kind);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
-        Assert.Equal(BackendHealth.NotServing, await backend.CheckHealthAsync(default));
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+        Assert.Contains("did not answer within 30 s", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1, handler.Calls); // a timeout is not retried
+
+        var health = BackendHealth.Serving;
+        var waited = await Fakes.Pump(_time, async () => health = await backend.CheckHealthAsync(default), TimeSpan.FromMilliseconds(250));
+        Assert.Equal(BackendHealth.NotServing, health);
+        Assert.InRange(waited, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(4)); // the probe's own short timeout
     }
 
     [Fact]
-    public async Task The_callers_cancellation_is_not_a_timeout()
+    public async Task The_callers_cancellation_stays_a_cancellation()
     {
-        await using var backend = Fakes.Backend(new HangingHandler());
+        await using var backend = Fakes.Backend(new HangingHandler(), logger: _log);
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => backend.CountAsync(cts.Token));
+        var watch = Stopwatch.StartNew();
+        var ex = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => backend.CountAsync(cts.Token));
+        Assert.Equal(cts.Token, ex.CancellationToken);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+        Assert.Empty(_log.RetryDelays);
     }
 
     [Fact]
-    public async Task An_unreachable_cluster_is_unavailable_quickly_and_not_serving()
+    public async Task An_unreachable_cluster_is_unavailable_within_a_second_and_not_serving()
     {
         var port = ClosedPort();
         await using var backend = new ElasticsearchBackend(
-            new ElasticsearchOptions { Url = $"http://127.0.0.1:{port}", MaxRetries = 2, ConnectTimeout = TimeSpan.FromSeconds(2) },
+            new ElasticsearchOptions { Url = $"http://127.0.0.1:{port}", ConnectTimeout = TimeSpan.FromSeconds(2) },
             new RankingOptions(), TextAnalyzer.Default, TestSupport.Synonyms, NullLogger<ElasticsearchBackend>.Instance);
-        var watch = Stopwatch.StartNew();
 
+        var watch = Stopwatch.StartNew();
         var search = await Assert.ThrowsAsync<TextSearchException>(() => backend.SearchAsync(TestSupport.Parser.Parse("هجين"), 10, null, default));
         Assert.Equal(ErrorKind.Unavailable, search.Kind);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.Elapsed}");
         var upsert = await Assert.ThrowsAsync<TextSearchException>(() => backend.UpsertAsync([new Document { Id = "a" }], default));
         Assert.Equal(ErrorKind.Unavailable, upsert.Kind);
+        watch.Restart();
         Assert.Equal(BackendHealth.NotServing, await backend.CheckHealthAsync(default));
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.Elapsed}");
     }
 
     [Fact]
@@ -167,23 +212,22 @@ public sealed class TransportTests
         // timeout asked for.
         var handler = new FakeHandler((_, _) => throw new TaskCanceledException(
             "The connection attempt timed out.", new TimeoutException("A connection could not be established within 300 milliseconds.")));
-        var delays = new List<TimeSpan>();
-        await using var backend = Fakes.Backend(handler, Fakes.Options(maxRetries: 2), delays: delays);
-        var ex = await Assert.ThrowsAsync<TextSearchException>(() => backend.CountAsync(default));
+        await using var backend = Backend(handler);
+        var ex = await Assert.ThrowsAsync<TextSearchException>(() => Fakes.Pump(_time, () => backend.CountAsync(default)));
         Assert.Equal(ErrorKind.Unavailable, ex.Kind);
         Assert.Contains("cannot reach Elasticsearch at http://localhost:9200/ (A connection could not be established", ex.Message, StringComparison.Ordinal);
         Assert.Equal(3, handler.Requests.Count);
-        Assert.Equal(2, delays.Count);
+        Assert.Equal(2, _log.RetryDelays.Count);
     }
 
     [Fact]
-    public void Backoff_doubles_from_100_ms_up_to_2_s_with_jitter()
+    public void Backoff_doubles_from_50_ms_up_to_2_s_with_jitter()
     {
-        Assert.Equal(TimeSpan.FromMilliseconds(100), ElasticsearchClient.Backoff(0, null, 1));
-        Assert.Equal(TimeSpan.FromMilliseconds(50), ElasticsearchClient.Backoff(0, null, 0));
-        Assert.Equal(TimeSpan.FromMilliseconds(400), ElasticsearchClient.Backoff(2, null, 1));
-        Assert.Equal(TimeSpan.FromSeconds(2), ElasticsearchClient.Backoff(9, null, 1));
-        Assert.Equal(TimeSpan.FromSeconds(10), ElasticsearchClient.Backoff(0, TimeSpan.FromMinutes(5), 1));
+        Assert.Equal(TimeSpan.FromMilliseconds(50), EsCluster.Backoff(0, null, 1));
+        Assert.Equal(TimeSpan.FromMilliseconds(25), EsCluster.Backoff(0, null, 0));
+        Assert.Equal(TimeSpan.FromMilliseconds(200), EsCluster.Backoff(2, null, 1));
+        Assert.Equal(TimeSpan.FromSeconds(2), EsCluster.Backoff(9, null, 1));
+        Assert.Equal(TimeSpan.FromSeconds(10), EsCluster.Backoff(0, TimeSpan.FromMinutes(5), 1));
     }
 
     private static int ClosedPort()
@@ -195,8 +239,13 @@ public sealed class TransportTests
 
     private sealed class HangingHandler : HttpMessageHandler
     {
+        private int _calls;
+
+        public int Calls => _calls;
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            Interlocked.Increment(ref _calls);
             await Task.Delay(Timeout.Infinite, cancellationToken);
             throw new InvalidOperationException("unreachable");
         }

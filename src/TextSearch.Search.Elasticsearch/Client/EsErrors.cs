@@ -1,5 +1,8 @@
 using System.Text;
-using System.Text.Json;
+using Elastic.Clients.Elasticsearch;
+using Elastic.Clients.Elasticsearch.Core.Bulk;
+using Elastic.Transport.Products.Elasticsearch;
+using ErrorCause = Elastic.Clients.Elasticsearch.ErrorCause;
 
 namespace TextSearch.Search.Elasticsearch.Client;
 
@@ -36,6 +39,7 @@ internal sealed record EsErrorInfo(int Status, string? Type, string? Reason, str
 /// <list type="table">
 /// <item><term>400 parsing, mapping and argument errors</term><description>InvalidArgument</description></item>
 /// <item><term>401/403 security_exception</term><description>FailedPrecondition (the server's credentials or privileges are wrong)</description></item>
+/// <item><term>400 media_type_header_exception</term><description>FailedPrecondition (an 8.x node refusing compatible-with=9)</description></item>
 /// <item><term>404 index_not_found_exception</term><description>Unavailable (the index is recreated on the next call)</description></item>
 /// <item><term>408, 504, timeouts</term><description>DeadlineExceeded</description></item>
 /// <item><term>413, 429 (es_rejected_execution_exception, circuit_breaking_exception)</term><description>ResourceExhausted</description></item>
@@ -62,41 +66,21 @@ internal static class EsErrors
         "process_cluster_event_timeout_exception", "receive_timeout_transport_exception", "elasticsearch_timeout_exception",
     };
 
-    /// <summary>Reads an error body; tolerant of bodies that are not JSON (a proxy's HTML page) or empty (HEAD).</summary>
-    public static EsErrorInfo Parse(int status, ReadOnlySpan<byte> body)
+    /// <summary>What a response's error said (the client parsed it; a body that was not JSON leaves only the status).</summary>
+    public static EsErrorInfo Of(ElasticsearchResponse response)
     {
-        if (body.IsEmpty)
-        {
-            return new EsErrorInfo(status, null, null, null, null);
-        }
-
-        try
-        {
-            var response = JsonSerializer.Deserialize(body, EsJson.Default.EsErrorResponse);
-            if (response is not null)
-            {
-                switch (response.Error.ValueKind)
-                {
-                    case JsonValueKind.Object:
-                        var cause = response.Error.Deserialize(EsJson.Default.EsErrorCause)!;
-                        var root = cause.RootCause is [var first, ..] ? first : Deepest(cause);
-                        return new EsErrorInfo(status, cause.Type, cause.Reason, root?.Type, root?.Reason);
-                    case JsonValueKind.String:
-                        return new EsErrorInfo(status, null, response.Error.GetString(), null, null);
-                }
-            }
-        }
-        catch (JsonException)
-        {
-        }
-
-        var text = Encoding.UTF8.GetString(body.Length > 200 ? body[..200] : body).Trim();
-        return new EsErrorInfo(status, null, text.Length == 0 ? null : text, null, null);
+        ArgumentNullException.ThrowIfNull(response);
+        var status = response.ApiCallDetails.HttpStatusCode ?? 0;
+        var error = response.ElasticsearchServerError?.Error;
+        // The innermost caused_by says most (an 8.x node's "Accept version must be…"); else the first root_cause.
+        var root = Deepest<Elastic.Transport.Products.Elasticsearch.ErrorCause>(error, e => e.CausedBy) ?? error?.RootCause?.FirstOrDefault();
+        return new EsErrorInfo(status, error?.Type, error?.Reason, root?.Type, root?.Reason);
     }
 
-    public static EsErrorInfo FromCause(int status, EsErrorCause? cause)
+    /// <summary>What a bulk item's or a shard's error said.</summary>
+    public static EsErrorInfo Of(int status, ErrorCause? cause)
     {
-        var root = cause?.RootCause is [var first, ..] ? first : cause is null ? null : Deepest(cause);
+        var root = cause?.RootCause is { Count: > 0 } roots ? roots.First() : Deepest(cause, c => c.CausedBy);
         return new EsErrorInfo(status, cause?.Type, cause?.Reason, root?.Type, root?.Reason);
     }
 
@@ -110,7 +94,7 @@ internal static class EsErrors
                 continue;
             }
 
-            if (type == "security_exception")
+            if (type is "security_exception" or "media_type_header_exception")
             {
                 return ErrorKind.FailedPrecondition;
             }
@@ -168,6 +152,8 @@ internal static class EsErrors
                 " Check TextSearch:Elasticsearch:ApiKey, or :Username and :Password.",
             ErrorKind.FailedPrecondition when error.Status == 403 && error.Type == "security_exception" =>
                 " The configured user or API key lacks privileges on the index.",
+            ErrorKind.FailedPrecondition when error.Type == "media_type_header_exception" =>
+                " This engine needs Elasticsearch 9.x: its client asks for compatible-with=9, which an 8.x node refuses.",
             ErrorKind.Unavailable when error.Type == "index_not_found_exception" || error.RootCauseType == "index_not_found_exception" =>
                 " It is created again on the next call.",
             _ => string.Empty,
@@ -176,22 +162,24 @@ internal static class EsErrors
     }
 
     /// <summary>A bulk item's failure, as the caller's failure list reports it.</summary>
-    public static DocumentFailure ItemFailure(string id, BulkItemResult item)
+    public static DocumentFailure ItemFailure(string id, ResponseItem item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        var error = FromCause(item.Status, item.Error);
+        var error = Of(item.Status, item.Error);
         return new DocumentFailure(id, KindOf(error), $"Elasticsearch did not store the document ({item.Status} {error}).");
     }
 
     /// <summary>True for statuses a retry may cure: 429, 502, 503, 504.</summary>
     public static bool IsRetryable(int status) => status is 429 or 502 or 503 or 504;
 
-    private static EsErrorCause? Deepest(EsErrorCause cause)
+    // The innermost cause (not the error itself), or null.
+    private static T? Deepest<T>(T? cause, Func<T, T?> causedBy)
+        where T : class
     {
         var c = cause;
-        for (var depth = 0; c.CausedBy is not null && depth < 16; depth++)
+        for (var depth = 0; c is not null && causedBy(c) is { } next && depth < 16; depth++)
         {
-            c = c.CausedBy;
+            c = next;
         }
 
         return ReferenceEquals(c, cause) ? null : c;

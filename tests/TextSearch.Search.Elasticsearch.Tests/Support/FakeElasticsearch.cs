@@ -20,8 +20,10 @@ using LuceneQuery = Lucene.Net.Search.Query;
 namespace TextSearch.Search.Elasticsearch.Tests.Support;
 
 /// <summary>
-/// A stand-in for an Elasticsearch node, for tests on a machine without one: the subset of the REST API the engine
-/// uses (HEAD/PUT/DELETE index, _aliases, _bulk, _doc get/delete, _count, _search, _cluster/health), answered in
+/// A stand-in for an Elasticsearch 9.x node, for tests on a machine without one. It is the HTTP handler under the
+/// official client's HttpRequestInvoker (see <see cref="Unowned"/>), so the real client and transport run: it reads
+/// gzip'd bodies, answers with X-Elastic-Product and the media type asked for, and refuses compatibility versions
+/// other than 9 and 8 as Elasticsearch 9 does. It serves the subset of the REST API the engine uses (HEAD/PUT/DELETE index, _aliases, _bulk, _doc get/delete, _count, _search, _cluster/health), answered in
 /// the documented response shapes, over an in-memory Lucene.NET 4.8 index. It reads the index settings it is given
 /// (BM25 k1/b of the similarity, which fields use the whitespace + placeholder-stop analyzer, strict mappings,
 /// aliases) and executes the query DSL subset the engine sends (bool with minimum_should_match, term,
@@ -45,7 +47,7 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var body = request.Content is null ? string.Empty : await request.Content.ReadAsStringAsync(cancellationToken);
+        var (body, _) = await FakeHandler.ReadBodyAsync(request, cancellationToken);
         var uri = request.RequestUri!;
         var segments = uri.AbsolutePath.Trim('/').Split('/').Select(Uri.UnescapeDataString).ToArray();
         var query = uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
@@ -53,12 +55,13 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
         lock (_gate)
         {
             Requests.Add($"{request.Method} {uri.AbsolutePath}");
-            var (status, json) = Route(request.Method.Method, segments, query, body);
-            return new HttpResponseMessage((HttpStatusCode)status)
-            {
-                Content = new StringContent(request.Method == HttpMethod.Head ? string.Empty : json, Encoding.UTF8, "application/json"),
-                RequestMessage = request,
-            };
+            var accept = request.Headers.Accept.ToString();
+            // Elasticsearch 9 serves its own version and REST compatibility with 8; an 8.x node refuses "compatible-with=9".
+            var (status, json) = !accept.Contains("compatible-with=", StringComparison.Ordinal)
+                || accept.Contains("compatible-with=9", StringComparison.Ordinal) || accept.Contains("compatible-with=8", StringComparison.Ordinal)
+                ? Route(request.Method.Method, segments, query, body)
+                : (400, $$$"""{"error":{"root_cause":[{"type":"media_type_header_exception","reason":"Invalid media-type value on headers [Accept]"}],"type":"media_type_header_exception","reason":"Invalid media-type value on headers [Accept]","caused_by":{"type":"status_exception","reason":"Accept version must be either version 9 or 8, but found {{{accept}}}."}},"status":400}""");
+            return FakeHandler.Answer(request, FakeHandler.Json(status, request.Method == HttpMethod.Head ? string.Empty : json));
         }
     }
 
@@ -103,7 +106,7 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
             ("GET", "_doc") => index.Get(s[2], query.GetValueOrDefault("_source_includes")),
             ("DELETE", "_doc") => index.Delete(s[2]),
             ("POST", "_refresh") => index.RefreshAll(),
-            ("GET", "_count") => (200, new JsonObject { ["count"] = index.Count, ["_shards"] = new JsonObject { ["total"] = 1, ["successful"] = 1, ["failed"] = 0 } }.ToJsonString()),
+            ("GET" or "POST", "_count") => (200, new JsonObject { ["count"] = index.Count, ["_shards"] = new JsonObject { ["total"] = 1, ["successful"] = 1, ["failed"] = 0 } }.ToJsonString()),
             ("POST", "_search") => index.Search(body),
             ("GET", "_settings") => (200, new JsonObject { [index.Name] = new JsonObject { ["settings"] = new JsonObject { ["index"] = new JsonObject { ["uuid"] = index.Uuid } } } }.ToJsonString()),
             _ => (400, $$"""{"error":{"type":"illegal_argument_exception","reason":"unsupported by the fake: {{method}} /{{string.Join('/', s)}}"},"status":400}"""),
@@ -121,18 +124,19 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
     {
         if (_indices.ContainsKey(name) || _aliases.ContainsKey(name))
         {
-            return (400, $$"""{"error":{"root_cause":[{"type":"resource_already_exists_exception","reason":"index [{{name}}/x] already exists"}],"type":"resource_already_exists_exception","reason":"index [{{name}}/x] already exists"},"status":400}""");
+            return (400, $$$"""{"error":{"root_cause":[{"type":"resource_already_exists_exception","reason":"index [{{name}}/x] already exists"}],"type":"resource_already_exists_exception","reason":"index [{{name}}/x] already exists"},"status":400}""");
         }
 
         var definition = JsonNode.Parse(body)!.AsObject();
-        var bm25 = definition["settings"]?["similarity"]?["textsearch_bm25"];
+        var settings = definition["settings"]?["index"] ?? definition["settings"];
+        var bm25 = settings?["similarity"]?["textsearch_bm25"];
         var properties = definition["mappings"]!["properties"]!.AsObject();
         var termFields = properties.Where(p => p.Value?["analyzer"]?.GetValue<string>() == ElasticsearchAnalysis.TermsAnalyzer).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
-        var excluded = definition["mappings"]?["_source"]?["excludes"]?.AsArray().Select(e => e!.GetValue<string>()).ToHashSet(StringComparer.Ordinal) ?? [];
+        var excluded = Strings(definition["mappings"]?["_source"]?["excludes"]).ToHashSet(StringComparer.Ordinal);
         _indices[name] = new FakeIndex(
             name,
-            bm25?["k1"]?.GetValue<float>() ?? 1.2f,
-            bm25?["b"]?.GetValue<float>() ?? 0.75f,
+            (float?)bm25?["k1"]?.GetValue<double>() ?? 1.2f,
+            (float?)bm25?["b"]?.GetValue<double>() ?? 0.75f,
             [.. properties.Select(p => p.Key)],
             termFields,
             excluded);
@@ -146,9 +150,9 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
 
     private (int, string) AddAliases(string body)
     {
-        foreach (var action in JsonNode.Parse(body)!["actions"]!.AsArray())
+        foreach (var action in Items(JsonNode.Parse(body)!["actions"]))
         {
-            var add = action!["add"]!;
+            var add = action["add"]!;
             var index = add["index"]!.GetValue<string>();
             if (!_indices.ContainsKey(index))
             {
@@ -300,7 +304,7 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
             var root = request.RootElement;
             var size = root.GetProperty("size").GetInt32();
             var query = Translate(root.GetProperty("query"));
-            var includes = root.TryGetProperty("_source", out var src) ? src.EnumerateArray().Select(e => e.GetString()!).ToArray() : null;
+            var includes = root.TryGetProperty("_source", out var src) ? SourceIncludes(src) : null;
             FieldDoc? after = null;
             if (root.TryGetProperty("search_after", out var sa))
             {
@@ -463,7 +467,7 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
                     var (field, spec) = Single(body);
                     var fuzzy = new FuzzyQuery(
                         new Term(field, spec.GetProperty("value").GetString()!),
-                        spec.GetProperty("fuzziness").GetInt32(),
+                        spec.GetProperty("fuzziness") is { ValueKind: JsonValueKind.Number } f ? f.GetInt32() : int.Parse(spec.GetProperty("fuzziness").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
                         spec.GetProperty("prefix_length").GetInt32(),
                         spec.GetProperty("max_expansions").GetInt32(),
                         spec.GetProperty("transpositions").GetBoolean());
@@ -481,7 +485,8 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
                     Assert.Equal("sum", body.GetProperty("score_mode").GetString());
                     Assert.Equal("multiply", body.GetProperty("boost_mode").GetString());
                     var weights = new BooleanQuery(disableCoord: true);
-                    foreach (var function in body.GetProperty("functions").EnumerateArray())
+                    var functions = body.GetProperty("functions");
+                    foreach (var function in functions.ValueKind == JsonValueKind.Array ? functions.EnumerateArray().ToList() : [functions])
                     {
                         weights.Add(
                             new ConstantScoreQuery(Translate(function.GetProperty("filter"))) { Boost = function.GetProperty("weight").GetSingle() },
@@ -507,7 +512,7 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
                     continue;
                 }
 
-                foreach (var clause in clauses.EnumerateArray())
+                foreach (var clause in clauses.ValueKind == JsonValueKind.Array ? clauses.EnumerateArray().ToList() : [clauses])
                 {
                     var q = Translate(clause);
                     if (name == "filter")
@@ -522,7 +527,7 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
 
             if (body.TryGetProperty("minimum_should_match", out var msm))
             {
-                query.MinimumNumberShouldMatch = msm.GetInt32();
+                query.MinimumNumberShouldMatch = msm.ValueKind == JsonValueKind.Number ? msm.GetInt32() : int.Parse(msm.GetString()!, System.Globalization.CultureInfo.InvariantCulture);
             }
 
             if (!positive)
@@ -558,6 +563,25 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
             return (properties[0].Name, properties[0].Value);
         }
     }
+
+    // Elasticsearch reads a one-element array and its element alike.
+    private static IEnumerable<JsonNode> Items(JsonNode? node) => node switch
+    {
+        null => [],
+        JsonArray array => array.Select(n => n!),
+        _ => [node],
+    };
+
+    private static IEnumerable<string> Strings(JsonNode? node) => Items(node).Select(n => n.GetValue<string>());
+
+    // _source: false, a field, a list of fields, or {"includes": …}.
+    private static string[] SourceIncludes(JsonElement source) => source.ValueKind switch
+    {
+        JsonValueKind.String => [source.GetString()!],
+        JsonValueKind.Array => [.. source.EnumerateArray().Select(e => e.GetString()!)],
+        JsonValueKind.Object when source.TryGetProperty("includes", out var includes) => SourceIncludes(includes),
+        _ => [],
+    };
 
     /// <summary>The textsearch_terms analyzer: whitespace tokenizer, stop filter for the placeholder.</summary>
     private sealed class TermsAnalyzer : Analyzer

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using TextSearch.Analysis;
 using TextSearch.Search.Tests;
 
@@ -16,25 +18,17 @@ internal static class Fakes
         RequestTimeout = TimeSpan.FromSeconds(10),
     };
 
-    /// <summary>A backend over a scripted Elasticsearch; backoff delays are recorded, not waited.</summary>
+    /// <summary>A backend whose client sends through <paramref name="handler"/> (a fake cluster under the client's own invoker).</summary>
     public static ElasticsearchBackend Backend(
-        HttpMessageHandler handler, ElasticsearchOptions? options = null, RankingOptions? ranking = null, List<TimeSpan>? delays = null) =>
+        HttpMessageHandler handler, ElasticsearchOptions? options = null, RankingOptions? ranking = null, TimeProvider? time = null, ILogger? logger = null) =>
         new(
             options ?? Options(),
             ranking ?? new RankingOptions(),
             TextAnalyzer.Default,
             TestSupport.Synonyms,
-            NullLogger.Instance,
-            handler,
-            (delay, _) =>
-            {
-                lock (delays ?? [])
-                {
-                    delays?.Add(delay);
-                }
-
-                return Task.CompletedTask;
-            });
+            logger ?? NullLogger.Instance,
+            Unowned.Wrap(handler),
+            time);
 
     /// <summary>
     /// A cluster where the alias exists (HEAD answers 200) and every other request gets what
@@ -43,7 +37,59 @@ internal static class Fakes
     public static FakeHandler Cluster(Func<RecordedRequest, HttpResponseMessage?> respond) =>
         new((request, _) => request.Method == "HEAD" ? FakeHandler.Json(200, string.Empty) : respond(request) ?? FakeHandler.Json(200, "{}"));
 
+    /// <summary>
+    /// Runs <paramref name="operation"/> while moving <paramref name="time"/> forward in steps, so backoff delays and
+    /// timeouts that wait on it pass without real waiting. Returns how much fake time passed.
+    /// </summary>
+    public static async Task<TimeSpan> Pump(FakeTimeProvider time, Func<Task> operation, TimeSpan? step = null)
+    {
+        var start = time.GetUtcNow();
+        var task = operation();
+        for (var i = 0; !task.IsCompleted && i < 100_000; i++)
+        {
+            await Task.Delay(1);
+            time.Advance(step ?? TimeSpan.FromMilliseconds(20));
+        }
+
+        await task;
+        return time.GetUtcNow() - start;
+    }
+
     public const string EmptySearch = """
         {"took":1,"timed_out":false,"_shards":{"total":1,"successful":1,"skipped":0,"failed":0},"hits":{"total":{"value":0,"relation":"eq"},"max_score":null,"hits":[]}}
         """;
+}
+
+/// <summary>Keeps what was logged (level, message, and the structured values).</summary>
+internal sealed class LogRecorder : ILogger
+{
+    private readonly Lock _gate = new();
+
+    public List<(LogLevel Level, string Message, IReadOnlyDictionary<string, object?> Values)> Entries { get; } = [];
+
+    /// <summary>The delays the retry policy announced before waiting them.</summary>
+    public List<TimeSpan> RetryDelays
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. Entries.Where(e => e.Values.ContainsKey("DelayMs")).Select(e => TimeSpan.FromMilliseconds((double)e.Values["DelayMs"]!))];
+            }
+        }
+    }
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        var values = state as IReadOnlyList<KeyValuePair<string, object?>> ?? [];
+        lock (_gate)
+        {
+            Entries.Add((logLevel, formatter(state, exception), values.ToDictionary(kv => kv.Key, kv => kv.Value)));
+        }
+    }
 }
