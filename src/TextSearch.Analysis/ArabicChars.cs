@@ -71,6 +71,9 @@ public static class ArabicChars
     public const char PopDirectionalIsolate = '\u2069';
     public const char ZeroWidthNoBreakSpace = '\uFEFF';
 
+    /// <summary>The first code point of Arabic Presentation Forms-A (the presentation-forms rule runs from it to U+FFFF).</summary>
+    public const char ArabicPresentationFormsAStart = '\uFB50';
+
     public const char LeftPointingDoubleAngleQuotationMark = '\u00AB';
     public const char RightPointingDoubleAngleQuotationMark = '\u00BB';
 

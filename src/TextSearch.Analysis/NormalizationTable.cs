@@ -20,6 +20,14 @@ public sealed class NormalizationTable
     private static readonly RuleSetCache<NormalizationTable> Cache = new(MaxCachedTables, rules => new NormalizationTable(rules));
     private static readonly Lazy<string?[]> PresentationFormDecompositions = new(LoadPresentationForms);
 
+    // The one-character results of the rules, as strings.
+    private static readonly string AlefText = Alef.ToString();
+    private static readonly string HehText = Heh.ToString();
+    private static readonly string YehText = Yeh.ToString();
+    private static readonly string WawText = Waw.ToString();
+    private static readonly string KafText = Kaf.ToString();
+    private static readonly string YehWithHamzaAboveText = YehWithHamzaAbove.ToString();
+
     private readonly char[] _map;
     private readonly Dictionary<char, string> _expansions;
 
@@ -105,18 +113,18 @@ public sealed class NormalizationTable
     public static string? ApplyRule(NormalizationRules rule, char c) => rule switch
     {
         NormalizationRules.AlefForms => c is AlefWithMaddaAbove or AlefWithHamzaAbove or AlefWithHamzaBelow or AlefWasla
-            or AlefWithWavyHamzaAbove or AlefWithWavyHamzaBelow or HighHamzaAlef ? "\u0627" : null,
-        NormalizationRules.TehMarbuta => c == TehMarbuta ? "\u0647" : null,
-        NormalizationRules.AlefMaksura => c == AlefMaksura ? "\u064A" : null,
-        NormalizationRules.HamzaCarriers => c switch { WawWithHamzaAbove => "\u0648", YehWithHamzaAbove => "\u064A", _ => null },
+            or AlefWithWavyHamzaAbove or AlefWithWavyHamzaBelow or HighHamzaAlef ? AlefText : null,
+        NormalizationRules.TehMarbuta => c == TehMarbuta ? HehText : null,
+        NormalizationRules.AlefMaksura => c == AlefMaksura ? YehText : null,
+        NormalizationRules.HamzaCarriers => c switch { WawWithHamzaAbove => WawText, YehWithHamzaAbove => YehText, _ => null },
         NormalizationRules.Diacritics => IsDiacritic(c) ? string.Empty : null,
         NormalizationRules.Tatweel => c == ArabicChars.Tatweel ? string.Empty : null,
         NormalizationRules.PersianLetters => c switch
         {
-            FarsiYeh or YehBarree => "\u064A",
-            Keheh => "\u0643",
-            HehGoal or HehWithYehAbove or HehGoalWithHamzaAbove => "\u0647",
-            YehBarreeWithHamzaAbove => "\u0626",
+            FarsiYeh or YehBarree => YehText,
+            Keheh => KafText,
+            HehGoal or HehWithYehAbove or HehGoalWithHamzaAbove => HehText,
+            YehBarreeWithHamzaAbove => YehWithHamzaAboveText,
             _ => null,
         },
         NormalizationRules.Digits => c switch
@@ -125,7 +133,7 @@ public sealed class NormalizationTable
             >= ExtendedArabicIndicDigitZero and <= ExtendedArabicIndicDigitNine => ((char)('0' + (c - ExtendedArabicIndicDigitZero))).ToString(),
             _ => null,
         },
-        NormalizationRules.PresentationForms => c is >= '\uFB50' and <= '\uFFFF' ? PresentationFormDecompositions.Value[c - 0xFB50] : null,
+        NormalizationRules.PresentationForms => c >= ArabicPresentationFormsAStart ? PresentationFormDecompositions.Value[c - ArabicPresentationFormsAStart] : null,
         NormalizationRules.InvisibleMarks => c == ZeroWidthNonJoiner ? " " : IsInvisibleMark(c) ? string.Empty : null,
         NormalizationRules.CaseFold => !IsArabic(c) && !char.IsSurrogate(c) && char.ToLowerInvariant(c) is var lower && lower != c
             ? lower.ToString() : null,

@@ -135,6 +135,9 @@ public ref struct Tokenizer
         return true;
     }
 
+    /// <summary>Whether the character (or surrogate pair) at <paramref name="i"/> is part of a word: a letter, digit or mark.</summary>
+    internal static bool IsWordPart(ReadOnlySpan<char> text, int i) => Classify(text, i, out _) is CharClass.Letter or CharClass.Digit or CharClass.Mark;
+
     private static bool IsDigitAt(ReadOnlySpan<char> text, int i) => (uint)i < (uint)text.Length && char.IsDigit(text[i]);
 
     private enum CharClass

@@ -115,7 +115,7 @@ public static class ElasticsearchAnalysis
 
         if ((rules & NormalizationRules.DecomposedHamza) != 0)
         {
-            // A letter followed by U+0653-U+0655: where the core composes them, the pair gets its own entry (the
+            // A letter followed by a combining madda or hamza (U+0653-U+0655): where the core composes them, the pair gets its own entry (the
             // filter takes the longest match, so the pair wins over its letter's and its mark's entries).
             for (var i = 0; i <= char.MaxValue; i++)
             {
@@ -125,7 +125,7 @@ public static class ElasticsearchAnalysis
                     continue;
                 }
 
-                for (var mark = '\u0653'; mark <= '\u0655'; mark++)
+                for (var mark = ArabicChars.MaddahAbove; mark <= ArabicChars.HamzaBelow; mark++)
                 {
                     var pair = string.Concat(c.ToString(), mark.ToString());
                     var composed = normalizer.NormalizeToString(pair);

@@ -21,11 +21,12 @@ namespace TextSearch.Search.Elasticsearch;
 /// </summary>
 public sealed partial class ElasticsearchBackend : ISearchBackend
 {
-    /// <summary>Bulk requests are cut at about this many bytes, estimated from the text (Elasticsearch's default limit is 100 MB).</summary>
+    /// <summary>
+    /// Bulk requests are cut at about this many bytes, estimated from the text: Elasticsearch's own need (its limit is
+    /// 100 MB; smaller requests keep memory and a retry small). How many documents go together is the engine's batch
+    /// policy (<see cref="Limits.BulkBatchDocuments"/>), not this layer's.
+    /// </summary>
     internal const int MaxBulkBytes = 8 * 1024 * 1024;
-
-    /// <summary>…or at this many documents.</summary>
-    internal const int MaxBulkDocuments = 1000;
 
     private readonly ElasticsearchOptions _options;
     private readonly RankingOptions _ranking;
@@ -336,12 +337,12 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
         }
     }
 
-    /// <summary>How many documents from <paramref name="start"/> go into one bulk request (cut by count and by size).</summary>
+    /// <summary>How many documents from <paramref name="start"/> go into one bulk request (cut by size).</summary>
     private static int BatchSize(IReadOnlyList<Document> documents, int start)
     {
         var count = 0;
         long bytes = 0;
-        while (start + count < documents.Count && count < MaxBulkDocuments && (count == 0 || bytes < MaxBulkBytes))
+        while (start + count < documents.Count && (count == 0 || bytes < MaxBulkBytes))
         {
             var doc = documents[start + count];
             // At most 3 UTF-8 bytes a character, for the original text and the four term fields (the title is in the body's).

@@ -19,6 +19,9 @@ public interface ISearchEngine
     /// <summary>The stored document; NOT_FOUND when there is none.</summary>
     Task<Document> GetAsync(string? id, CancellationToken cancellationToken);
 
+    /// <summary>The stored document, or null when there is none.</summary>
+    Task<Document?> FindAsync(string? id, CancellationToken cancellationToken);
+
     /// <summary>Deletes a document; NOT_FOUND when there was none. Durable when the task completes.</summary>
     Task DeleteAsync(string? id, CancellationToken cancellationToken);
 

@@ -245,17 +245,22 @@ public sealed partial class SearchEngine(ISearchBackend backend, QueryParser par
 
     public async Task<Document> GetAsync(string? id, CancellationToken cancellationToken)
     {
+        var doc = await FindAsync(id, cancellationToken).ConfigureAwait(false);
+        if (doc is null)
+        {
+            Throw.NotFound($"document '{id}' does not exist.");
+        }
+
+        return doc;
+    }
+
+    public async Task<Document?> FindAsync(string? id, CancellationToken cancellationToken)
+    {
         using var activity = SearchTelemetry.Start("textsearch.get", Backend);
         try
         {
             var valid = ValidateId(id, "id");
-            var doc = await Backend.GetAsync(valid, cancellationToken).ConfigureAwait(false);
-            if (doc is null)
-            {
-                Throw.NotFound($"document '{valid}' does not exist.");
-            }
-
-            return doc;
+            return await Backend.GetAsync(valid, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (SearchTelemetry.Failed(activity, ex))
         {

@@ -54,7 +54,7 @@ public sealed class EmulatedClusterTests : EngineConformanceTests
         _backend = Fakes.Backend(_cluster);
         _lucene = new LuceneBackend(new LuceneOptions { IndexPath = _lucenePath }, TextAnalyzer.Default, NullLogger<LuceneBackend>.Instance);
         Embedded = TestSupport.Engine(_lucene);
-        await new SeedIngestor(_lucene, NullLogger<SeedIngestor>.Instance).IngestAsync(TestSupport.SeedsPath, default);
+        await new SeedIngestor(TestSupport.Engine(_lucene), NullLogger<SeedIngestor>.Instance).IngestAsync(TestSupport.SeedsPath, default);
         return _backend;
     }
 
@@ -177,7 +177,7 @@ public sealed class EmulatedClusterTests : EngineConformanceTests
         Assert.Equal(ErrorKind.Unavailable, ex.Kind);
         Assert.Contains("index_not_found_exception", ex.Message, StringComparison.Ordinal);
         Assert.Equal(0, await _backend.CountAsync(default));
-        await new SeedIngestor(_backend, NullLogger<SeedIngestor>.Instance).IngestAsync(TestSupport.SeedsPath, default);
+        await new SeedIngestor(TestSupport.Engine(_backend), NullLogger<SeedIngestor>.Instance).IngestAsync(TestSupport.SeedsPath, default);
         Assert.Equal(5, await _backend.CountAsync(default));
         Assert.Equal(BackendHealth.Serving, await _backend.CheckHealthAsync(default));
     }

@@ -284,3 +284,34 @@ public sealed class LuceneFailureTests : IDisposable
         Assert.DoesNotContain('\n', ex.Message);
     }
 }
+
+/// <summary>Seeds go through the engine: validated like any document, and a refused seed is reported.</summary>
+public sealed class SeedIngestionTests : IDisposable
+{
+    private readonly string _index = TestSupport.TempDir();
+    private readonly string _seeds = TestSupport.TempDir();
+
+    public void Dispose()
+    {
+        foreach (var path in new[] { _index, _seeds })
+        {
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_seed_the_engine_refuses_is_reported_and_the_others_are_indexed()
+    {
+        Directory.CreateDirectory(_seeds);
+        await File.WriteAllTextAsync(Path.Combine(_seeds, "good.txt"), "عنوان\n\nنص البذرة الجيدة");
+        await File.WriteAllTextAsync(Path.Combine(_seeds, "bad\u0007bell.txt"), "عنوان\n\nنص البذرة المرفوضة");
+        await using var backend = new LuceneBackend(new LuceneOptions { IndexPath = _index }, TextAnalyzer.Default, NullLogger<LuceneBackend>.Instance);
+        var report = await new Ingestion.SeedIngestor(TestSupport.Engine(backend), NullLogger<Ingestion.SeedIngestor>.Instance).IngestAsync(_seeds, default);
+        Assert.Equal(new Ingestion.SeedReport(Found: 2, Indexed: 1, Unchanged: 0, Failed: 1), report);
+        Assert.NotNull(await backend.GetAsync("good", default));
+        Assert.Equal(1, await backend.CountAsync(default));
+    }
+}

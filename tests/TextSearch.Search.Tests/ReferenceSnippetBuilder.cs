@@ -225,7 +225,7 @@ internal sealed class ReferenceSnippetBuilder(TextAnalyzer analyzer)
         var starts = new List<int> { 0 };
         for (var i = 0; i < text.Length; i++)
         {
-            if (text[i] is '.' or '!' or '?' or '؟' or '\n' or '؛' or '…')
+            if (TextBoundaries.IsSentenceEnd(text[i]))
             {
                 var j = i + 1;
                 while (j < text.Length && char.IsWhiteSpace(text[j]))
@@ -275,7 +275,7 @@ internal sealed class ReferenceSnippetBuilder(TextAnalyzer analyzer)
 
         for (var i = limit - 1; i >= start + (fragmentChars / 2); i--)
         {
-            if (text[i] is '.' or '!' or '?' or '؟' or '\n' or '؛' && i + 1 >= mustReach)
+            if (TextBoundaries.IsSentenceEnd(text[i]) && i + 1 >= mustReach)
             {
                 return TrimEnd(text, start, i + 1);
             }
@@ -338,32 +338,10 @@ internal sealed class ReferenceSnippetBuilder(TextAnalyzer analyzer)
         return merged;
     }
 
-    // Characters that belong to the word they touch: letters, digits, marks, tatweel, joiners (not ZWNJ, a word break).
-    private static bool IsWordChar(char c)
-    {
-        if (c == ArabicChars.ZeroWidthNonJoiner)
-        {
-            return false;
-        }
-
-        if (char.IsSurrogate(c))
-        {
-            return true;
-        }
-
-        return char.GetUnicodeCategory(c) switch
-        {
-            UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
-                or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter or UnicodeCategory.DecimalDigitNumber
-                or UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark
-                or UnicodeCategory.Format => true,
-            _ => false,
-        };
-    }
 
     private static int ExtendWordStart(string text, int i)
     {
-        while (i > 0 && IsWordChar(text[i - 1]))
+        while (i > 0 && TextBoundaries.IsWordChar(text, i - 1))
         {
             i--;
         }
@@ -373,7 +351,7 @@ internal sealed class ReferenceSnippetBuilder(TextAnalyzer analyzer)
 
     private static int ExtendWord(string text, int i)
     {
-        while (i < text.Length && IsWordChar(text[i]))
+        while (i < text.Length && TextBoundaries.IsWordChar(text, i))
         {
             i++;
         }

@@ -173,15 +173,23 @@ public sealed class SnippetBuilderTests
     [Fact]
     public async Task Cancellation_stops_build_in_the_middle_of_a_huge_document()
     {
-        // 2,000,000 characters read whole (no bounds) against a query of many spelling-variant words: seconds of
-        // work. The token fires a fraction of a second in; Build must stop with OperationCanceledException rather
-        // than run to the end. (A generous outer wait only keeps a broken build from hanging the suite.)
+        // 2,000,000 characters read whole (no bounds) against a query of many spelling-variant words: about a second
+        // of work. The token fires 30 ms in; Build must stop with OperationCanceledException rather than run to the end. (A generous outer wait only keeps a broken build from hanging the suite.)
         var text = OneWord("الديمقراطية", Limits.MaxBodyChars);
         var variants = Enumerable.Range(0, Limits.MaxQueryTerms - 1).Select(i => "الديمقراطي" + (char)('ب' + (i % 20)) + (char)('ب' + (i / 20)));
         var query = Parser.Parse(string.Join(' ', variants) + " الديمقراطية");
         Assert.Equal(Limits.MaxQueryTerms, query.Clauses.Count);
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
-        var build = Task.Run(() => Unbounded.Build(text, query, 10, 1000, cts.Token));
+        // The build and the cancelling run on threads of their own, so a busy thread pool cannot delay the cancel
+        // until the build (about a second of work) is over.
+        using var cts = new CancellationTokenSource();
+        var build = Task.Factory.StartNew(
+            () => Unbounded.Build(text, query, 10, 1000, cts.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var canceller = new Thread(() =>
+        {
+            Thread.Sleep(30);
+            cts.Cancel();
+        });
+        canceller.Start();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => build.WaitAsync(TimeSpan.FromSeconds(120)));
     }
 

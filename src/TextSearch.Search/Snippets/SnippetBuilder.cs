@@ -265,12 +265,12 @@ public sealed class SnippetBuilder
 
         var cut = limit;
         var floor = Math.Max(0, limit - WordReach);
-        while (cut > floor && IsWordChar(text[cut - 1]) && IsWordChar(text[cut]))
+        while (cut > floor && TextBoundaries.IsWordChar(text, cut - 1) && TextBoundaries.IsWordChar(text, cut))
         {
             cut--;
         }
 
-        if (cut > 0 && IsWordChar(text[cut - 1]) && IsWordChar(text[cut]))
+        if (cut > 0 && TextBoundaries.IsWordChar(text, cut - 1) && TextBoundaries.IsWordChar(text, cut))
         {
             // A "word" longer than any real one: cut inside it.
             cut = limit;
@@ -466,7 +466,7 @@ public sealed class SnippetBuilder
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            if (text[i] is '.' or '!' or '?' or '؟' or '\n' or '؛' or '…')
+            if (TextBoundaries.IsSentenceEnd(text[i]))
             {
                 next = Math.Max(next, i + 1);
                 while (next < text.Length && char.IsWhiteSpace(text[next]))
@@ -495,7 +495,7 @@ public sealed class SnippetBuilder
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            if (text[i] is '.' or '!' or '?' or '؟' or '\n' or '؛')
+            if (TextBoundaries.IsSentenceEnd(text[i]))
             {
                 ends.Add(i);
             }
@@ -665,34 +665,12 @@ public sealed class SnippetBuilder
         return lo - 1;
     }
 
-    // Characters that belong to the word they touch: letters, digits, marks, tatweel, joiners (not ZWNJ, a word break).
-    private static bool IsWordChar(char c)
-    {
-        if (c == ArabicChars.ZeroWidthNonJoiner)
-        {
-            return false;
-        }
-
-        if (char.IsSurrogate(c))
-        {
-            return true;
-        }
-
-        return char.GetUnicodeCategory(c) switch
-        {
-            UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
-                or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter or UnicodeCategory.DecimalDigitNumber
-                or UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark
-                or UnicodeCategory.Format => true,
-            _ => false,
-        };
-    }
 
     /// <summary>Back to the start of the word <paramref name="i"/> is in, at most <see cref="WordReach"/> characters.</summary>
     private static int ExtendWordStart(string text, int i)
     {
         var floor = Math.Max(0, i - WordReach);
-        while (i > floor && IsWordChar(text[i - 1]))
+        while (i > floor && TextBoundaries.IsWordChar(text, i - 1))
         {
             i--;
         }
@@ -704,7 +682,7 @@ public sealed class SnippetBuilder
     private static int ExtendWord(string text, int i)
     {
         var ceiling = Math.Min(text.Length, i + WordReach);
-        while (i < ceiling && IsWordChar(text[i]))
+        while (i < ceiling && TextBoundaries.IsWordChar(text, i))
         {
             i++;
         }

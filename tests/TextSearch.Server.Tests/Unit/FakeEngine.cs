@@ -30,6 +30,8 @@ internal sealed class FakeEngine : ISearchEngine
 
     public Task<Document> GetAsync(string? id, CancellationToken cancellationToken) => Answer(("get", id), Stored);
 
+    public Task<Document?> FindAsync(string? id, CancellationToken cancellationToken) => Answer(("find", id), (Document?)Stored);
+
     public Task DeleteAsync(string? id, CancellationToken cancellationToken) => Answer(("delete", id), true);
 
     public Task UpsertAsync(Document document, CancellationToken cancellationToken) => Answer(document, true);
