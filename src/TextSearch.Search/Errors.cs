@@ -23,8 +23,9 @@ public sealed class TextSearchException(ErrorKind kind, string message, Exceptio
     public ErrorKind Kind { get; } = kind;
 
     /// <summary>
-    /// The request field the error is about (e.g. <c>document.published_at</c>, <c>page_token</c>), when there is one:
-    /// a name from the API, never text the caller sent, so it is safe to log.
+    /// The request parameter the error is about, when there is one: its <see cref="Parameter.Path"/> in the domain
+    /// (<c>PageSize</c>, <c>Document.PublishedAt</c>), or a transport's own field name for errors the transport raises.
+    /// Never text the caller sent, so it is safe to log.
     /// </summary>
     public string? Field { get; init; }
 }
@@ -38,12 +39,20 @@ public sealed class IndexUnusableException(string message, Exception? inner = nu
 /// <summary>Throw helpers (kept out of hot paths' inlined code).</summary>
 public static class Throw
 {
-    /// <summary>INVALID_ARGUMENT about one request field (named as in the API).</summary>
+    /// <summary>INVALID_ARGUMENT about one request parameter.</summary>
+    [DoesNotReturn]
+    public static void Invalid(Parameter parameter, string message) => InvalidField(parameter.Path, message);
+
+    /// <summary>INVALID_ARGUMENT about one request parameter.</summary>
+    [DoesNotReturn]
+    public static T Invalid<T>(Parameter parameter, string message) => InvalidField<T>(parameter.Path, message);
+
+    /// <summary>INVALID_ARGUMENT about one field, by the name its transport gives it (for errors a transport raises).</summary>
     [DoesNotReturn]
     public static void InvalidField(string field, string message) =>
         throw new TextSearchException(ErrorKind.InvalidArgument, message) { Field = field };
 
-    /// <summary>INVALID_ARGUMENT about one request field (named as in the API).</summary>
+    /// <summary>INVALID_ARGUMENT about one field, by the name its transport gives it (for errors a transport raises).</summary>
     [DoesNotReturn]
     public static T InvalidField<T>(string field, string message) =>
         throw new TextSearchException(ErrorKind.InvalidArgument, message) { Field = field };

@@ -21,6 +21,12 @@ public static class Limits
     public const int MaxMetadataKeyChars = 128;
     public const int MaxMetadataValueChars = 4096;
 
+    /// <summary>The longest text the Normalize RPC takes.</summary>
+    public const int MaxNormalizeChars = 1_000_000;
+
+    /// <summary>The longest text the Analyze RPC takes (its answer holds a token for every word).</summary>
+    public const int MaxAnalyzeChars = 200_000;
+
     /// <summary>Most documents of a bulk stream indexed as one batch (while the next is read).</summary>
     public const int BulkBatchDocuments = 2000;
 

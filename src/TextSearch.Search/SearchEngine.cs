@@ -46,9 +46,9 @@ public sealed partial class SearchEngine(ISearchBackend backend, QueryParser par
 
     private async Task<SearchResultModel> SearchCoreAsync(SearchRequestModel request, CancellationToken cancellationToken)
     {
-        var pageSize = Resolve(request.PageSize, Limits.DefaultPageSize, 1, Limits.MaxPageSize, "page_size");
-        var maxSnippets = Resolve(request.MaxSnippets, Limits.DefaultSearchSnippets, 1, Limits.MaxSnippets, "max_snippets");
-        var fragmentChars = Resolve(request.FragmentChars, Limits.DefaultFragmentChars, Limits.MinFragmentChars, Limits.MaxFragmentChars, "fragment_chars");
+        var pageSize = Resolve(request.PageSize, Limits.DefaultPageSize, 1, Limits.MaxPageSize, Parameter.PageSize);
+        var maxSnippets = Resolve(request.MaxSnippets, Limits.DefaultSearchSnippets, 1, Limits.MaxSnippets, Parameter.MaxSnippets);
+        var fragmentChars = Resolve(request.FragmentChars, Limits.DefaultFragmentChars, Limits.MinFragmentChars, Limits.MaxFragmentChars, Parameter.FragmentChars);
 
         // The budget covers all of the query's work: the backend search and the snippets of every hit.
         using var budget = new QueryBudget(QueryTimeBudget, cancellationToken);
@@ -218,9 +218,9 @@ public sealed partial class SearchEngine(ISearchBackend backend, QueryParser par
         using var activity = SearchTelemetry.Start("textsearch.snippet", Backend);
         try
         {
-            var id = ValidateId(documentId, "document_id");
-            var max = Resolve(maxSnippets, Limits.DefaultSnippetRpcSnippets, 1, Limits.MaxSnippets, "max_snippets");
-            var chars = Resolve(fragmentChars, Limits.DefaultFragmentChars, Limits.MinFragmentChars, Limits.MaxFragmentChars, "fragment_chars");
+            var id = ValidateId(documentId, Parameter.DocumentId);
+            var max = Resolve(maxSnippets, Limits.DefaultSnippetRpcSnippets, 1, Limits.MaxSnippets, Parameter.MaxSnippets);
+            var chars = Resolve(fragmentChars, Limits.DefaultFragmentChars, Limits.MinFragmentChars, Limits.MaxFragmentChars, Parameter.FragmentChars);
             var parsed = Parser.Parse(query);
             using var budget = new QueryBudget(QueryTimeBudget, cancellationToken);
             try
@@ -259,7 +259,7 @@ public sealed partial class SearchEngine(ISearchBackend backend, QueryParser par
         using var activity = SearchTelemetry.Start("textsearch.get", Backend);
         try
         {
-            var valid = ValidateId(id, "id");
+            var valid = ValidateId(id, Parameter.Id);
             return await Backend.GetAsync(valid, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (SearchTelemetry.Failed(activity, ex))
@@ -273,7 +273,7 @@ public sealed partial class SearchEngine(ISearchBackend backend, QueryParser par
         using var activity = SearchTelemetry.Start("textsearch.delete", Backend);
         try
         {
-            var valid = ValidateId(id, "id");
+            var valid = ValidateId(id, Parameter.Id);
             if (!await Backend.DeleteAsync(valid, cancellationToken).ConfigureAwait(false))
             {
                 Throw.NotFound($"document '{valid}' does not exist.");
@@ -314,32 +314,32 @@ public sealed partial class SearchEngine(ISearchBackend backend, QueryParser par
     {
         if (doc is null)
         {
-            return new InputError("document", "document is required.");
+            return new InputError(Parameter.Document.Path, "document is required.");
         }
 
-        if (IdError(doc.Id, "document.id") is { } idError)
+        if (IdError(doc.Id, Parameter.DocumentIdField) is { } idError)
         {
-            return new InputError("document.id", idError);
+            return new InputError(Parameter.DocumentIdField.Path, idError);
         }
 
         if (doc.Title.Length > Limits.MaxTitleChars)
         {
-            return new InputError("document.title", $"document.title is {doc.Title.Length} characters long; the maximum is {Limits.MaxTitleChars}.");
+            return new InputError(Parameter.DocumentTitle.Path, $"the document title is {doc.Title.Length} characters long; the maximum is {Limits.MaxTitleChars}.");
         }
 
         if (doc.Body.Length > Limits.MaxBodyChars)
         {
-            return new InputError("document.body", $"document.body is {doc.Body.Length} characters long; the maximum is {Limits.MaxBodyChars}.");
+            return new InputError(Parameter.DocumentBody.Path, $"the document body is {doc.Body.Length} characters long; the maximum is {Limits.MaxBodyChars}.");
         }
 
         if (doc.Source.Length > Limits.MaxSourceChars)
         {
-            return new InputError("document.source", $"document.source is {doc.Source.Length} characters long; the maximum is {Limits.MaxSourceChars}.");
+            return new InputError(Parameter.DocumentSource.Path, $"the document source is {doc.Source.Length} characters long; the maximum is {Limits.MaxSourceChars}.");
         }
 
         if (doc.Metadata.Count > Limits.MaxMetadataEntries)
         {
-            return new InputError("document.metadata", $"document.metadata has {doc.Metadata.Count} entries; the maximum is {Limits.MaxMetadataEntries}.");
+            return new InputError(Parameter.DocumentMetadata.Path, $"the document metadata has {doc.Metadata.Count} entries; the maximum is {Limits.MaxMetadataEntries}.");
         }
 
         foreach (var (key, value) in doc.Metadata)
@@ -347,45 +347,45 @@ public sealed partial class SearchEngine(ISearchBackend backend, QueryParser par
             if (key.Length is 0 or > Limits.MaxMetadataKeyChars || value.Length > Limits.MaxMetadataValueChars)
             {
                 return new InputError(
-                    "document.metadata",
-                    $"document.metadata entry '{Truncate(key)}' breaks the limits (key 1 to {Limits.MaxMetadataKeyChars} characters, value up to {Limits.MaxMetadataValueChars}).");
+                    Parameter.DocumentMetadata.Path,
+                    $"the document metadata entry '{Truncate(key)}' breaks the limits (key 1 to {Limits.MaxMetadataKeyChars} characters, value up to {Limits.MaxMetadataValueChars}).");
             }
         }
 
         return null;
     }
 
-    private static string ValidateId(string? id, string field)
+    private static string ValidateId(string? id, Parameter parameter)
     {
-        if (IdError(id, field) is { } error)
+        if (IdError(id, parameter) is { } error)
         {
-            Throw.InvalidField(field, error);
+            Throw.Invalid(parameter, error);
         }
 
         return id!;
     }
 
-    private static string? IdError(string? id, string field)
+    private static string? IdError(string? id, Parameter parameter)
     {
         if (string.IsNullOrEmpty(id))
         {
-            return $"{field} must not be empty.";
+            return $"the {parameter.Words} must not be empty.";
         }
 
         if (id.Length > Limits.MaxIdChars)
         {
-            return $"{field} is {id.Length} characters long; the maximum is {Limits.MaxIdChars}.";
+            return $"the {parameter.Words} is {id.Length} characters long; the maximum is {Limits.MaxIdChars}.";
         }
 
         if (id.Any(char.IsControl))
         {
-            return $"{field} must not contain control characters.";
+            return $"the {parameter.Words} must not contain control characters.";
         }
 
         return null;
     }
 
-    private static int Resolve(int value, int defaultValue, int min, int max, string field)
+    private static int Resolve(int value, int defaultValue, int min, int max, Parameter parameter)
     {
         if (value == 0)
         {
@@ -394,7 +394,7 @@ public sealed partial class SearchEngine(ISearchBackend backend, QueryParser par
 
         if (value < min || value > max)
         {
-            Throw.InvalidField(field, $"{field} must be between {min} and {max} (or 0 for the default {defaultValue}); got {value}.");
+            Throw.Invalid(parameter, $"the {parameter.Words} must be between {min} and {max} (or 0 for the default {defaultValue}); got {value}.");
         }
 
         return value;

@@ -226,8 +226,10 @@ public abstract class EngineConformanceTests : IAsyncLifetime
 
         Assert.Equal(count - 1, result.Upserted); // 2,502 entries, 3 invalid
 
-        Assert.Equal([(7, "document.id"), (Limits.BulkBatchDocuments + 1, "document.published_at"), (count + 1, "document.body")],
-            result.Failures.Select(f => (f.Position, FieldOf(f.Reason))));
+        Assert.Equal([7, Limits.BulkBatchDocuments + 1, count + 1], result.Failures.Select(f => f.Position));
+        Assert.StartsWith("the document id must not be empty", result.Failures[0].Reason, StringComparison.Ordinal);
+        Assert.StartsWith("document.published_at", result.Failures[1].Reason, StringComparison.Ordinal);
+        Assert.StartsWith("the document body is", result.Failures[2].Reason, StringComparison.Ordinal);
         Assert.Equal(count - 2, (await Engine.SearchAsync(new SearchRequestModel("كلمةالدفعة", 10), default)).TotalHits); // bulk-5 twice
         Assert.Equal("نسخة ثانية", (await Engine.GetAsync("bulk-5", default)).Title); // the last of a repeated id wins
 
@@ -258,8 +260,6 @@ public abstract class EngineConformanceTests : IAsyncLifetime
                 }
             }
         }
-
-        static string FieldOf(string reason) => reason[..reason.IndexOf(' ', StringComparison.Ordinal)];
     }
 
     [ConformanceFact]

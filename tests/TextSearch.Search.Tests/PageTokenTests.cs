@@ -20,7 +20,7 @@ public sealed class PageTokenTests
     private static TextSearchException AssertRefused(string token, string query = "q", PageTokenKey? key = null)
     {
         var ex = TestSupport.AssertInvalid(() => PageToken.Decode(key ?? Key, token, query));
-        Assert.Contains("page_token", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(Parameter.PageToken.Path, ex.Field);
         return ex;
     }
 
@@ -164,7 +164,7 @@ public sealed class PageTokenTests
         var ex = Record.Exception(() => PageToken.Decode(Key, token, "q"));
         var invalid = Assert.IsType<TextSearchException>(ex);
         Assert.True(invalid.Kind == ErrorKind.InvalidArgument, what);
-        Assert.Contains("page_token", invalid.Message, StringComparison.Ordinal);
+        Assert.Equal(Parameter.PageToken.Path, invalid.Field);
     }
 
     [Fact]

@@ -193,7 +193,7 @@ public sealed class QueryFuzzTests
             catch (TextSearchException e)
             {
                 Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
-                Assert.Contains("page_token", e.Message, StringComparison.Ordinal);
+                Assert.Equal(Parameter.PageToken.Path, e.Field);
             }
         }, iter: 2000);
     }

@@ -163,7 +163,7 @@ public sealed class SearchEngineBudgetTests
         Assert.NotEmpty((await first.SearchAsync(new SearchRequestModel("سوريا", 2, token), default)).Hits);
         var ex = await Assert.ThrowsAsync<TextSearchException>(() => second.SearchAsync(new SearchRequestModel("سوريا", 2, token), default));
         Assert.Equal(ErrorKind.InvalidArgument, ex.Kind);
-        Assert.Contains("page_token", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(Parameter.PageToken.Path, ex.Field);
 
         // The same index (the same secret) served by another engine, as after a restart or on another server: accepted.
         var again = Engine(new FakeBackend(Small(5), firstBackend.Secret), Timeout.InfiniteTimeSpan);

@@ -68,8 +68,8 @@ public sealed class CatalogueTests(ServerFixture server)
             }),
             StatusCode.InvalidArgument);
         await Fails(() => Documents.GetDocumentAsync(new GetDocumentRequest { Id = new string('x', Limits.MaxIdChars + 1) }), StatusCode.InvalidArgument);
-        await Fails(() => Normalization.NormalizeAsync(new NormalizeRequest { Text = new string('a', Services.NormalizationGrpcService.MaxNormalizeChars + 1) }), StatusCode.InvalidArgument);
-        await Fails(() => Normalization.AnalyzeAsync(new AnalyzeRequest { Text = new string('a', Services.NormalizationGrpcService.MaxAnalyzeChars + 1) }), StatusCode.InvalidArgument);
+        await Fails(() => Normalization.NormalizeAsync(new NormalizeRequest { Text = new string('a', Limits.MaxNormalizeChars + 1) }), StatusCode.InvalidArgument);
+        await Fails(() => Normalization.AnalyzeAsync(new AnalyzeRequest { Text = new string('a', Limits.MaxAnalyzeChars + 1) }), StatusCode.InvalidArgument);
         await Assert.ThrowsAsync<RpcException>(async () => await Documents.GetDocumentAsync(new GetDocumentRequest { Id = "cat-huge-body" }));
         await StillServing();
     }

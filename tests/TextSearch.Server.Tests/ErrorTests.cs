@@ -46,7 +46,8 @@ public sealed class ErrorTests(ServerFixture server)
     public async Task Page_size_out_of_range_is_invalid_argument(int pageSize)
     {
         var ex = await Fails(() => Search.SearchAsync(new SearchRequest { Query = "سوريا", PageSize = pageSize }), StatusCode.InvalidArgument);
-        Assert.Contains("page_size", ex.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("page size", ex.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal("page_size", Assert.Single(ex.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations).Field);
     }
 
     [Theory]
@@ -56,7 +57,8 @@ public sealed class ErrorTests(ServerFixture server)
     public async Task Malformed_page_token_is_invalid_argument(string token)
     {
         var ex = await Fails(() => Search.SearchAsync(new SearchRequest { Query = "سوريا", PageToken = token }), StatusCode.InvalidArgument);
-        Assert.Contains("page_token", ex.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("page token", ex.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal("page_token", Assert.Single(ex.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations).Field);
     }
 
     [Fact]

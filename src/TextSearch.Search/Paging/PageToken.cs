@@ -72,7 +72,7 @@ public static class PageToken
     private const int MaxBytes = HeaderBytes + MaxIdBytes + TagBytes;
     private const int MaxTokenChars = ((MaxBytes * 4) + 2) / 3;
 
-    private const string Malformed = "page_token is malformed (not a token this server issued).";
+    private const string Malformed = "the page token is malformed (not a token this server issued).";
 
     public readonly record struct State(SearchCursor Cursor, int Returned);
 
@@ -122,7 +122,7 @@ public static class PageToken
         ArgumentNullException.ThrowIfNull(canonicalQuery);
         if (token is null || token.Length > MaxTokenChars)
         {
-            return Throw.InvalidField<State>("page_token", "page_token is malformed (too long).");
+            return Throw.Invalid<State>(Parameter.PageToken, "the page token is malformed (too long).");
         }
 
         byte[] bytes;
@@ -132,7 +132,7 @@ public static class PageToken
         }
         catch (FormatException)
         {
-            return Throw.InvalidField<State>("page_token", Malformed);
+            return Throw.Invalid<State>(Parameter.PageToken, Malformed);
         }
 
         // One spelling per token: no padding, no other alphabet, no stray bits in the last character.
@@ -141,19 +141,19 @@ public static class PageToken
             || HeaderBytes + BinaryPrimitives.ReadUInt16LittleEndian(span[17..]) + TagBytes != span.Length
             || !string.Equals(Base64Url.EncodeToString(span), token, StringComparison.Ordinal))
         {
-            return Throw.InvalidField<State>("page_token", Malformed);
+            return Throw.Invalid<State>(Parameter.PageToken, Malformed);
         }
 
         Span<byte> tag = stackalloc byte[TagBytes];
         key.Sign(span[..^TagBytes], tag);
         if (!CryptographicOperations.FixedTimeEquals(tag, span[^TagBytes..]))
         {
-            return Throw.InvalidField<State>("page_token", "page_token is not valid here (altered, or issued by another index); repeat the query from the first page.");
+            return Throw.Invalid<State>(Parameter.PageToken, "the page token is not valid here (altered, or issued by another index); repeat the query from the first page.");
         }
 
         if (BinaryPrimitives.ReadUInt64LittleEndian(span[1..]) != key.Fingerprint(canonicalQuery))
         {
-            return Throw.InvalidField<State>("page_token", "page_token belongs to a different query; repeat the query that returned it.");
+            return Throw.Invalid<State>(Parameter.PageToken, "the page token belongs to a different query; repeat the query that returned it.");
         }
 
         // Signed by this index, but the fields are checked all the same: a leaked key or a bug must not turn into
@@ -163,12 +163,12 @@ public static class PageToken
         var idBytes = span[HeaderBytes..^TagBytes];
         if (!float.IsFinite(score) || returned < 0 || !Utf8.IsValid(idBytes))
         {
-            return Throw.InvalidField<State>("page_token", Malformed);
+            return Throw.Invalid<State>(Parameter.PageToken, Malformed);
         }
 
         var id = Encoding.UTF8.GetString(idBytes);
         return IdError(id) is { } error
-            ? Throw.InvalidField<State>("page_token", $"page_token is malformed ({error}).")
+            ? Throw.Invalid<State>(Parameter.PageToken, $"the page token is malformed ({error}).")
             : new State(new SearchCursor(score, id), returned);
     }
 

@@ -20,19 +20,19 @@ public sealed class QueryParser(TextAnalyzer analyzer, SynonymMap synonyms, Rank
     {
         if (string.IsNullOrWhiteSpace(raw))
         {
-            Throw.InvalidField("query", "query must not be empty.");
+            Throw.Invalid(Parameter.Query, "the query must not be empty.");
         }
 
         if (raw.Length > Limits.MaxQueryChars)
         {
-            Throw.InvalidField("query", $"query is {raw.Length} characters long; the maximum is {Limits.MaxQueryChars}.");
+            Throw.Invalid(Parameter.Query, $"the query is {raw.Length} characters long; the maximum is {Limits.MaxQueryChars}.");
         }
 
         var segments = Split(raw);
         var termCount = segments.Sum(s => CountTokens(s.Text));
         if (termCount > Limits.MaxQueryTerms)
         {
-            Throw.InvalidField("query", $"query has {termCount} terms; the maximum is {Limits.MaxQueryTerms}.");
+            Throw.Invalid(Parameter.Query, $"the query has {termCount} terms; the maximum is {Limits.MaxQueryTerms}.");
         }
 
         var clauses = new List<QueryClause>();

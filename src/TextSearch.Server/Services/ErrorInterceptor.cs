@@ -70,10 +70,10 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
                 if (code == StatusCode.InvalidArgument)
                 {
                     // The field's name only: the message may quote what the caller sent (a metadata key, say).
-                    LogRejected(logger, MethodName(context), e.Field ?? "the request");
+                    LogRejected(logger, MethodName(context), e.Field is { } f ? ProtoFields.Of(f) : "the request");
                 }
 
-                return e.Field is { } field ? FieldViolation(code, field, e.Message) : new RpcException(new Status(code, e.Message));
+                return e.Field is { } field ? FieldViolation(code, ProtoFields.Of(field), e.Message) : new RpcException(new Status(code, e.Message));
             case Google.Protobuf.InvalidProtocolBufferException or System.Text.DecoderFallbackException:
                 // A streamed request message that cannot be decoded (e.g. a string that is not valid UTF-8).
                 LogRejected(logger, MethodName(context), "request message");

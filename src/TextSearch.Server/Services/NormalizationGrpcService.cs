@@ -1,18 +1,15 @@
 using Grpc.Core;
 using TextSearch.Analysis;
-using TextSearch.Search.Snippets;
+using TextSearch.Search;
 using TextSearch.V1;
 
 namespace TextSearch.Server.Services;
 
 public sealed class NormalizationGrpcService(TextAnalyzer analyzer) : NormalizationService.NormalizationServiceBase
 {
-    public const int MaxNormalizeChars = 1_000_000;
-    public const int MaxAnalyzeChars = 200_000;
-
     public override Task<NormalizeResponse> Normalize(NormalizeRequest request, ServerCallContext context)
     {
-        RequireText(request.Text, MaxNormalizeChars);
+        RequireText(request.Text, Limits.MaxNormalizeChars);
         var unit = ProtoMapper.ToUnit(request.OffsetEncoding);
         var normalizer = ArabicNormalizer.For(ProtoMapper.ToRules(request.Options));
         var result = normalizer.Normalize(request.Text);
@@ -27,7 +24,7 @@ public sealed class NormalizationGrpcService(TextAnalyzer analyzer) : Normalizat
 
     public override Task<AnalyzeResponse> Analyze(AnalyzeRequest request, ServerCallContext context)
     {
-        RequireText(request.Text, MaxAnalyzeChars);
+        RequireText(request.Text, Limits.MaxAnalyzeChars);
         var unit = ProtoMapper.ToUnit(request.OffsetEncoding);
         var index = new OffsetIndex(request.Text, unit);
         var response = new AnalyzeResponse();
@@ -71,12 +68,12 @@ public sealed class NormalizationGrpcService(TextAnalyzer analyzer) : Normalizat
     {
         if (string.IsNullOrEmpty(text))
         {
-            Search.Throw.InvalidField("text", "text must not be empty.");
+            Search.Throw.Invalid(Parameter.Text, "the text must not be empty.");
         }
 
         if (text.Length > max)
         {
-            Search.Throw.InvalidField("text", $"text is {text.Length} characters long; the maximum is {max}.");
+            Search.Throw.Invalid(Parameter.Text, $"the text is {text.Length} characters long; the maximum is {max}.");
         }
     }
 }

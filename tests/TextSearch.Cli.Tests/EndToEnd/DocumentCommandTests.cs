@@ -129,7 +129,7 @@ public sealed class DocumentCommandTests(ServerFixture server) : IDisposable
         Assert.Equal($"indexed 1 of 4 documents from {path}; 3 failed\n", result.Stdout);
         var errors = result.StderrLines;
         Assert.Equal(3, errors.Length);
-        Assert.Contains(errors, e => e.StartsWith($"textsearch: {path}:3 (id '{tooLong}'): ", StringComparison.Ordinal) && e.Contains("document.id", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith($"textsearch: {path}:3 (id '{tooLong}'): ", StringComparison.Ordinal) && e.Contains("document id", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith($"textsearch: {path}:2: not valid JSON", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith($"textsearch: {path}:4: \"date\" must be an ISO 8601 date", StringComparison.Ordinal));
 

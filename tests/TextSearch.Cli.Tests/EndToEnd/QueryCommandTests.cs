@@ -287,7 +287,7 @@ public sealed class QueryCommandTests(ServerFixture server)
 
         Assert.Equal(1, result.ExitCode);
         var line = Assert.Single(result.StderrLines);
-        Assert.StartsWith("textsearch: INVALID_ARGUMENT [page_token]: page_token is ", line, StringComparison.Ordinal);
+        Assert.StartsWith("textsearch: INVALID_ARGUMENT [page_token]: the page token is ", line, StringComparison.Ordinal);
         Assert.Equal(string.Empty, result.Stdout);
     }
 

@@ -132,6 +132,18 @@ public sealed class ServiceTests
     }
 
     [Fact]
+    public void Every_domain_parameter_has_its_proto_field_name()
+    {
+        var parameters = typeof(Parameter).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Select(f => ((Parameter)f.GetValue(null)!).Path).ToList();
+        Assert.Equal(parameters.Order(), ProtoFields.DomainPaths.Order());
+        Assert.All(parameters, p => Assert.NotEqual(p, ProtoFields.Of(p)));
+        Assert.Equal("page_size", ProtoFields.Of(Parameter.PageSize.Path));
+        Assert.Equal("document.published_at", ProtoFields.Of(Parameter.DocumentPublishedAt.Path));
+        Assert.Equal("offset_encoding", ProtoFields.Of("offset_encoding")); // the server's own names pass through
+    }
+
+    [Fact]
     public async Task Normalize_takes_its_rules_from_the_request_and_refuses_empty_text()
     {
         var service = new NormalizationGrpcService(TextAnalyzer.Default);
@@ -139,6 +151,6 @@ public sealed class ServiceTests
         var response = await service.Normalize(new NormalizeRequest { Text = "مَدْرَسَة", Options = options }, new TestServerCallContext());
         Assert.Equal("مدرسة", response.Normalized);
         var ex = await Assert.ThrowsAsync<TextSearchException>(() => service.Normalize(new NormalizeRequest(), new TestServerCallContext()));
-        Assert.Equal("text", ex.Field);
+        Assert.Equal(Parameter.Text.Path, ex.Field);
     }
 }
