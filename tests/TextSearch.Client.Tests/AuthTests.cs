@@ -1,5 +1,4 @@
 using Grpc.Core;
-using TextSearch.Server.Tests.Support;
 using TextSearch.V1;
 
 namespace TextSearch.Client.Tests;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.IO.Compression;
 using System.Reflection;
 using System.Xml.Linq;
-using TextSearch.Server.Tests.Support;
 
 namespace TextSearch.Client.Tests;
 

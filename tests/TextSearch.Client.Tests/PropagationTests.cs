@@ -2,7 +2,6 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using TextSearch.Client.Tests.Support;
 using TextSearch.V1;
 
 namespace TextSearch.Client.Tests;

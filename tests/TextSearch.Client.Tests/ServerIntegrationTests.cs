@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Grpc.Core;
-using TextSearch.Server.Tests.Support;
 using TextSearch.V1;
 
 namespace TextSearch.Client.Tests;

@@ -6,7 +6,6 @@ using Elastic.Transport.Extensions;
 using TextSearch.Analysis;
 using TextSearch.Search.Ingestion;
 using TextSearch.Search.Query;
-using TextSearch.Search.Tests;
 
 namespace TextSearch.Search.Elasticsearch.Tests;
 

@@ -6,7 +6,6 @@ using TextSearch.Analysis;
 using TextSearch.Search.Elasticsearch.Tests.Support;
 using TextSearch.Search.Ingestion;
 using TextSearch.Search.Lucene;
-using TextSearch.Search.Tests;
 
 namespace TextSearch.Search.Elasticsearch.Tests;
 

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using TextSearch.Analysis;
 using TextSearch.Search.Elasticsearch.Tests.Support;
-using TextSearch.Search.Tests;
 
 namespace TextSearch.Search.Elasticsearch.Tests;
 
@@ -9,8 +8,11 @@ namespace TextSearch.Search.Elasticsearch.Tests;
 /// The engine-conformance suite on a live Elasticsearch cluster (ELASTICSEARCH_URL): each test gets a fresh index of
 /// a unique name, deleted afterwards. Without ELASTICSEARCH_URL every test here is reported as skipped.
 /// </summary>
-public sealed class ElasticsearchEngineTests : EngineConformanceTests, ILiveClusterSuite
+public sealed class ElasticsearchEngineTests : EngineConformanceTests, IConditionalSuite
 {
+    /// <summary>Without a live cluster every test here is reported skipped, with this reason.</summary>
+    public static string? SkipReason => LiveCluster.Url is null ? LiveCluster.SkipReason : null;
+
     private ElasticsearchBackend? _backend;
 
     protected override Task<ISearchBackend> CreateBackendAsync()

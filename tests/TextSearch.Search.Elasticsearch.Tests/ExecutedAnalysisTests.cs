@@ -15,7 +15,6 @@ using Lucene.Net.Util;
 using TextSearch.Analysis;
 using TextSearch.Search.Elasticsearch.Tests.Support;
 using TextSearch.Search.Ingestion;
-using TextSearch.Search.Tests;
 using Xunit.Abstractions;
 
 namespace TextSearch.Search.Elasticsearch.Tests;

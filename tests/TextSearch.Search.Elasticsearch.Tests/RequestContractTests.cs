@@ -1,5 +1,4 @@
 using TextSearch.Search.Elasticsearch.Tests.Support;
-using TextSearch.Search.Tests;
 
 namespace TextSearch.Search.Elasticsearch.Tests;
 

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Time.Testing;
 using TextSearch.Analysis;
 using TextSearch.Search.Elasticsearch.Client;
 using TextSearch.Search.Elasticsearch.Tests.Support;
-using TextSearch.Search.Tests;
 
 namespace TextSearch.Search.Elasticsearch.Tests;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using CsCheck;
 using TextSearch.Search.Paging;
 using TextSearch.Search.Query;
-using static TextSearch.Search.Tests.TestSupport;
+using static TextSearch.Testing.TestSupport;
 
 namespace TextSearch.Search.Tests;
 

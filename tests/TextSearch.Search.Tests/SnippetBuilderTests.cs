@@ -2,7 +2,7 @@ using System.Collections;
 using TextSearch.Analysis;
 using TextSearch.Search.Query;
 using TextSearch.Search.Snippets;
-using static TextSearch.Search.Tests.TestSupport;
+using static TextSearch.Testing.TestSupport;
 
 namespace TextSearch.Search.Tests;
 

@@ -2,7 +2,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Playwright;
-using TextSearch.Server.Tests.Support;
 using TextSearch.V1;
 
 namespace TextSearch.Server.Browser.Tests;

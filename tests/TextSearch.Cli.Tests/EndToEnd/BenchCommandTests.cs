@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text;
 using Grpc.Core;
 using TextSearch.Cli.Tests.Support;
-using TextSearch.Server.Tests.Support;
 using TextSearch.V1;
 
 namespace TextSearch.Cli.Tests.EndToEnd;

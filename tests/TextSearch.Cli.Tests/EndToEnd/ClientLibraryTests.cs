@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
 using TextSearch.Cli.Tests.Support;
-using TextSearch.Client.Tests.Support;
-using TextSearch.Server.Tests.Support;
 
 namespace TextSearch.Cli.Tests.EndToEnd;
 

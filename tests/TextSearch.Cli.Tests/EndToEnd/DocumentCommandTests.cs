@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using System.Text;
 using TextSearch.Cli.Tests.Support;
-using TextSearch.Server.Tests.Support;
 
 namespace TextSearch.Cli.Tests.EndToEnd;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using TextSearch.Server.Tests.Support;
 
 namespace TextSearch.Cli.Tests.EndToEnd;
 

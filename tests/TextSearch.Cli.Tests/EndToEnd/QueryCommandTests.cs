@@ -1,6 +1,5 @@
 using System.Globalization;
 using TextSearch.Cli.Tests.Support;
-using TextSearch.Server.Tests.Support;
 using TextSearch.V1;
 
 namespace TextSearch.Cli.Tests.EndToEnd;

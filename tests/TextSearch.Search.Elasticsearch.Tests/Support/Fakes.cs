@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using TextSearch.Analysis;
-using TextSearch.Search.Tests;
 
 namespace TextSearch.Search.Elasticsearch.Tests.Support;
 

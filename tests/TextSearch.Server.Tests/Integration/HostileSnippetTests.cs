@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using Grpc.Core;
+using TextSearch.V1;
+
+namespace TextSearch.Server.Tests.Integration;
+
+/// <summary>
+/// Issue 12: one read-only client must not make the server unresponsive. Snippet calls on the largest documents and
+/// page_size 100 searches for the word they repeat, with short deadlines, run against the built server in its own
+/// process while a steady probe searches for something else. The probe stays fast, and once the hostile calls'
+/// deadlines have passed the server goes back to idle. Before the fix, snippets cost time quadratic in the matches of
+/// a document, were not cancellable and ran outside the query budget: one Snippet call on a 400,000-character
+/// document kept a core busy for a minute and more after its deadline. The thresholds are generous by design.
+/// </summary>
+public sealed class HostileSnippetTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    private const string Hostile = "سوريا";
+    private const string Calm = "الخرطوم";
+
+    private static readonly TimeSpan HostileDeadline = TimeSpan.FromSeconds(1);
+
+    private static string Repeat(string word, int chars) => string.Concat(Enumerable.Repeat(word + " ", chars / (word.Length + 1)));
+
+    /// <summary>The server's CPU time, read afresh.</summary>
+    private static TimeSpan CpuTime(int pid)
+    {
+        using var process = Process.GetProcessById(pid);
+        return process.TotalProcessorTime;
+    }
+
+    /// <summary>How many cores the server kept busy over <paramref name="window"/>.</summary>
+    private static async Task<double> CoresBusyAsync(int pid, TimeSpan window)
+    {
+        var cpu = CpuTime(pid);
+        var clock = Stopwatch.StartNew();
+        await Task.Delay(window);
+        return (CpuTime(pid) - cpu).TotalSeconds / clock.Elapsed.TotalSeconds;
+    }
+
+    [Fact]
+    public async Task Hostile_snippets_and_searches_neither_starve_a_probe_nor_keep_the_server_busy()
+    {
+        var index = Path.Combine(Path.GetTempPath(), "textsearch-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using var server = await ServerProcess.StartAsync(index);
+            var documents = new DocumentService.DocumentServiceClient(server.Channel);
+            var search = new SearchService.SearchServiceClient(server.Channel);
+
+            // Eight documents of 400,000 characters repeating one word, 92 more of 5,000 (a page of 100 hits), and
+            // 20 small ones the probe finds.
+            var huge = Repeat(Hostile, 400_000);
+            for (var i = 0; i < 8; i++)
+            {
+                await documents.UpsertDocumentAsync(new UpsertDocumentRequest { Document = new Document { Id = $"huge-{i}", Title = Hostile, Body = huge } });
+            }
+
+            var medium = Repeat(Hostile, 5_000);
+            for (var i = 0; i < 92; i++)
+            {
+                await documents.UpsertDocumentAsync(new UpsertDocumentRequest { Document = new Document { Id = $"medium-{i:D2}", Title = Hostile, Body = medium } });
+            }
+
+            for (var i = 0; i < 20; i++)
+            {
+                await documents.UpsertDocumentAsync(new UpsertDocumentRequest
+                {
+                    Document = new Document { Id = $"calm-{i:D2}", Title = "خبر", Body = $"وصل الوفد إلى {Calm} صباح اليوم رقم {i}. ثم عاد." },
+                });
+            }
+
+            // Start from a quiet server (indexing and merges done), so that what is measured is the hostile load.
+            var settle = Stopwatch.StartNew();
+            while (await CoresBusyAsync(server.ProcessId, TimeSpan.FromSeconds(1)) > 0.2 && settle.Elapsed < TimeSpan.FromSeconds(30))
+            {
+            }
+
+            // Hostile clients: every second for 6 s, two Snippet calls on huge documents and a page_size 100 search
+            // for their word, each with a 1 s deadline. (A pace, not a flood: the point is the cost of one call,
+            // which the old code made quadratic and uncancellable, not how many calls a shared 2-core machine can take.)
+            using var hostilePhase = new CancellationTokenSource(TimeSpan.FromSeconds(6));
+            var hostileDone = 0;
+            var hostileCalls = 0;
+            async Task RunHostile(Func<DateTime, Task> call)
+            {
+                Interlocked.Increment(ref hostileCalls);
+                try
+                {
+                    await call(DateTime.UtcNow + HostileDeadline);
+                    Interlocked.Increment(ref hostileDone);
+                }
+                catch (RpcException)
+                {
+                }
+            }
+
+            var hostile = new List<Task>();
+            var rounds = Task.Run(async () =>
+            {
+                for (var round = 0; !hostilePhase.IsCancellationRequested; round++)
+                {
+                    foreach (var id in new[] { $"huge-{(2 * round) % 8}", $"huge-{((2 * round) + 1) % 8}" })
+                    {
+                        hostile.Add(RunHostile(async deadline => await search.SnippetAsync(
+                            new SnippetRequest { DocumentId = id, Query = Hostile, MaxSnippets = 10, FragmentChars = 1000 }, deadline: deadline)));
+                    }
+
+                    hostile.Add(RunHostile(async deadline => await search.SearchAsync(
+                        new SearchRequest { Query = Hostile, PageSize = 100, MaxSnippets = 10, FragmentChars = 1000 }, deadline: deadline)));
+                    await Task.Delay(1000);
+                }
+            });
+
+            // The probe: a small search for another word, every 100 ms, while the hostile clients run.
+            await Task.Delay(500);
+            var latencies = new List<TimeSpan>();
+            while (!hostilePhase.IsCancellationRequested)
+            {
+                var clock = Stopwatch.StartNew();
+                try
+                {
+                    var found = await search.SearchAsync(new SearchRequest { Query = Calm, PageSize = 5 }, deadline: DateTime.UtcNow.AddSeconds(10));
+                    Assert.Equal(5, found.Hits.Count);
+                    latencies.Add(clock.Elapsed);
+                }
+                catch (RpcException)
+                {
+                    latencies.Add(TimeSpan.FromSeconds(10));
+                }
+
+                await Task.Delay(100);
+            }
+
+            await rounds;
+            var lastDeadline = DateTime.UtcNow + HostileDeadline;
+            await Task.WhenAll(hostile);
+
+            // A few seconds after the last hostile deadline, the server is back near idle: no work left running for
+            // callers that have gone.
+            await Task.Delay(lastDeadline - DateTime.UtcNow + TimeSpan.FromSeconds(3));
+            var busy = await CoresBusyAsync(server.ProcessId, TimeSpan.FromSeconds(3));
+
+            latencies.Sort();
+            var p99 = latencies[(int)Math.Ceiling(0.99 * latencies.Count) - 1];
+            var summary = $"probe p99 {p99.TotalMilliseconds:0} ms over {latencies.Count} probes (max {latencies[^1].TotalMilliseconds:0} ms); "
+                + $"{hostileDone} of {hostileCalls} hostile calls completed; {busy:0.00} cores busy after the hostile deadlines";
+            output.WriteLine(summary);
+            Assert.True(hostileCalls >= 12, summary);
+            Assert.True(latencies.Count >= 10, summary);
+            Assert.True(p99 < TimeSpan.FromSeconds(2), summary);
+            Assert.True(busy < 0.5, summary);
+        }
+        finally
+        {
+            if (Directory.Exists(index))
+            {
+                Directory.Delete(index, recursive: true);
+            }
+        }
+    }
+}
