@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using TextSearch.V1;

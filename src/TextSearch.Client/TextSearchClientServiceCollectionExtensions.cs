@@ -1,6 +1,4 @@
-using Grpc.Net.ClientFactory;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TextSearch.Client;

@@ -198,8 +198,8 @@ public static class ElasticsearchAnalysis
         }
     }
 
-    /// <summary>Parses a rule written by <see cref="FormatMapping"/> (for tests and tools).</summary>
-    public static KeyValuePair<string, string> ParseMapping(string rule)
+    /// <summary>Parses a rule written by <see cref="FormatMapping"/> (the tests read the generated settings back with it).</summary>
+    internal static KeyValuePair<string, string> ParseMapping(string rule)
     {
         ArgumentNullException.ThrowIfNull(rule);
         var arrow = rule.IndexOf("=>", StringComparison.Ordinal);

@@ -1,4 +1,3 @@
-using TextSearch.Analysis;
 
 namespace TextSearch.Analysis.Tests;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using CsCheck;
-using TextSearch.Analysis;
 
 namespace TextSearch.Analysis.Tests;
 

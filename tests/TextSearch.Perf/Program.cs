@@ -21,196 +21,196 @@ var serverDll = opts.Get("server-dll") ?? ServerHost.DefaultServerDll(repo);
 switch (opts.Mode)
 {
     case "generate":
-    {
-        var real = JsonlCorpus.Read(opts.Require("corpus")).ToList();
-        var count = opts.Int("count", real.Count);
-        var watch = Stopwatch.StartNew();
-        JsonlCorpus.Write(opts.Require("out"), CorpusGenerator.Expand(real, count));
-        Console.WriteLine($"wrote {count} documents to {opts.Require("out")} in {watch.Elapsed.TotalSeconds:F1} s");
-        return 0;
-    }
+        {
+            var real = JsonlCorpus.Read(opts.Require("corpus")).ToList();
+            var count = opts.Int("count", real.Count);
+            var watch = Stopwatch.StartNew();
+            JsonlCorpus.Write(opts.Require("out"), CorpusGenerator.Expand(real, count));
+            Console.WriteLine($"wrote {count} documents to {opts.Require("out")} in {watch.Elapsed.TotalSeconds:F1} s");
+            return 0;
+        }
 
     case "ingest":
-    {
-        var docs = JsonlCorpus.Read(opts.Require("corpus"), opts.Int("limit", int.MaxValue)).ToList();
-        var bytes = docs.Sum(CorpusFile.TextBytes);
-        var work = opts.Get("work") ?? Path.Combine(Path.GetTempPath(), "textsearch-perf", Guid.NewGuid().ToString("N"));
-        Console.WriteLine($"corpus: {docs.Count} documents, {bytes / 1e6:F1} MB of text (UTF-8)");
-
-        // 1. Plain Lucene.NET in-process: the same schema and analyzer, one IndexWriter, one commit.
-        var reference = Path.Combine(work, "reference");
-        var schema = new LuceneSchema(new RankingOptions(), TextAnalyzer.Default);
-        var watch = Stopwatch.StartNew();
-        using (var dir = FSDirectory.Open(new DirectoryInfo(reference)))
-        using (var writer = new IndexWriter(dir, new IndexWriterConfig(LuceneVersion.LUCENE_48, schema.IndexAnalyzer) { RAMBufferSizeMB = 64, Similarity = schema.Similarity }))
         {
-            foreach (var doc in docs)
+            var docs = JsonlCorpus.Read(opts.Require("corpus"), opts.Int("limit", int.MaxValue)).ToList();
+            var bytes = docs.Sum(CorpusFile.TextBytes);
+            var work = opts.Get("work") ?? Path.Combine(Path.GetTempPath(), "textsearch-perf", Guid.NewGuid().ToString("N"));
+            Console.WriteLine($"corpus: {docs.Count} documents, {bytes / 1e6:F1} MB of text (UTF-8)");
+
+            // 1. Plain Lucene.NET in-process: the same schema and analyzer, one IndexWriter, one commit.
+            var reference = Path.Combine(work, "reference");
+            var schema = new LuceneSchema(new RankingOptions(), TextAnalyzer.Default);
+            var watch = Stopwatch.StartNew();
+            using (var dir = FSDirectory.Open(new DirectoryInfo(reference)))
+            using (var writer = new IndexWriter(dir, new IndexWriterConfig(LuceneVersion.LUCENE_48, schema.IndexAnalyzer) { RAMBufferSizeMB = 64, Similarity = schema.Similarity }))
             {
-                writer.UpdateDocument(new Term(LuceneFields.Id, doc.Id), schema.ToLucene(doc));
-            }
-
-            writer.Commit();
-        }
-
-        var inProcess = watch.Elapsed;
-        Report("in-process Lucene.NET (same analyzer)", docs.Count, bytes, inProcess, DirSize(reference));
-
-        // 2. Through the service: BulkUpsertDocuments to the Release server in its own process.
-        var served = Path.Combine(work, "served");
-        await using (var server = await ServerHost.StartAsync(serverDll, served))
-        {
-            using var channel = GrpcChannel.ForAddress(server.Address);
-            var client = new DocumentService.DocumentServiceClient(channel);
-            watch.Restart();
-            using var call = client.BulkUpsertDocuments();
-            foreach (var doc in docs)
-            {
-                await call.RequestStream.WriteAsync(new UpsertDocumentRequest { Document = new TextSearch.V1.Document { Id = doc.Id, Title = doc.Title, Body = doc.Body, Source = doc.Source } });
-            }
-
-            await call.RequestStream.CompleteAsync();
-            var response = await call;
-            var viaGrpc = watch.Elapsed;
-            Report("gRPC BulkUpsertDocuments (server process)", response.Upserted, bytes, viaGrpc, DirSize(served));
-            Console.WriteLine($"ratio gRPC / in-process: {inProcess.TotalSeconds / viaGrpc.TotalSeconds:P0} (target >= 70%); failures: {response.Failures.Count}; server RSS {server.RssMb():F0} MB");
-        }
-
-        if (opts.Get("keep") is null)
-        {
-            System.IO.Directory.Delete(work, recursive: true);
-        }
-        else
-        {
-            Console.WriteLine($"indexes kept in {work}");
-        }
-
-        return 0;
-    }
-
-    case "search":
-    {
-        // In-process engine search (no gRPC, no snippets) over an existing index: the reference for the Search RPC.
-        var queries = File.ReadAllLines(opts.Require("queries")).Where(l => l.Trim().Length > 0).ToArray();
-        var threads = opts.Int("threads", 2);
-        var count = opts.Int("count", 5000);
-        var synonyms = SynonymMap.Parse(File.ReadAllText(Path.Combine(repo, "src", "TextSearch.Search", "synonyms.txt")), TextAnalyzer.Default);
-        var parser = new QueryParser(TextAnalyzer.Default, synonyms, opts.Get("ranking") is { } r ? System.Text.Json.JsonSerializer.Deserialize<RankingOptions>(r) : null);
-        var parsed = queries.Select(q => { try { return parser.Parse(q); } catch (TextSearchException) { return null; } }).OfType<SearchQuery>().ToArray();
-        // --ranking '{"FuzzyBoost":0}' changes query-side ranking settings (the index must have been built compatibly).
-        var ranking = opts.Get("ranking") is { } json ? System.Text.Json.JsonSerializer.Deserialize<RankingOptions>(json)! : new RankingOptions();
-        await using var backend = new LuceneBackend(new LuceneOptions { IndexPath = opts.Require("index"), Ranking = ranking }, TextAnalyzer.Default, NullLogger<LuceneBackend>.Instance);
-        foreach (var q in parsed.Take(50))
-        {
-            await backend.SearchAsync(q, 10, null, default); // warm-up
-        }
-
-        var latencies = new double[count];
-        var next = -1;
-        var watch = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, threads).Select(_ => Task.Run(async () =>
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < count)
-            {
-                var t = Stopwatch.GetTimestamp();
-                await backend.SearchAsync(parsed[i % parsed.Length], 10, null, default);
-                latencies[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
-            }
-        })));
-        var elapsed = watch.Elapsed;
-        Array.Sort(latencies);
-        Console.WriteLine($"in-process engine search: {count} queries on {threads} threads in {elapsed.TotalSeconds:F2} s = {count / elapsed.TotalSeconds:F0} queries/s; p50 {latencies[count / 2]:F2} ms, p99 {latencies[(int)(count * 0.99)]:F2} ms");
-        return 0;
-    }
-
-    case "serve":
-    {
-        // Cold starts to SERVING on an existing index, then the server stays up for a load run, sampling its RSS.
-        var index = opts.Require("index");
-        var starts = new List<double>();
-        for (var i = 0; i < opts.Int("starts", 5); i++)
-        {
-            await using var s = await ServerHost.StartAsync(serverDll, index);
-            starts.Add(s.StartupTime.TotalMilliseconds);
-        }
-
-        Console.WriteLine($"cold start to SERVING with the existing index: {string.Join(", ", starts.Select(s => $"{s:F0} ms"))} (median {starts.Order().ElementAt(starts.Count / 2):F0} ms)");
-        if (opts.Get("load") is { } load)
-        {
-            await using var server = await ServerHost.StartAsync(serverDll, index);
-            var samples = new List<double>();
-            using var cts = new CancellationTokenSource();
-            var sampler = Task.Run(async () =>
-            {
-                while (!cts.IsCancellationRequested)
+                foreach (var doc in docs)
                 {
-                    samples.Add(server.RssMb());
-                    await Task.Delay(1000, cts.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    writer.UpdateDocument(new Term(LuceneFields.Id, doc.Id), schema.ToLucene(doc));
                 }
-            });
-            var bench = Process.Start(new ProcessStartInfo("sh", ["-c", load.Replace("{server}", server.Address, StringComparison.Ordinal)]) { UseShellExecute = false })!;
-            await bench.WaitForExitAsync();
-            await cts.CancelAsync();
-            await sampler;
-            Console.WriteLine($"server RSS under load (1 s samples): start {samples.FirstOrDefault():F0} MB, max {samples.DefaultIfEmpty().Max():F0} MB, last {samples.LastOrDefault():F0} MB");
-            Console.WriteLine("RSS curve (MB): " + string.Join(' ', samples.Select(s => s.ToString("F0", CultureInfo.InvariantCulture))));
-        }
 
-        return 0;
-    }
+                writer.Commit();
+            }
 
-    case "scale":
-    {
-        // For each size: ingest the first N documents through gRPC into a fresh server, then time sequential Search
-        // RPCs (snippets included) over the queries. Prints one table row per size.
-        var sizes = opts.Require("sizes").Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray();
-        var queries = File.ReadAllLines(opts.Require("queries")).Where(l => l.Trim().Length > 0).ToArray();
-        var searches = opts.Int("searches", 1000);
-        Console.WriteLine("| Documents | Text MB | Ingestion s | docs/s | Index MB | Search p50 ms | Search p99 ms | RSS MB |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|");
-        foreach (var size in sizes)
-        {
-            var index = Path.Combine(Path.GetTempPath(), "textsearch-perf", $"scale-{size}-{Guid.NewGuid():N}");
-            await using (var server = await ServerHost.StartAsync(serverDll, index))
+            var inProcess = watch.Elapsed;
+            Report("in-process Lucene.NET (same analyzer)", docs.Count, bytes, inProcess, DirSize(reference));
+
+            // 2. Through the service: BulkUpsertDocuments to the Release server in its own process.
+            var served = Path.Combine(work, "served");
+            await using (var server = await ServerHost.StartAsync(serverDll, served))
             {
                 using var channel = GrpcChannel.ForAddress(server.Address);
                 var client = new DocumentService.DocumentServiceClient(channel);
-                long bytes = 0;
-                var watch = Stopwatch.StartNew();
-                using (var call = client.BulkUpsertDocuments())
+                watch.Restart();
+                using var call = client.BulkUpsertDocuments();
+                foreach (var doc in docs)
                 {
-                    foreach (var doc in JsonlCorpus.Read(opts.Require("corpus"), size))
-                    {
-                        bytes += CorpusFile.TextBytes(doc);
-                        await call.RequestStream.WriteAsync(new UpsertDocumentRequest { Document = new TextSearch.V1.Document { Id = doc.Id, Title = doc.Title, Body = doc.Body } });
-                    }
-
-                    await call.RequestStream.CompleteAsync();
-                    await call;
+                    await call.RequestStream.WriteAsync(new UpsertDocumentRequest { Document = new TextSearch.V1.Document { Id = doc.Id, Title = doc.Title, Body = doc.Body, Source = doc.Source } });
                 }
 
-                var ingest = watch.Elapsed;
-                var search = new SearchService.SearchServiceClient(channel);
-                var latencies = new List<double>(searches);
-                for (var i = 0; i < searches + 50; i++)
-                {
-                    var t = Stopwatch.GetTimestamp();
-                    await search.SearchAsync(new SearchRequest { Query = queries[i % queries.Length] });
-                    if (i >= 50)
-                    {
-                        latencies.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
-                    }
-                }
-
-                latencies.Sort();
-                Console.WriteLine($"| {size:N0} | {bytes / 1e6:F0} | {ingest.TotalSeconds:F1} | {size / ingest.TotalSeconds:F0} | {DirSize(index) / 1e6:F0} | {latencies[latencies.Count / 2]:F2} | {latencies[(int)(latencies.Count * 0.99)]:F2} | {server.RssMb():F0} |");
+                await call.RequestStream.CompleteAsync();
+                var response = await call;
+                var viaGrpc = watch.Elapsed;
+                Report("gRPC BulkUpsertDocuments (server process)", response.Upserted, bytes, viaGrpc, DirSize(served));
+                Console.WriteLine($"ratio gRPC / in-process: {inProcess.TotalSeconds / viaGrpc.TotalSeconds:P0} (target >= 70%); failures: {response.Failures.Count}; server RSS {server.RssMb():F0} MB");
             }
 
-            System.IO.Directory.Delete(index, recursive: true);
+            if (opts.Get("keep") is null)
+            {
+                System.IO.Directory.Delete(work, recursive: true);
+            }
+            else
+            {
+                Console.WriteLine($"indexes kept in {work}");
+            }
+
+            return 0;
         }
 
-        return 0;
-    }
+    case "search":
+        {
+            // In-process engine search (no gRPC, no snippets) over an existing index: the reference for the Search RPC.
+            var queries = File.ReadAllLines(opts.Require("queries")).Where(l => l.Trim().Length > 0).ToArray();
+            var threads = opts.Int("threads", 2);
+            var count = opts.Int("count", 5000);
+            var synonyms = SynonymMap.Parse(File.ReadAllText(Path.Combine(repo, "src", "TextSearch.Search", "synonyms.txt")), TextAnalyzer.Default);
+            var parser = new QueryParser(TextAnalyzer.Default, synonyms, opts.Get("ranking") is { } r ? System.Text.Json.JsonSerializer.Deserialize<RankingOptions>(r) : null);
+            var parsed = queries.Select(q => { try { return parser.Parse(q); } catch (TextSearchException) { return null; } }).OfType<SearchQuery>().ToArray();
+            // --ranking '{"FuzzyBoost":0}' changes query-side ranking settings (the index must have been built compatibly).
+            var ranking = opts.Get("ranking") is { } json ? System.Text.Json.JsonSerializer.Deserialize<RankingOptions>(json)! : new RankingOptions();
+            await using var backend = new LuceneBackend(new LuceneOptions { IndexPath = opts.Require("index"), Ranking = ranking }, TextAnalyzer.Default, NullLogger<LuceneBackend>.Instance);
+            foreach (var q in parsed.Take(50))
+            {
+                await backend.SearchAsync(q, 10, null, default); // warm-up
+            }
+
+            var latencies = new double[count];
+            var next = -1;
+            var watch = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, threads).Select(_ => Task.Run(async () =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < count)
+                {
+                    var t = Stopwatch.GetTimestamp();
+                    await backend.SearchAsync(parsed[i % parsed.Length], 10, null, default);
+                    latencies[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+                }
+            })));
+            var elapsed = watch.Elapsed;
+            Array.Sort(latencies);
+            Console.WriteLine($"in-process engine search: {count} queries on {threads} threads in {elapsed.TotalSeconds:F2} s = {count / elapsed.TotalSeconds:F0} queries/s; p50 {latencies[count / 2]:F2} ms, p99 {latencies[(int)(count * 0.99)]:F2} ms");
+            return 0;
+        }
+
+    case "serve":
+        {
+            // Cold starts to SERVING on an existing index, then the server stays up for a load run, sampling its RSS.
+            var index = opts.Require("index");
+            var starts = new List<double>();
+            for (var i = 0; i < opts.Int("starts", 5); i++)
+            {
+                await using var s = await ServerHost.StartAsync(serverDll, index);
+                starts.Add(s.StartupTime.TotalMilliseconds);
+            }
+
+            Console.WriteLine($"cold start to SERVING with the existing index: {string.Join(", ", starts.Select(s => $"{s:F0} ms"))} (median {starts.Order().ElementAt(starts.Count / 2):F0} ms)");
+            if (opts.Get("load") is { } load)
+            {
+                await using var server = await ServerHost.StartAsync(serverDll, index);
+                var samples = new List<double>();
+                using var cts = new CancellationTokenSource();
+                var sampler = Task.Run(async () =>
+                {
+                    while (!cts.IsCancellationRequested)
+                    {
+                        samples.Add(server.RssMb());
+                        await Task.Delay(1000, cts.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    }
+                });
+                var bench = Process.Start(new ProcessStartInfo("sh", ["-c", load.Replace("{server}", server.Address, StringComparison.Ordinal)]) { UseShellExecute = false })!;
+                await bench.WaitForExitAsync();
+                await cts.CancelAsync();
+                await sampler;
+                Console.WriteLine($"server RSS under load (1 s samples): start {samples.FirstOrDefault():F0} MB, max {samples.DefaultIfEmpty().Max():F0} MB, last {samples.LastOrDefault():F0} MB");
+                Console.WriteLine("RSS curve (MB): " + string.Join(' ', samples.Select(s => s.ToString("F0", CultureInfo.InvariantCulture))));
+            }
+
+            return 0;
+        }
+
+    case "scale":
+        {
+            // For each size: ingest the first N documents through gRPC into a fresh server, then time sequential Search
+            // RPCs (snippets included) over the queries. Prints one table row per size.
+            var sizes = opts.Require("sizes").Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+            var queries = File.ReadAllLines(opts.Require("queries")).Where(l => l.Trim().Length > 0).ToArray();
+            var searches = opts.Int("searches", 1000);
+            Console.WriteLine("| Documents | Text MB | Ingestion s | docs/s | Index MB | Search p50 ms | Search p99 ms | RSS MB |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|");
+            foreach (var size in sizes)
+            {
+                var index = Path.Combine(Path.GetTempPath(), "textsearch-perf", $"scale-{size}-{Guid.NewGuid():N}");
+                await using (var server = await ServerHost.StartAsync(serverDll, index))
+                {
+                    using var channel = GrpcChannel.ForAddress(server.Address);
+                    var client = new DocumentService.DocumentServiceClient(channel);
+                    long bytes = 0;
+                    var watch = Stopwatch.StartNew();
+                    using (var call = client.BulkUpsertDocuments())
+                    {
+                        foreach (var doc in JsonlCorpus.Read(opts.Require("corpus"), size))
+                        {
+                            bytes += CorpusFile.TextBytes(doc);
+                            await call.RequestStream.WriteAsync(new UpsertDocumentRequest { Document = new TextSearch.V1.Document { Id = doc.Id, Title = doc.Title, Body = doc.Body } });
+                        }
+
+                        await call.RequestStream.CompleteAsync();
+                        await call;
+                    }
+
+                    var ingest = watch.Elapsed;
+                    var search = new SearchService.SearchServiceClient(channel);
+                    var latencies = new List<double>(searches);
+                    for (var i = 0; i < searches + 50; i++)
+                    {
+                        var t = Stopwatch.GetTimestamp();
+                        await search.SearchAsync(new SearchRequest { Query = queries[i % queries.Length] });
+                        if (i >= 50)
+                        {
+                            latencies.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+                        }
+                    }
+
+                    latencies.Sort();
+                    Console.WriteLine($"| {size:N0} | {bytes / 1e6:F0} | {ingest.TotalSeconds:F1} | {size / ingest.TotalSeconds:F0} | {DirSize(index) / 1e6:F0} | {latencies[latencies.Count / 2]:F2} | {latencies[(int)(latencies.Count * 0.99)]:F2} | {server.RssMb():F0} |");
+                }
+
+                System.IO.Directory.Delete(index, recursive: true);
+            }
+
+            return 0;
+        }
 
     default:
         Console.Error.WriteLine("usage: textsearch-perf scale --corpus FILE --sizes 10000,31030,100000,300000 --queries FILE [--searches 1000]");

@@ -183,8 +183,14 @@ internal sealed class EvalOptions
 
         var options = new EvalOptions
         {
-            Qa = qa, Distractors = distractors, DistractorLimit = distractorLimit, Limit = limit, Server = server, Json = json,
-            Name = name ?? (settings.Count == 0 ? "TextSearch" : "TextSearch " + string.Join(' ', settings)), Baseline = baseline ?? "arabic",
+            Qa = qa,
+            Distractors = distractors,
+            DistractorLimit = distractorLimit,
+            Limit = limit,
+            Server = server,
+            Json = json,
+            Name = name ?? (settings.Count == 0 ? "TextSearch" : "TextSearch " + string.Join(' ', settings)),
+            Baseline = baseline ?? "arabic",
         };
         options.Settings.AddRange(settings);
         return options;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using CsCheck;
 using TextSearch.Search.Paging;
-using TextSearch.Search.Query;
 using static TextSearch.Testing.TestSupport;
 
 namespace TextSearch.Search.Tests;

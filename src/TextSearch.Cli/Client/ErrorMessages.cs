@@ -10,6 +10,12 @@ internal static class ErrorMessages
 {
     public const string Prefix = "textsearch: ";
 
+    private static readonly SocketError[] Unreachable =
+    [
+        SocketError.ConnectionRefused, SocketError.HostNotFound, SocketError.HostUnreachable, SocketError.NetworkUnreachable,
+        SocketError.TimedOut, SocketError.TryAgain, SocketError.NoData, SocketError.AddressNotAvailable,
+    ];
+
     public static string Describe(RpcException ex, string server, TimeSpan? deadline)
     {
         ArgumentNullException.ThrowIfNull(ex);
@@ -36,8 +42,7 @@ internal static class ErrorMessages
     {
         for (var e = ex; e is not null; e = e.InnerException)
         {
-            if (e is SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostNotFound or SocketError.HostUnreachable
-                or SocketError.NetworkUnreachable or SocketError.TimedOut or SocketError.TryAgain or SocketError.NoData or SocketError.AddressNotAvailable })
+            if (e is SocketException socket && Unreachable.Contains(socket.SocketErrorCode))
             {
                 return true;
             }

@@ -1,5 +1,4 @@
 using System.Text;
-using Elastic.Clients.Elasticsearch;
 using Elastic.Clients.Elasticsearch.Core.Bulk;
 using Elastic.Transport.Products.Elasticsearch;
 using ErrorCause = Elastic.Clients.Elasticsearch.ErrorCause;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using TextSearch.Analysis;
 using TextSearch.Search.Query;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using TextSearch.Cli;
 
 namespace TextSearch.Cli.Tests.Support;
 

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -247,7 +246,10 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
                 {
                     ["index"] = new JsonObject
                     {
-                        ["_index"] = _name, ["_id"] = id, ["result"] = existed ? "updated" : "created", ["status"] = existed ? 200 : 201,
+                        ["_index"] = _name,
+                        ["_id"] = id,
+                        ["result"] = existed ? "updated" : "created",
+                        ["status"] = existed ? 200 : 201,
                     },
                 });
             }
@@ -437,64 +439,64 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
                 case "bool":
                     return Bool(body);
                 case "term":
-                {
-                    var (field, spec) = Single(body);
-                    var value = spec.ValueKind == JsonValueKind.Object ? spec.GetProperty("value").GetString()! : spec.GetString()!;
-                    return Boosted(new TermQuery(new Term(field, value)), spec);
-                }
+                    {
+                        var (field, spec) = Single(body);
+                        var value = spec.ValueKind == JsonValueKind.Object ? spec.GetProperty("value").GetString()! : spec.GetString()!;
+                        return Boosted(new TermQuery(new Term(field, value)), spec);
+                    }
 
                 case "match_phrase":
-                {
-                    var (field, spec) = Single(body);
-                    var text = spec.ValueKind == JsonValueKind.Object ? spec.GetProperty("query").GetString()! : spec.GetString()!;
-                    var tokens = Analyze(field, text);
-                    if (tokens.Count == 1)
                     {
-                        return Boosted(new TermQuery(new Term(field, tokens[0].Term)), spec);
-                    }
+                        var (field, spec) = Single(body);
+                        var text = spec.ValueKind == JsonValueKind.Object ? spec.GetProperty("query").GetString()! : spec.GetString()!;
+                        var tokens = Analyze(field, text);
+                        if (tokens.Count == 1)
+                        {
+                            return Boosted(new TermQuery(new Term(field, tokens[0].Term)), spec);
+                        }
 
-                    var phrase = new PhraseQuery { Slop = spec.ValueKind == JsonValueKind.Object && spec.TryGetProperty("slop", out var slop) ? slop.GetInt32() : 0 };
-                    foreach (var (term, position) in tokens)
-                    {
-                        phrase.Add(new Term(field, term), position);
-                    }
+                        var phrase = new PhraseQuery { Slop = spec.ValueKind == JsonValueKind.Object && spec.TryGetProperty("slop", out var slop) ? slop.GetInt32() : 0 };
+                        foreach (var (term, position) in tokens)
+                        {
+                            phrase.Add(new Term(field, term), position);
+                        }
 
-                    return Boosted(phrase, spec);
-                }
+                        return Boosted(phrase, spec);
+                    }
 
                 case "fuzzy":
-                {
-                    var (field, spec) = Single(body);
-                    var fuzzy = new FuzzyQuery(
-                        new Term(field, spec.GetProperty("value").GetString()!),
-                        spec.GetProperty("fuzziness") is { ValueKind: JsonValueKind.Number } f ? f.GetInt32() : int.Parse(spec.GetProperty("fuzziness").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
-                        spec.GetProperty("prefix_length").GetInt32(),
-                        spec.GetProperty("max_expansions").GetInt32(),
-                        spec.GetProperty("transpositions").GetBoolean());
-                    var rewrite = spec.GetProperty("rewrite").GetString()!;
-                    fuzzy.MultiTermRewriteMethod = rewrite.StartsWith("top_terms_", StringComparison.Ordinal)
-                        ? new MultiTermQuery.TopTermsScoringBooleanQueryRewrite(int.Parse(rewrite["top_terms_".Length..], System.Globalization.CultureInfo.InvariantCulture))
-                        : rewrite == "constant_score"
-                            ? MultiTermQuery.CONSTANT_SCORE_FILTER_REWRITE
-                            : throw new NotSupportedException($"rewrite {rewrite}");
-                    return Boosted(fuzzy, spec);
-                }
-
-                case "function_score":
-                {
-                    Assert.Equal("sum", body.GetProperty("score_mode").GetString());
-                    Assert.Equal("multiply", body.GetProperty("boost_mode").GetString());
-                    var weights = new BooleanQuery(disableCoord: true);
-                    var functions = body.GetProperty("functions");
-                    foreach (var function in functions.ValueKind == JsonValueKind.Array ? functions.EnumerateArray().ToList() : [functions])
                     {
-                        weights.Add(
-                            new ConstantScoreQuery(Translate(function.GetProperty("filter"))) { Boost = function.GetProperty("weight").GetSingle() },
-                            Occur.SHOULD);
+                        var (field, spec) = Single(body);
+                        var fuzzy = new FuzzyQuery(
+                            new Term(field, spec.GetProperty("value").GetString()!),
+                            spec.GetProperty("fuzziness") is { ValueKind: JsonValueKind.Number } f ? f.GetInt32() : int.Parse(spec.GetProperty("fuzziness").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
+                            spec.GetProperty("prefix_length").GetInt32(),
+                            spec.GetProperty("max_expansions").GetInt32(),
+                            spec.GetProperty("transpositions").GetBoolean());
+                        var rewrite = spec.GetProperty("rewrite").GetString()!;
+                        fuzzy.MultiTermRewriteMethod = rewrite.StartsWith("top_terms_", StringComparison.Ordinal)
+                            ? new MultiTermQuery.TopTermsScoringBooleanQueryRewrite(int.Parse(rewrite["top_terms_".Length..], System.Globalization.CultureInfo.InvariantCulture))
+                            : rewrite == "constant_score"
+                                ? MultiTermQuery.CONSTANT_SCORE_FILTER_REWRITE
+                                : throw new NotSupportedException($"rewrite {rewrite}");
+                        return Boosted(fuzzy, spec);
                     }
 
-                    return new CustomScoreQuery(Translate(body.GetProperty("query")), new FunctionQuery(new QueryValueSource(weights, 0f)));
-                }
+                case "function_score":
+                    {
+                        Assert.Equal("sum", body.GetProperty("score_mode").GetString());
+                        Assert.Equal("multiply", body.GetProperty("boost_mode").GetString());
+                        var weights = new BooleanQuery(disableCoord: true);
+                        var functions = body.GetProperty("functions");
+                        foreach (var function in functions.ValueKind == JsonValueKind.Array ? functions.EnumerateArray().ToList() : [functions])
+                        {
+                            weights.Add(
+                                new ConstantScoreQuery(Translate(function.GetProperty("filter"))) { Boost = function.GetProperty("weight").GetSingle() },
+                                Occur.SHOULD);
+                        }
+
+                        return new CustomScoreQuery(Translate(body.GetProperty("query")), new FunctionQuery(new QueryValueSource(weights, 0f)));
+                    }
 
                 default:
                     throw new NotSupportedException($"query {kind} is not supported by the fake");

@@ -1,5 +1,5 @@
-using TextSearch.Search;
 using Microsoft.Extensions.Logging.Abstractions;
+using TextSearch.Search;
 using TextSearch.Search.Ingestion;
 
 namespace TextSearch.Testing;

@@ -1,5 +1,5 @@
-using TextSearch.Search;
 using TextSearch.Analysis;
+using TextSearch.Search;
 using TextSearch.Search.Query;
 using TextSearch.Search.Snippets;
 
