@@ -605,33 +605,25 @@ public sealed class SnippetBuilder
     }
 
     /// <summary>The index of the first value ≥ <paramref name="value"/> in an ascending list (its count if none).</summary>
-    private static int LowerBound(List<int> sorted, int value)
-    {
-        int lo = 0, hi = sorted.Count;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (sorted[mid] < value)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
-    }
+    private static int LowerBound(List<int> sorted, int value) => Partition(sorted, v => v < value);
 
     /// <summary>The index of the first token starting at or after <paramref name="offset"/> (the count if none).</summary>
-    private static int FirstStartAtOrAfter(List<Tok> tokens, int offset)
+    private static int FirstStartAtOrAfter(List<Tok> tokens, int offset) => Partition(tokens, t => t.Start < offset);
+
+    /// <summary>The index of the last token ending at or before <paramref name="offset"/> (-1 if none).</summary>
+    private static int LastEndAtOrBefore(List<Tok> tokens, int offset) => Partition(tokens, t => t.End <= offset) - 1;
+
+    /// <summary>
+    /// Binary search: the index of the first item for which <paramref name="before"/> is false, in a list where it is
+    /// true for a prefix and false after (the count if it is true for all).
+    /// </summary>
+    private static int Partition<T>(List<T> items, Func<T, bool> before)
     {
-        int lo = 0, hi = tokens.Count;
+        int lo = 0, hi = items.Count;
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
-            if (tokens[mid].Start < offset)
+            if (before(items[mid]))
             {
                 lo = mid + 1;
             }
@@ -643,27 +635,6 @@ public sealed class SnippetBuilder
 
         return lo;
     }
-
-    /// <summary>The index of the last token ending at or before <paramref name="offset"/> (-1 if none).</summary>
-    private static int LastEndAtOrBefore(List<Tok> tokens, int offset)
-    {
-        int lo = 0, hi = tokens.Count;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (tokens[mid].End <= offset)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo - 1;
-    }
-
 
     /// <summary>Back to the start of the word <paramref name="i"/> is in, at most <see cref="WordReach"/> characters.</summary>
     private static int ExtendWordStart(string text, int i)

@@ -144,14 +144,7 @@ internal static class ProtoMapper
     /// <summary>Fragments of <paramref name="field"/>: their bounds in the field and their highlights in their text, each converted in one pass.</summary>
     public static List<ProtoSnippet> ToProto(IReadOnlyList<Fragment> fragments, string field, OffsetUnit unit)
     {
-        var bounds = new int[fragments.Count * 2];
-        for (var i = 0; i < fragments.Count; i++)
-        {
-            bounds[2 * i] = fragments[i].Start;
-            bounds[(2 * i) + 1] = fragments[i].End;
-        }
-
-        OffsetIndex.Convert(field, unit, bounds);
+        var bounds = Convert(field, unit, fragments.Count, i => (fragments[i].Start, fragments[i].End));
         var snippets = new List<ProtoSnippet>(fragments.Count);
         for (var i = 0; i < fragments.Count; i++)
         {
@@ -166,14 +159,7 @@ internal static class ProtoMapper
     /// <summary>Highlights of <paramref name="text"/>, converted in one pass over it.</summary>
     public static List<ProtoHighlight> ToProto(string text, IReadOnlyList<Search.Snippets.Highlight> highlights, OffsetUnit unit)
     {
-        var offsets = new int[highlights.Count * 2];
-        for (var i = 0; i < highlights.Count; i++)
-        {
-            offsets[2 * i] = highlights[i].Start;
-            offsets[(2 * i) + 1] = highlights[i].End;
-        }
-
-        OffsetIndex.Convert(text, unit, offsets);
+        var offsets = Convert(text, unit, highlights.Count, i => (highlights[i].Start, highlights[i].End));
         var result = new List<ProtoHighlight>(highlights.Count);
         for (var i = 0; i < highlights.Count; i++)
         {
@@ -181,6 +167,19 @@ internal static class ProtoMapper
         }
 
         return result;
+    }
+
+    /// <summary><paramref name="count"/> UTF-16 ranges of <paramref name="text"/> as start, end pairs in <paramref name="unit"/>, in one pass.</summary>
+    private static int[] Convert(string text, OffsetUnit unit, int count, Func<int, (int Start, int End)> range)
+    {
+        var offsets = new int[count * 2];
+        for (var i = 0; i < count; i++)
+        {
+            (offsets[2 * i], offsets[(2 * i) + 1]) = range(i);
+        }
+
+        OffsetIndex.Convert(text, unit, offsets);
+        return offsets;
     }
 
     private static Timestamp? ToTimestamp(DateTimeOffset? value) => value is { } v ? Timestamp.FromDateTimeOffset(v) : null;
