@@ -31,8 +31,10 @@ internal static class IndexFailures
 
     /// <summary>
     /// Whether the exception says stored data is damaged: Lucene's own corruption errors, a file that ends too soon,
-    /// or a failure thrown while Lucene's codecs decode bytes (damaged bytes decode to impossible lengths, offsets
-    /// and varints). Lucene 4.8 checks checksums when a file is verified, not on every read.
+    /// or an index, argument or varint out of range thrown by Lucene itself while it reads the index (damaged bytes
+    /// decode to impossible lengths, offsets, norms and varints; a query of ours fails in our code, or as Lucene's
+    /// too-many-clauses error, which is not damage). Lucene 4.8 checks checksums when a file is verified, not on every
+    /// read.
     /// </summary>
     public static bool IsCorruption(Exception exception)
     {
@@ -50,7 +52,7 @@ internal static class IndexFailures
     private static bool ThrownWhileDecoding(Exception e)
     {
         if (e is not (IndexOutOfRangeException or ArgumentException or OverflowException or InvalidOperationException or IOException)
-            || e is ObjectDisposedException || IsDiskFull(e))
+            || e is ObjectDisposedException || IsDiskFull(e) || e.GetType().DeclaringType == typeof(global::Lucene.Net.Search.BooleanQuery))
         {
             return false;
         }
@@ -65,11 +67,9 @@ internal static class IndexFailures
                 continue;
             }
 
-            // The first frame outside the runtime decides: Lucene's decoding code, or someone else (our code, a query).
-            return type.Assembly == lucene && type.Namespace is { } ns
-                && (ns.StartsWith("Lucene.Net.Codecs", StringComparison.Ordinal)
-                    || ns.StartsWith("Lucene.Net.Store", StringComparison.Ordinal)
-                    || ns.StartsWith("Lucene.Net.Util", StringComparison.Ordinal));
+            // The first frame outside the runtime decides: Lucene reading the index (decoding postings, norms, stored
+            // fields), or someone else (our code).
+            return type.Assembly == lucene;
         }
 
         return false;
