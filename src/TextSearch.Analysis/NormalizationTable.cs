@@ -17,6 +17,8 @@ public sealed class NormalizationTable
 
     /// <summary>Tables kept (128 KB each): every rule set a server uses in practice, with room for requests that vary them.</summary>
     internal const int MaxCachedTables = 64;
+    // The default rule set's table is always in use: it is kept apart from the cache, never evicted.
+    private static readonly Lazy<NormalizationTable> DefaultTable = new(() => new NormalizationTable(NormalizationRules.Default));
     private static readonly RuleSetCache<NormalizationTable> Cache = new(MaxCachedTables, rules => new NormalizationTable(rules));
     private static readonly Lazy<string?[]> PresentationFormDecompositions = new(LoadPresentationForms);
 
@@ -53,10 +55,14 @@ public sealed class NormalizationTable
     internal static int CachedCount => Cache.Count;
 
     /// <summary>The table of the default rules.</summary>
-    public static NormalizationTable Default => For(NormalizationRules.Default);
+    public static NormalizationTable Default => DefaultTable.Value;
+
+    /// <summary>A new table for a rule set, outside the cache (the benchmarks compare building with reusing).</summary>
+    internal static NormalizationTable Build(NormalizationRules rules) => new(rules & NormalizationRules.All);
 
     /// <summary>The table for a rule set, from a bounded cache (the least recently used of <see cref="MaxCachedTables"/> goes).</summary>
-    public static NormalizationTable For(NormalizationRules rules) => Cache.Get(rules & NormalizationRules.All);
+    public static NormalizationTable For(NormalizationRules rules) =>
+        (rules & NormalizationRules.All) == NormalizationRules.Default ? DefaultTable.Value : Cache.Get(rules & NormalizationRules.All);
 
     internal ReadOnlySpan<char> Map => _map;
 
@@ -141,7 +147,10 @@ public sealed class NormalizationTable
     };
 
     /// <summary>The rules in the order they apply; a mapping's output goes through the list again until nothing changes.</summary>
-    public static IReadOnlyList<NormalizationRules> Order { get; } =
+    public static IReadOnlyList<NormalizationRules> Order => RuleOrder;
+
+    // An array, so that looping over it allocates no enumerator (the table build does it for every code unit).
+    private static readonly NormalizationRules[] RuleOrder =
     [
         NormalizationRules.PresentationForms,
         NormalizationRules.InvisibleMarks,
@@ -171,6 +180,13 @@ public sealed class NormalizationTable
             return ComposeWithPrevious;
         }
 
+        // Most code units no enabled rule touches: they stay as they are, found without allocating, so a table
+        // builds in about a millisecond.
+        if (!Touched(c, rules))
+        {
+            return c;
+        }
+
         var result = ApplyAll(c.ToString(), rules);
         if (result.Length == 1)
         {
@@ -186,6 +202,19 @@ public sealed class NormalizationTable
         return Expand;
     }
 
+    private static bool Touched(char c, NormalizationRules rules)
+    {
+        foreach (var rule in RuleOrder)
+        {
+            if (Has(rules, rule) && ApplyRule(rule, c) is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Applies every rule to every character until a fixed point (so normalization is idempotent).</summary>
     private static string ApplyAll(string s, NormalizationRules rules)
     {
@@ -196,7 +225,7 @@ public sealed class NormalizationTable
             foreach (var ch in s)
             {
                 string? mapped = null;
-                foreach (var rule in Order)
+                foreach (var rule in RuleOrder)
                 {
                     if (Has(rules, rule) && ApplyRule(rule, ch) is { } m)
                     {
