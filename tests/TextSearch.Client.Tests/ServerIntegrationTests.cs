@@ -36,6 +36,19 @@ public sealed class ServerIntegrationTests(ServerFixture server) : IDisposable
     }
 
     [Fact]
+    public async Task An_invalid_field_is_named_by_the_field_violations()
+    {
+        var ex = await Assert.ThrowsAsync<RpcException>(() => _client.SearchAsync("قسد", new SearchOptions { PageSize = 101 }));
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        var violation = Assert.Single(ex.FieldViolations());
+        Assert.Equal("page_size", violation.Field);
+        Assert.Equal(ex.Status.Detail, violation.Description);
+
+        var notFound = await Assert.ThrowsAsync<RpcException>(() => _client.GetAsync("no-such-document"));
+        Assert.Empty(notFound.FieldViolations()); // an error about no field names none
+    }
+
+    [Fact]
     public async Task SearchAll_walks_every_page_once()
     {
         var first = await _client.SearchAsync("دير الزور");
