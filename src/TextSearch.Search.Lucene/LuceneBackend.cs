@@ -434,6 +434,9 @@ public sealed partial class LuceneBackend : ISearchBackend
                     writer.AddIndexes(staged);
                 }
 
+                // Joined segments do not trigger merges as flushed ones do: without this, every bulk stream would
+                // leave its segments, and searches would slow down with their number.
+                writer.MaybeMerge();
                 break;
             default:
                 foreach (var doc in op.Documents!)

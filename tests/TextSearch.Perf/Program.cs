@@ -20,6 +20,9 @@ var repo = FindRepo();
 var serverDll = opts.Get("server-dll") ?? ServerHost.DefaultServerDll(repo);
 switch (opts.Mode)
 {
+    case "anchor":
+        return await Anchor.RunAsync(opts, serverDll);
+
     case "generate":
         {
             var real = JsonlCorpus.Read(opts.Require("corpus")).ToList();

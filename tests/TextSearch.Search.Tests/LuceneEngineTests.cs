@@ -88,6 +88,34 @@ public sealed class LuceneEngineTests : EngineConformanceTests
     }
 
     [Fact]
+    public async Task Segments_joined_by_bulk_streams_are_merged()
+    {
+        var path = TestSupport.TempDir();
+        try
+        {
+            await using (var backend = Open(path))
+            {
+                for (var stream = 0; stream < 40; stream++)
+                {
+                    await using var bulk = backend.BeginBulk();
+                    await bulk.AddAsync([.. Enumerable.Range(0, 5).Select(i => new Document { Id = $"s{stream}-{i}", Body = $"دفعة {stream}" })], default);
+                    await bulk.CommitAsync(default);
+                }
+            }
+
+            // Closing waits for the merges under way: 40 streams must not leave 40 segments.
+            using var directory = global::Lucene.Net.Store.FSDirectory.Open(path);
+            using var reader = global::Lucene.Net.Index.DirectoryReader.Open(directory);
+            Assert.Equal(200, reader.NumDocs);
+            Assert.InRange(reader.Leaves.Count, 1, 15);
+        }
+        finally
+        {
+            Directory.Delete(path, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Concurrent_writers_are_all_acknowledged_and_visible()
     {
         var tasks = Enumerable.Range(0, 50).Select(i =>
