@@ -42,7 +42,10 @@ public sealed class LuceneFailureTests : IDisposable
             await backend.UpsertAsync([Doc("before")], default);
             volume.Set(3_000_000);
 
-            // 8 writers of single documents and 2 bulk streams of large documents, until the volume is full.
+            // 8 writers of single documents and 2 bulk streams of large documents, until the volume is full. The bulk
+            // streams start once some singles are acknowledged, so that the volume never fills before any write could
+            // be acknowledged (the test would then prove nothing).
+            var singlesAcknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var singles = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
             {
                 for (var i = 0; i < 200; i++)
@@ -52,15 +55,22 @@ public sealed class LuceneFailureTests : IDisposable
                     {
                         await engine.UpsertAsync(Doc(id, 2_000), default);
                         acknowledged.Add(id);
+                        if (acknowledged.Count >= 16)
+                        {
+                            singlesAcknowledged.TrySetResult();
+                        }
                     }
                     catch (TextSearchException ex)
                     {
                         refusals.Add(ex);
                     }
                 }
-            }));
+
+                singlesAcknowledged.TrySetResult();
+            })).ToList();
             var bulks = Enumerable.Range(0, 2).Select(b => Task.Run(async () =>
             {
+                await singlesAcknowledged.Task;
                 for (var round = 0; round < 6; round++)
                 {
                     var ids = Enumerable.Range(0, 40).Select(i => $"bulk-{b}-{round}-{i}").ToList();
@@ -217,7 +227,7 @@ public sealed class LuceneFailureTests : IDisposable
     public async Task Damage_found_by_a_read_is_data_loss_and_makes_the_engine_not_serving()
     {
         await WriteIndexAsync();
-        FlipBytes(LargestSegmentFile(), 64);
+        DamageSlices(".tim", ".doc");
 
         // Without the checks at open, the damage shows when the index is read: as DATA_LOSS, never as a raw exception.
         await using var backend = Open(_path, verify: false);
@@ -262,6 +272,61 @@ public sealed class LuceneFailureTests : IDisposable
 
     private string LargestSegmentFile() =>
         Directory.GetFiles(_path).Where(f => Path.GetFileName(f).StartsWith('_')).OrderByDescending(f => new FileInfo(f).Length).First();
+
+    /// <summary>
+    /// Inverts the middle half of the named files inside the compound file of the first segment (the term dictionary
+    /// and the postings), which are read by searches, not at open. The slices are located through the compound file's
+    /// entry table (<c>.cfe</c>: codec header, then id, offset and length per entry).
+    /// </summary>
+    private void DamageSlices(params string[] extensions)
+    {
+        var cfs = Directory.GetFiles(_path, "_0.cfs").Single();
+        var bytes = File.ReadAllBytes(cfs);
+        using (var entries = new BinaryReader(File.OpenRead(Path.ChangeExtension(cfs, ".cfe"))))
+        {
+            entries.ReadBytes(4); // magic
+            entries.ReadBytes(entries.ReadByte()); // codec name
+            entries.ReadBytes(4); // version
+            var count = ReadVInt(entries);
+            var damaged = 0;
+            for (var i = 0; i < count; i++)
+            {
+                var id = System.Text.Encoding.UTF8.GetString(entries.ReadBytes(ReadVInt(entries)));
+                var offset = ReadBigEndianLong(entries);
+                var length = ReadBigEndianLong(entries);
+                if (extensions.Any(e => id.EndsWith(e, StringComparison.Ordinal)))
+                {
+                    for (var at = offset + (length / 4); at < offset + (3 * length / 4); at++)
+                    {
+                        bytes[at] ^= 0xFF;
+                    }
+
+                    damaged++;
+                }
+            }
+
+            Assert.Equal(extensions.Length, damaged);
+        }
+
+        File.WriteAllBytes(cfs, bytes);
+
+        static int ReadVInt(BinaryReader reader)
+        {
+            int value = 0, shift = 0;
+            byte b;
+            do
+            {
+                b = reader.ReadByte();
+                value |= (b & 0x7F) << shift;
+                shift += 7;
+            }
+            while ((b & 0x80) != 0);
+            return value;
+        }
+
+        static long ReadBigEndianLong(BinaryReader reader) =>
+            System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(reader.ReadBytes(8));
+    }
 
     /// <summary>Inverts <paramref name="count"/> bytes spread over the middle of the file (not its header or footer).</summary>
     private static void FlipBytes(string file, int count)
