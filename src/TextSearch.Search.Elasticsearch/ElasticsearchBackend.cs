@@ -7,6 +7,7 @@ using Polly;
 using TextSearch.Analysis;
 using TextSearch.Search.Elasticsearch.Client;
 using TextSearch.Search.Query;
+using EsQuery = Elastic.Clients.Elasticsearch.QueryDsl.Query;
 using HealthStatus = Elastic.Clients.Elasticsearch.HealthStatus;
 
 namespace TextSearch.Search.Elasticsearch;
@@ -170,7 +171,58 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
         }
 
         await EnsureIndexAsync(cancellationToken).ConfigureAwait(false);
-        var request = _queries.Search(_options.Index, query, size, after, _options.Shards);
+        var window = _ranking.RescoreWindow;
+        if (window <= 0)
+        {
+            return await PageAsync(_queries.Build(query), size, after, rescored: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Two phases, as ISearchBackend defines them. Past the window, the first phase pages on by itself.
+        var first = _queries.FirstPhase(query);
+        if (after is { Rescored: false })
+        {
+            return await PageAsync(first, size, after, rescored: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        // The window: the first phase's top, ids and scores only (no _source).
+        var top = await SearchAsync(EsQueryBuilder.Search(_options.Index, first, window, null, _options.Shards, source: false), cancellationToken).ConfigureAwait(false);
+        var ranked = top.Hits.Select(h => (Score: SortScore(h), Id: SortId(h))).ToList();
+        var total = TotalHits(top);
+        if (ranked.Count == 0)
+        {
+            return new BackendPage([], total);
+        }
+
+        // The window ranked by the full score: the page after the cursor, with the documents.
+        var page = await PageAsync(_queries.Rescore(query, ranked.Select(r => r.Id)), size, after, rescored: true, cancellationToken, countTotal: false).ConfigureAwait(false);
+        var hits = page.Hits.ToList();
+        if (hits.Count < size && ranked.Count == window && total > window)
+        {
+            // Past the window: the first phase's order, after the window's last hit in it.
+            var (score, id) = ranked[^1];
+            var more = await PageAsync(first, size - hits.Count, new SearchCursor(score, id), rescored: false, cancellationToken, countTotal: false).ConfigureAwait(false);
+            hits.AddRange(more.Hits);
+        }
+
+        return new BackendPage(hits, total);
+    }
+
+    /// <summary>One page of a query by score, then id, after a cursor, with the documents.</summary>
+    private async Task<BackendPage> PageAsync(EsQuery query, int size, SearchCursor? after, bool rescored, CancellationToken cancellationToken, bool countTotal = true)
+    {
+        var response = await SearchAsync(EsQueryBuilder.Search(_options.Index, query, size, after, _options.Shards, total: countTotal), cancellationToken).ConfigureAwait(false);
+        var hits = new List<BackendHit>(response.Hits.Count);
+        foreach (var hit in response.Hits)
+        {
+            var doc = EsDocumentMapper.FromEs(hit.Source ?? new EsDocument(), hit.Id ?? string.Empty);
+            hits.Add(new BackendHit(doc.Id, SortScore(hit), doc, rescored));
+        }
+
+        return new BackendPage(hits, countTotal ? TotalHits(response) : hits.Count);
+    }
+
+    private async Task<SearchResponse<EsDocument>> SearchAsync(SearchRequest request, CancellationToken cancellationToken)
+    {
         var response = await CallAsync("search", (c, t) => c.SearchAsync<EsDocument>(request, t), cancellationToken).ConfigureAwait(false);
         if (response.TimedOut || response.Shards is { Failed: > 0 })
         {
@@ -178,16 +230,11 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
             throw EsErrors.ToException("search on every shard", EsErrors.Of(503, reason));
         }
 
-        var hits = new List<BackendHit>(response.Hits.Count);
-        foreach (var hit in response.Hits)
-        {
-            var doc = EsDocumentMapper.FromEs(hit.Source ?? new EsDocument(), hit.Id ?? string.Empty);
-            hits.Add(new BackendHit(doc.Id, SortScore(hit), doc));
-        }
-
-        var total = response.HitsMetadata?.Total;
-        return new BackendPage(hits, total?.Match(t => t?.Value, n => n) ?? hits.Count);
+        return response;
     }
+
+    private static long TotalHits(SearchResponse<EsDocument> response) =>
+        response.HitsMetadata?.Total?.Match(t => t?.Value, n => n) ?? response.Hits.Count;
 
     /// <summary>
     /// Derived from the uuid Elasticsearch gave the index (GET /{alias}/_settings, read once): every server on the
@@ -449,6 +496,10 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
     }
 
     // The score as Elasticsearch sorted by it (sort[0]), so a page token's cursor matches the sort exactly.
+    /// <summary>The document id a hit sorted by (its second sort value; _id may be a hash of it).</summary>
+    private static string SortId(Hit<EsDocument> hit) =>
+        hit.Sort is { Count: > 1 } sort && sort.ElementAt(1).TryGetString(out var id) ? id! : hit.Id ?? string.Empty;
+
     private static float SortScore(Hit<EsDocument> hit) =>
         hit.Sort?.FirstOrDefault() is { } sort && (sort.TryGetDouble(out var d) ? d : sort.TryGetLong(out var l) ? l : null) is { } score
             ? (float)score

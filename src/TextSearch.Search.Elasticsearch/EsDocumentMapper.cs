@@ -34,8 +34,14 @@ internal sealed class EsDocumentMapper(TextAnalyzer analyzer, RankingOptions ran
     public EsDocument ToEs(Document doc)
     {
         ArgumentNullException.ThrowIfNull(doc);
-        var (titleStems, titleExact) = TermFields(doc.Title);
-        var (bodyStems, bodyExact) = TermFields(BodyText(doc));
+        var title = TermFields(doc.Title);
+        var body = TermFields(doc.Body);
+        if (ranking.TitleInBody && doc.Title.Length > 0)
+        {
+            // The title's tokens, then the body's, positions continuing (as the embedded engine's body field).
+            body = body.Stems.Length == 0 ? title : new(title.Stems + " " + body.Stems, title.Exact + " " + body.Exact, title.Keys + " " + body.Keys);
+        }
+
         return new EsDocument
         {
             Id = doc.Id,
@@ -44,10 +50,11 @@ internal sealed class EsDocumentMapper(TextAnalyzer analyzer, RankingOptions ran
             Source = doc.Source,
             PublishedAt = doc.PublishedAt is { } published ? FormatDate(published) : null,
             Metadata = doc.Metadata.Count == 0 ? null : new Dictionary<string, string>(doc.Metadata, StringComparer.Ordinal),
-            TitleTerms = titleStems,
-            BodyTerms = bodyStems,
-            TitleExact = _exact ? titleExact : null,
-            BodyExact = _exact ? bodyExact : null,
+            TitleTerms = title.Stems,
+            BodyTerms = body.Stems,
+            TitleExact = _exact ? title.Exact : null,
+            BodyExact = _exact ? body.Exact : null,
+            BodyKeys = body.Keys,
         };
     }
 
@@ -67,21 +74,23 @@ internal sealed class EsDocumentMapper(TextAnalyzer analyzer, RankingOptions ran
 
     /// <summary>
     /// One pass of the core over <paramref name="text"/>: the stems (what the embedded engine's title/body fields
-    /// index) and the normalized unstemmed terms (what its *_exact fields index: the same analyzer with
-    /// <c>Stem = false</c> yields each token's term), stopwords as placeholders.
+    /// index), the normalized unstemmed terms (what its *_exact fields index) and the stems' spelling-variant keys
+    /// (<see cref="VariantKey"/>, what its body_key field indexes), stopwords as placeholders.
     /// </summary>
-    public (string Stems, string Exact) TermFields(string text)
+    public TermTexts TermFields(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (text.Length == 0)
         {
-            return (string.Empty, string.Empty);
+            return new(string.Empty, string.Empty, string.Empty);
         }
 
         var session = new AnalysisSession(Analyzer);
         session.Reset(text);
         var stems = new StringBuilder(text.Length);
         var exact = new StringBuilder(text.Length);
+        var keys = new StringBuilder(text.Length);
+        Span<char> key = stackalloc char[Tokenizer.MaxTokenLength + 1];
         while (session.MoveNext())
         {
             var token = session.Current;
@@ -89,21 +98,24 @@ internal sealed class EsDocumentMapper(TextAnalyzer analyzer, RankingOptions ran
             {
                 stems.Append(' ');
                 exact.Append(' ');
+                keys.Append(' ');
             }
 
             if (token.IsStopword)
             {
                 stems.Append(ElasticsearchAnalysis.Placeholder);
                 exact.Append(ElasticsearchAnalysis.Placeholder);
+                keys.Append(ElasticsearchAnalysis.Placeholder);
             }
             else
             {
                 stems.Append(token.Stem);
                 exact.Append(token.Term);
+                keys.Append(key[..VariantKey.Write(token.Stem, key)]);
             }
         }
 
-        return (stems.ToString(), exact.ToString());
+        return new(stems.ToString(), exact.ToString(), keys.ToString());
     }
 
     /// <summary>The published_at value: UTC, ISO 8601 with 100 ns precision (Elasticsearch's date parses it; _source keeps it exact).</summary>
@@ -114,10 +126,10 @@ internal sealed class EsDocumentMapper(TextAnalyzer analyzer, RankingOptions ran
         string.IsNullOrEmpty(value)
             ? null
             : DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
-
-    // What the body fields index: the body, or the title followed by the body (as the embedded engine does).
-    private string BodyText(Document doc) => ranking.TitleInBody && doc.Title.Length > 0 ? doc.Title + "\n\n" + doc.Body : doc.Body;
 }
+
+/// <summary>The term fields of one text: stems, exact terms and variant keys, space-joined, stopwords as placeholders.</summary>
+internal readonly record struct TermTexts(string Stems, string Exact, string Keys);
 
 /// <summary>
 /// A document as stored in Elasticsearch: the original fields in _source, plus the term fields analyzed by our core.
@@ -155,6 +167,9 @@ internal sealed record EsDocument
 
     [JsonPropertyName(EsFields.BodyExact)]
     public string? BodyExact { get; init; }
+
+    [JsonPropertyName(EsFields.BodyKeys)]
+    public string? BodyKeys { get; init; }
 }
 
 /// <summary>A string, or null for any other JSON value.</summary>
@@ -196,8 +211,14 @@ internal static class EsFields
     /// <summary>Normalized, unstemmed terms of the body (after the title when RankingOptions.TitleInBody).</summary>
     public const string BodyExact = "body_exact";
 
+    /// <summary>
+    /// The spelling-variant keys of the body's stems (after the title's when RankingOptions.TitleInBody), computed by
+    /// our core (<see cref="VariantKey"/>): the embedded engine's body_key field.
+    /// </summary>
+    public const string BodyKeys = "body_keys";
+
     /// <summary>The fields a hit returns: the original document.</summary>
     public static readonly string[] Original = [Id, Title, Body, Source, PublishedAt, Metadata];
 
-    public static readonly string[] Terms = [TitleTerms, BodyTerms, TitleExact, BodyExact];
+    public static readonly string[] Terms = [TitleTerms, BodyTerms, TitleExact, BodyExact, BodyKeys];
 }

@@ -12,9 +12,8 @@ namespace TextSearch.Search.Elasticsearch;
 /// clause as the embedded engine's LuceneQueryBuilder does:
 /// <list type="bullet">
 /// <item>a word: <c>term</c> on <c>title_terms</c> (boost TitleBoost) and <c>body_terms</c>, <c>term</c> on the
-/// <c>*_exact</c> fields (× ExactBoost), and for spelling variants <c>fuzzy</c> (1 edit, prefix 1, 50 expansions,
-/// transpositions, rewrite top_terms_50 as Lucene's FuzzyQuery, × FuzzyBoost) on the body (and the title when the
-/// body does not hold it);</item>
+/// <c>*_exact</c> fields (× ExactBoost), and for spelling variants <c>term</c> on <c>body_keys</c> with the word's
+/// variant key (× VariantBoost);</item>
 /// <item>a phrase: <c>match_phrase</c> on both stem fields, stopword gaps written as the placeholder token, which the
 /// fields' analyzer drops while keeping its position;</item>
 /// <item>alternatives (synonyms): a <c>bool</c> of <c>should</c>; quoted phrases <c>must</c>; exclusions <c>must_not</c>;
@@ -25,6 +24,8 @@ namespace TextSearch.Search.Elasticsearch;
 /// <item>proximity: each pair of adjacent words a sloppy <c>match_phrase</c> on <c>body_terms</c>, an optional
 /// <c>should</c> next to the main query.</item>
 /// </list>
+/// The first phase (<see cref="FirstPhase"/>) is the same tree with one query per alternative: a word's key on
+/// <c>body_keys</c> (its stem on <c>body_terms</c> when it has no variants), a phrase on <c>body_terms</c>.
 /// Everything is the client's typed query DSL.
 /// </summary>
 internal sealed class EsQueryBuilder(RankingOptions ranking)
@@ -40,15 +41,15 @@ internal sealed class EsQueryBuilder(RankingOptions ranking)
 
     /// <summary>
     /// POST /{alias}/_search: the query, sorted by score then id, search_after the cursor, exact total count, only the
-    /// original fields of _source; partial results refused (every shard answers, or it fails); with several shards,
-    /// dfs_query_then_fetch, so scores use the index's global statistics.
+    /// original fields of _source (none when <paramref name="source"/> is false); partial results refused (every shard
+    /// answers, or it fails); with several shards, dfs_query_then_fetch, so scores use the index's global statistics.
     /// </summary>
-    public SearchRequest Search(string index, SearchQuery query, int size, SearchCursor? after, int shards) => new(index)
+    public static SearchRequest Search(string index, EsQuery query, int size, SearchCursor? after, int shards, bool source = true, bool total = true) => new(index)
     {
         Size = size,
-        TrackTotalHits = new TrackHits(true),
-        Source = new SourceConfig(new SourceFilter { Includes = EsFields.Original }),
-        Query = Build(query),
+        TrackTotalHits = new TrackHits(total),
+        Source = source ? new SourceConfig(new SourceFilter { Includes = EsFields.Original }) : new SourceConfig(false),
+        Query = query,
         Sort = [new SortOptions { Score = new ScoreSort { Order = SortOrder.Desc } }, new SortOptions { Field = new FieldSort(EsFields.Id) { Order = SortOrder.Asc } }],
         // The float score widened to double prints exactly the value Elasticsearch returned.
         SearchAfter = after is { } cursor ? [FieldValue.Double(cursor.Score), FieldValue.String(cursor.Id)] : null,
@@ -56,10 +57,35 @@ internal sealed class EsQueryBuilder(RankingOptions ranking)
         SearchType = shards > 1 ? SearchType.DfsQueryThenFetch : null,
     };
 
-    public EsQuery Build(SearchQuery query)
+    /// <summary>The first phase: every document the query matches, ranked by BM25 on one term per word.</summary>
+    public EsQuery FirstPhase(SearchQuery query) => Root(query, FirstPhaseAlternative, exclusions: true);
+
+    /// <summary>
+    /// The full ranking. For rescoring (<paramref name="exclusions"/> false) the excluded words are left out: the
+    /// first phase has excluded their documents already.
+    /// </summary>
+    public EsQuery Build(SearchQuery query, bool exclusions = true)
+    {
+        var main = Root(query, Alternative, exclusions);
+        return ranking.ProximityBoost > 0 && !query.IsExclusionOnly && Proximity(query) is { } proximity
+            ? Bool(must: [main], should: [proximity])
+            : main;
+    }
+
+    /// <summary>
+    /// The full ranking of the documents with these ids only (the rescoring window): every one of them is a hit, with
+    /// the full score (0 if it does not match, as a rescorer gives it).
+    /// </summary>
+    public EsQuery Rescore(SearchQuery query, IEnumerable<string> ids) => new BoolQuery
+    {
+        Should = [Build(query, exclusions: false)],
+        Filter = [new TermsQuery { Field = EsFields.Id, Terms = new TermsQueryField([.. ids.Select(FieldValue.String)]) }],
+    };
+
+    private EsQuery Root(SearchQuery query, Func<QueryPhrase, EsQuery> alternative, bool exclusions)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var mustNot = query.Clauses.Where(c => c.Occur == Occur.MustNot).Select(Clause).ToList();
+        var mustNot = exclusions ? query.Clauses.Where(c => c.Occur == Occur.MustNot).Select(c => Clause(c, alternative)).ToList() : [];
         if (query.IsExclusionOnly)
         {
             return Bool(must: [new MatchAllQuery()], mustNot: mustNot);
@@ -72,17 +98,10 @@ internal sealed class EsQueryBuilder(RankingOptions ranking)
         }
 
         var main = Bool(
-            must: [.. scored.Where(c => c.Occur == Occur.Must).Select(Clause)],
-            should: [.. scored.Where(c => c.Occur == Occur.Should).Select(Clause)],
+            must: [.. scored.Where(c => c.Occur == Occur.Must).Select(c => Clause(c, alternative))],
+            should: [.. scored.Where(c => c.Occur == Occur.Should).Select(c => Clause(c, alternative))],
             mustNot: mustNot);
-        if (ranking.Coordination && ranking.CoordinationExponent > 0 && scored.Count > 1)
-        {
-            main = Coordinated(main, scored);
-        }
-
-        return ranking.ProximityBoost > 0 && Proximity(query) is { } proximity
-            ? Bool(must: [main], should: [proximity])
-            : main;
+        return ranking.Coordination && ranking.CoordinationExponent > 0 && scored.Count > 1 ? Coordinated(main, scored) : main;
     }
 
     /// <summary>The phrase as the term fields' analyzer reads it: stems at their offsets, gaps as placeholders.</summary>
@@ -146,8 +165,27 @@ internal sealed class EsQueryBuilder(RankingOptions ranking)
         return Bool(should: pairs);
     }
 
-    private EsQuery Clause(QueryClause clause) =>
-        clause.Alternatives.Count == 1 ? Alternative(clause.Alternatives[0]) : Bool(should: [.. clause.Alternatives.Select(Alternative)]);
+    private static EsQuery Clause(QueryClause clause, Func<QueryPhrase, EsQuery> alternative) =>
+        clause.Alternatives.Count == 1 ? alternative(clause.Alternatives[0]) : Bool(should: [.. clause.Alternatives.Select(alternative)]);
+
+    /// <summary>
+    /// One alternative in the first phase: a word with variants is its key on the body's keys (which hold every
+    /// spelling sharing it), other words their stem, a phrase its stems in order; on the title too when the body does
+    /// not hold it.
+    /// </summary>
+    private EsQuery FirstPhaseAlternative(QueryPhrase phrase)
+    {
+        var body = phrase.IsTerm
+            ? phrase.Variants ? Term(EsFields.BodyKeys, phrase.Words[0].Key, 1f) : Term(EsFields.BodyTerms, phrase.Words[0].Stem, 1f)
+            : MatchPhrase(EsFields.BodyTerms, PhraseText(phrase.Words), 0, 1f);
+        if (ranking.TitleInBody)
+        {
+            return body;
+        }
+
+        var title = phrase.IsTerm ? Term(EsFields.TitleTerms, phrase.Words[0].Stem, 1f) : MatchPhrase(EsFields.TitleTerms, PhraseText(phrase.Words), 0, 1f);
+        return Bool(should: [body, title]);
+    }
 
     private EsQuery Alternative(QueryPhrase phrase)
     {
@@ -164,10 +202,10 @@ internal sealed class EsQueryBuilder(RankingOptions ranking)
                     queries.Add(Term(exact, word.Term, boost * ranking.ExactBoost));
                 }
 
-                // Spelling variants on the body only when it holds the title too (as the embedded engine does).
-                if (phrase.Fuzzy && (!title || !ranking.TitleInBody))
+                // Spelling variants: the variant key on the body's keys (the body holds the title too, TitleInBody).
+                if (phrase.Variants && !title)
                 {
-                    queries.Add(FuzzyQuery(stems, word.Stem, "top_terms_" + Fuzzy.MaxExpansions, boost * ranking.FuzzyBoost));
+                    queries.Add(Term(EsFields.BodyKeys, word.Key, boost * ranking.VariantBoost));
                 }
             }
             else
@@ -181,7 +219,7 @@ internal sealed class EsQueryBuilder(RankingOptions ranking)
 
     // Whether a document matches the clause at all (for counting matched clauses): the stem fields only, since an
     // exact match implies a stem match; with the title in the body, the body field alone, since a title match implies
-    // a body match. Spelling variants match by constant score (no clause expansion).
+    // a body match. A word with spelling variants matches by its key on the body (a stem match implies a key match).
     private EsQuery MatchOnly(QueryClause clause)
     {
         var fields = ranking.TitleInBody ? [EsFields.BodyTerms] : new[] { EsFields.TitleTerms, EsFields.BodyTerms };
@@ -191,7 +229,7 @@ internal sealed class EsQueryBuilder(RankingOptions ranking)
             foreach (var field in fields)
             {
                 queries.Add(phrase.IsTerm
-                    ? phrase.Fuzzy ? FuzzyQuery(field, phrase.Words[0].Stem, "constant_score", 1f) : Term(field, phrase.Words[0].Stem, 1f)
+                    ? phrase.Variants && field == EsFields.BodyTerms ? Term(EsFields.BodyKeys, phrase.Words[0].Key, 1f) : Term(field, phrase.Words[0].Stem, 1f)
                     : MatchPhrase(field, PhraseText(phrase.Words), 0, 1f));
             }
         }
@@ -201,16 +239,6 @@ internal sealed class EsQueryBuilder(RankingOptions ranking)
 
     private static EsQuery Term(string field, string value, float boost) =>
         new TermQuery(field, FieldValue.String(value)) { Boost = Boost(boost) };
-
-    private static EsQuery FuzzyQuery(string field, string value, string rewrite, float boost) => new FuzzyQuery(field, value)
-    {
-        Fuzziness = new Fuzziness(Fuzzy.MaxEdits),
-        PrefixLength = Fuzzy.PrefixLength,
-        MaxExpansions = Fuzzy.MaxExpansions,
-        Transpositions = true,
-        Rewrite = rewrite,
-        Boost = Boost(boost),
-    };
 
     private static EsQuery MatchPhrase(string field, string text, int slop, float boost) =>
         new MatchPhraseQuery(field, text) { Slop = slop > 0 ? slop : null, Boost = Boost(boost) };

@@ -5,6 +5,7 @@ using Lucene.Net.Util;
 using Microsoft.Extensions.Logging;
 using TextSearch.Analysis;
 using TextSearch.Search.Query;
+using LuceneQuery = Lucene.Net.Search.Query;
 using LuceneDirectory = Lucene.Net.Store.Directory;
 
 namespace TextSearch.Search.Lucene;
@@ -22,6 +23,15 @@ public sealed partial class LuceneBackend : ISearchBackend
 {
     /// <summary>The commit user-data key of the index's secret.</summary>
     private const string SecretKey = "textsearch.secret";
+
+    /// <summary>
+    /// The commit user data entry naming the index layout. 2: the body's variant keys (body_key) and the title stored
+    /// apart from its analysis. An index with documents and another layout (or none: written before layouts were
+    /// named) is refused at open: its searches would silently miss what the new fields find.
+    /// </summary>
+    private const string LayoutKey = "textsearch.layout";
+
+    internal const string Layout = "2";
 
     /// <summary>The folder (inside the index folder, which Lucene ignores) where bulk streams stage their documents.</summary>
     internal const string StagingFolder = "staging";
@@ -52,7 +62,7 @@ public sealed partial class LuceneBackend : ISearchBackend
         ArgumentNullException.ThrowIfNull(analyzer);
         _options = options;
         _logger = logger;
-        _openDirectory = openDirectory ?? (dir => global::Lucene.Net.Store.FSDirectory.Open(dir));
+        _openDirectory = openDirectory ?? (dir => new MappedDirectory(global::Lucene.Net.Store.FSDirectory.Open(dir)));
         Path = System.IO.Path.GetFullPath(options.IndexPath);
         Schema = new LuceneSchema(options.Ranking, analyzer);
         BulkSlots = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentBulks));
@@ -71,6 +81,7 @@ public sealed partial class LuceneBackend : ISearchBackend
 
             // An index that has never been committed gets a first commit, so readers can always open it; the
             // index's secret (page tokens) lives in the commit's user data, created once.
+            CheckLayout(writer, Path);
             _secret = ReadOrCreateSecret(writer);
             _core = new Core(writer, NewSearchers(writer));
         }
@@ -140,36 +151,128 @@ public sealed partial class LuceneBackend : ISearchBackend
     public Task<BackendPage> SearchAsync(SearchQuery query, int size, SearchCursor? after, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var lucene = _queries.Build(query);
-        return Task.FromResult(Read(cancellationToken, searcher =>
-        {
-            var afterDoc = after is { } c ? new FieldDoc(int.MaxValue, c.Score, [ScoreValue(c.Score), new BytesRef(c.Id)]) : null;
-            TopDocs top;
-            if (cancellationToken.CanBeCanceled)
-            {
-                // The collector checks the token as it goes, so a query past its budget stops instead of running on.
-                var collector = TopFieldCollector.Create(
-                    ScoreThenId, Math.Max(1, Math.Min(size, searcher.IndexReader.MaxDoc)), afterDoc,
-                    fillFields: true, trackDocScores: true, trackMaxScore: false, docsScoredInOrder: false);
-                searcher.Search(lucene, new CancellableCollector(collector, cancellationToken));
-                top = collector.GetTopDocs();
-            }
-            else
-            {
-                top = searcher.SearchAfter(afterDoc, lucene, null, size, ScoreThenId, doDocScores: true, doMaxScore: false);
-            }
-
-            var hits = new List<BackendHit>(top.ScoreDocs.Length);
-            foreach (var sd in top.ScoreDocs)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var doc = LuceneSchema.ToDocument(searcher.Doc(sd.Doc));
-                hits.Add(new BackendHit(doc.Id, sd.Score, doc));
-            }
-
-            return new BackendPage(hits, top.TotalHits);
-        }));
+        var window = _options.Ranking.RescoreWindow;
+        return Task.FromResult(Read(cancellationToken, searcher => window > 0
+            ? TwoPhases(searcher, query, window, size, after, cancellationToken)
+            : OnePhase(searcher, _queries.Build(query), size, after, cancellationToken)));
     }
+
+    /// <summary>
+    /// The first phase ranks every match; the top <paramref name="window"/> of it are scored again with the full ranking
+    /// and ordered by it; the hits past the window follow in the first phase's order. A cursor inside the window pages
+    /// through the rescored window (ranked again, as it is cheap), then past it; a cursor past the window pages on
+    /// through the first phase.
+    /// </summary>
+    private BackendPage TwoPhases(IndexSearcher searcher, SearchQuery query, int window, int size, SearchCursor? after, CancellationToken cancellationToken)
+    {
+        var first = _queries.FirstPhase(query);
+        if (after is { Rescored: false } past)
+        {
+            return OnePhase(searcher, first, size, past, cancellationToken);
+        }
+
+        // The window: the first phase's top, by score then id (as the pages past it).
+        var top = Collect(searcher, first, window, null, cancellationToken);
+        var rescored = Rescore(searcher, _queries.Build(query, exclusions: false), top.ScoreDocs, cancellationToken);
+        var hits = new List<BackendHit>(Math.Min(size, rescored.Count));
+        var start = after is { } cursor ? rescored.FindIndex(r => After(r.Score, r.Id, cursor)) : 0;
+        for (var i = start < 0 ? rescored.Count : start; i < rescored.Count && hits.Count < size; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            hits.Add(new BackendHit(rescored[i].Id, rescored[i].Score, LuceneSchema.ToDocument(searcher.Doc(rescored[i].Doc)), Rescored: true));
+        }
+
+        if (hits.Count < size && top.ScoreDocs.Length == window && top.TotalHits > window)
+        {
+            // Past the window: the first phase's order, after the window's last hit in it.
+            var last = (FieldDoc)top.ScoreDocs[^1];
+            var more = OnePhase(searcher, first, size - hits.Count, new SearchCursor(last.Score, IdOf(last)), cancellationToken);
+            hits.AddRange(more.Hits);
+        }
+
+        return new BackendPage(hits, top.TotalHits);
+    }
+
+    /// <summary>One query ranks every match (the first phase past the window, or everything when there is no window).</summary>
+    private static BackendPage OnePhase(IndexSearcher searcher, LuceneQuery query, int size, SearchCursor? after, CancellationToken cancellationToken)
+    {
+        var top = Collect(searcher, query, size, after, cancellationToken);
+        var hits = new List<BackendHit>(top.ScoreDocs.Length);
+        foreach (var sd in top.ScoreDocs)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var doc = LuceneSchema.ToDocument(searcher.Doc(sd.Doc));
+            hits.Add(new BackendHit(doc.Id, sd.Score, doc));
+        }
+
+        return new BackendPage(hits, top.TotalHits);
+    }
+
+    /// <summary>The top hits by score, then id, after a cursor; the total counts every match.</summary>
+    private static TopDocs Collect(IndexSearcher searcher, LuceneQuery query, int size, SearchCursor? after, CancellationToken cancellationToken)
+    {
+        var afterDoc = after is { } c ? new FieldDoc(int.MaxValue, c.Score, [ScoreValue(c.Score), new BytesRef(c.Id)]) : null;
+        if (!cancellationToken.CanBeCanceled)
+        {
+            return searcher.SearchAfter(afterDoc, query, null, size, ScoreThenId, doDocScores: true, doMaxScore: false);
+        }
+
+        // The collector checks the token as it goes, so a query past its budget stops instead of running on.
+        var collector = TopFieldCollector.Create(
+            ScoreThenId, Math.Max(1, Math.Min(size, searcher.IndexReader.MaxDoc)), afterDoc,
+            fillFields: true, trackDocScores: true, trackMaxScore: false, docsScoredInOrder: false);
+        searcher.Search(query, new CancellableCollector(collector, cancellationToken));
+        return collector.GetTopDocs();
+    }
+
+    /// <summary>
+    /// The full ranking's score of each of <paramref name="docs"/> (sorted by score then id, so each carries its id),
+    /// ordered by it, then by id: one scorer per segment, advanced to each document in turn, so only these documents
+    /// are scored.
+    /// </summary>
+    private static List<Rescored> Rescore(IndexSearcher searcher, LuceneQuery full, ScoreDoc[] docs, CancellationToken cancellationToken)
+    {
+        var results = new List<Rescored>(docs.Length);
+        if (docs.Length == 0)
+        {
+            return results;
+        }
+
+        var weight = searcher.CreateNormalizedWeight(full);
+        var leaves = searcher.IndexReader.Leaves;
+        var inOrder = (ScoreDoc[])docs.Clone();
+        Array.Sort(inOrder, (a, b) => a.Doc.CompareTo(b.Doc));
+        var leaf = -1;
+        var end = 0;
+        Scorer? scorer = null;
+        foreach (var sd in inOrder)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            while (sd.Doc >= end)
+            {
+                var context = leaves[++leaf];
+                end = context.DocBase + context.Reader.MaxDoc;
+                scorer = weight.GetScorer(context, context.AtomicReader.LiveDocs);
+            }
+
+            var target = sd.Doc - leaves[leaf].DocBase;
+            var at = scorer is null ? DocIdSetIterator.NO_MORE_DOCS : scorer.DocID >= target ? scorer.DocID : scorer.Advance(target);
+            results.Add(new Rescored(sd.Doc, at == target ? scorer!.GetScore() : 0f, IdOf((FieldDoc)sd)));
+        }
+
+        results.Sort((a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(a.Id, b.Id));
+        return results;
+    }
+
+    /// <summary>The id a hit sorted by (<see cref="ScoreThenId"/>).</summary>
+    private static string IdOf(FieldDoc doc) => ((BytesRef)doc.Fields[1]).Utf8ToString();
+
+    /// <summary>Whether a hit comes after the cursor in score-descending, id-ascending order.</summary>
+    private static bool After(float score, string id, SearchCursor cursor) =>
+        score < cursor.Score || (score == cursor.Score && string.CompareOrdinal(id, cursor.Id) > 0);
+
+    /// <summary>A window document: its full score and its id.</summary>
+    private sealed record Rescored(int Doc, float Score, string Id);
 
     public Task<long> CountAsync(CancellationToken cancellationToken) =>
         Task.FromResult(Read(cancellationToken, searcher => (long)searcher.IndexReader.NumDocs));
@@ -479,6 +582,29 @@ public sealed partial class LuceneBackend : ISearchBackend
     }
 
     /// <summary>The secret in the last commit's user data; an index without one (new, or older) gets one, committed now.</summary>
+    /// <summary>Refuses an index of another layout that holds documents; names the layout of an empty one.</summary>
+    private static void CheckLayout(IndexWriter writer, string path)
+    {
+        var data = writer.CommitData;
+        var layout = data is not null && data.TryGetValue(LayoutKey, out var stored) ? stored : null;
+        if (layout == Layout)
+        {
+            return;
+        }
+
+        if (writer.MaxDoc > 0)
+        {
+            throw new IndexUnusableException(
+                $"the index at {path} was written by an older TextSearch (index layout {layout ?? "1"}, this version reads layout {Layout}: "
+                + "spelling-variant keys). Start with a new TextSearch:IndexPath and reindex (the seeds are indexed at start-up).");
+        }
+
+        var updated = data is null ? new Dictionary<string, string>() : new Dictionary<string, string>(data);
+        updated[LayoutKey] = Layout;
+        writer.SetCommitData(updated);
+        writer.Commit();
+    }
+
     private static byte[] ReadOrCreateSecret(IndexWriter writer)
     {
         var data = writer.CommitData;

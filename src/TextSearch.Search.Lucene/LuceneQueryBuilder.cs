@@ -7,27 +7,49 @@ using LuceneQuery = global::Lucene.Net.Search.Query;
 
 namespace TextSearch.Search.Lucene;
 
-/// <summary>Translates the shared query model into a Lucene query over the title and body fields.</summary>
+/// <summary>
+/// Translates the shared query model into Lucene queries: the first phase (cheap: a word is one term on the body's
+/// variant keys, a phrase its stems on the body) and the full ranking (title and body, stemmed and exact, variants,
+/// proximity of neighbouring words, coordination) that rescores the first phase's top window.
+/// </summary>
 public sealed class LuceneQueryBuilder(RankingOptions ranking)
 {
     private readonly float _titleBoost = ranking.TitleBoost;
 
-    public LuceneQuery Build(SearchQuery query)
+    /// <summary>The first phase: every document the query matches, ranked by BM25 on one term per word.</summary>
+    public LuceneQuery FirstPhase(SearchQuery query) => Root(query, FirstPhaseAlternative, exclusions: true);
+
+    /// <summary>
+    /// The full ranking. For rescoring (<paramref name="exclusions"/> false) the excluded words are left out: the
+    /// first phase has excluded their documents already.
+    /// </summary>
+    public LuceneQuery Build(SearchQuery query, bool exclusions = true)
+    {
+        var root = Root(query, Alternative, exclusions);
+        return ranking.ProximityBoost > 0 && Proximity(query) is { } proximity ? WithBoost(root, proximity) : root;
+    }
+
+    private BooleanQuery Root(SearchQuery query, Func<QueryPhrase, LuceneQuery> alternative, bool exclusions)
     {
         var root = new BooleanQuery(disableCoord: !ranking.Coordination);
         foreach (var clause in query.Clauses)
         {
+            if (clause.Occur == Occur.MustNot && !exclusions)
+            {
+                continue;
+            }
+
             LuceneQuery q;
             if (clause.Alternatives.Count == 1)
             {
-                q = Alternative(clause.Alternatives[0]);
+                q = alternative(clause.Alternatives[0]);
             }
             else
             {
                 var any = new BooleanQuery(disableCoord: true);
                 foreach (var alt in clause.Alternatives)
                 {
-                    any.Add(Alternative(alt), global::Lucene.Net.Search.Occur.SHOULD);
+                    any.Add(alternative(alt), global::Lucene.Net.Search.Occur.SHOULD);
                 }
 
                 q = any;
@@ -46,7 +68,7 @@ public sealed class LuceneQueryBuilder(RankingOptions ranking)
             root.Add(new MatchAllDocsQuery(), global::Lucene.Net.Search.Occur.MUST);
         }
 
-        return ranking.ProximityBoost > 0 && Proximity(query) is { } proximity ? WithBoost(root, proximity) : root;
+        return root;
     }
 
     // Adjacent query words found near each other in the body (each pair a sloppy phrase): an extra, optional score.
@@ -77,6 +99,25 @@ public sealed class LuceneQueryBuilder(RankingOptions ranking)
         { extra, global::Lucene.Net.Search.Occur.SHOULD },
     };
 
+    /// <summary>
+    /// One alternative in the first phase. A word with variants is its key on the body's key field (the key's postings
+    /// hold every spelling that shares it); other words their stem; a phrase its stems in order. The body holds the
+    /// title unless <see cref="RankingOptions.TitleInBody"/> is off, when the title is searched as well.
+    /// </summary>
+    private LuceneQuery FirstPhaseAlternative(QueryPhrase phrase)
+    {
+        LuceneQuery body = phrase.IsTerm
+            ? new TermQuery(phrase.Variants ? new Term(LuceneFields.BodyKey, phrase.Words[0].Key) : new Term(LuceneFields.Body, phrase.Words[0].Stem))
+            : Phrase(LuceneFields.Body, phrase, 1f);
+        if (ranking.TitleInBody)
+        {
+            return body;
+        }
+
+        LuceneQuery title = phrase.IsTerm ? new TermQuery(new Term(LuceneFields.Title, phrase.Words[0].Stem)) : Phrase(LuceneFields.Title, phrase, 1f);
+        return new BooleanQuery(disableCoord: true) { { body, global::Lucene.Net.Search.Occur.SHOULD }, { title, global::Lucene.Net.Search.Occur.SHOULD } };
+    }
+
     private LuceneQuery Alternative(QueryPhrase phrase)
     {
         var fields = new BooleanQuery(disableCoord: true);
@@ -84,37 +125,37 @@ public sealed class LuceneQueryBuilder(RankingOptions ranking)
         {
             if (phrase.IsTerm)
             {
-                var stem = phrase.Words[0].Stem;
-                fields.Add(new TermQuery(new Term(field, stem)) { Boost = boost }, global::Lucene.Net.Search.Occur.SHOULD);
+                var word = phrase.Words[0];
+                fields.Add(new TermQuery(new Term(field, word.Stem)) { Boost = boost }, global::Lucene.Net.Search.Occur.SHOULD);
                 if (ranking.ExactBoost > 0)
                 {
-                    fields.Add(new TermQuery(new Term(exactField, phrase.Words[0].Term)) { Boost = boost * ranking.ExactBoost }, global::Lucene.Net.Search.Occur.SHOULD);
+                    fields.Add(new TermQuery(new Term(exactField, word.Term)) { Boost = boost * ranking.ExactBoost }, global::Lucene.Net.Search.Occur.SHOULD);
                 }
 
-                // Spelling variants on the body only when it holds the title too (TitleInBody): the same matches
-                // at half the cost of expanding the term in both fields.
-                if (phrase.Fuzzy && (field == LuceneFields.Body || !ranking.TitleInBody))
+                // Spelling variants: the variant key on the body, which holds the title too (TitleInBody).
+                if (phrase.Variants && field == LuceneFields.Body)
                 {
-                    var fuzzy = new FuzzyQuery(new Term(field, stem), Fuzzy.MaxEdits, Fuzzy.PrefixLength, Fuzzy.MaxExpansions, transpositions: true)
-                    {
-                        Boost = boost * ranking.FuzzyBoost,
-                    };
-                    fields.Add(fuzzy, global::Lucene.Net.Search.Occur.SHOULD);
+                    fields.Add(new TermQuery(new Term(LuceneFields.BodyKey, word.Key)) { Boost = boost * ranking.VariantBoost }, global::Lucene.Net.Search.Occur.SHOULD);
                 }
             }
             else
             {
-                var pq = new PhraseQuery { Boost = boost };
-                foreach (var word in phrase.Words)
-                {
-                    pq.Add(new Term(field, word.Stem), word.Offset);
-                }
-
-                fields.Add(pq, global::Lucene.Net.Search.Occur.SHOULD);
+                fields.Add(Phrase(field, phrase, boost), global::Lucene.Net.Search.Occur.SHOULD);
             }
         }
 
         return fields;
+    }
+
+    private static PhraseQuery Phrase(string field, QueryPhrase phrase, float boost)
+    {
+        var pq = new PhraseQuery { Boost = boost };
+        foreach (var word in phrase.Words)
+        {
+            pq.Add(new Term(field, word.Stem), word.Offset);
+        }
+
+        return pq;
     }
 }
 
@@ -133,6 +174,9 @@ public static class LuceneFields
     public const string Body = "body";
     public const string TitleExact = "title_exact";
     public const string BodyExact = "body_exact";
+
+    /// <summary>The variant keys of the body's stems (<see cref="Analysis.VariantKey"/>), the title's first.</summary>
+    public const string BodyKey = "body_key";
     public const string Source = "source";
     public const string PublishedAt = "published_at";
     public const string Metadata = "metadata";

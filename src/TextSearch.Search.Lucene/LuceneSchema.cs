@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Lucene.Net.Analysis.Miscellaneous;
 using Lucene.Net.Documents;
 using Lucene.Net.Search.Similarities;
 using Lucene.Net.Util;
@@ -15,6 +14,10 @@ namespace TextSearch.Search.Lucene;
 /// </summary>
 public sealed class LuceneSchema
 {
+    [ThreadStatic]
+    private static AnalysisSession? t_session;
+
+    private readonly TextAnalyzer _analyzer;
     private readonly bool _indexExact;
     private readonly bool _titleInBody;
 
@@ -22,38 +25,46 @@ public sealed class LuceneSchema
     {
         ArgumentNullException.ThrowIfNull(ranking);
         ArgumentNullException.ThrowIfNull(analyzer);
+        _analyzer = analyzer;
         _indexExact = ranking.ExactBoost > 0;
         _titleInBody = ranking.TitleInBody;
         Similarity = ranking.Coordination
             ? new CoordinatedBm25Similarity(ranking.K1, ranking.B, ranking.CoordinationExponent)
             : new BM25Similarity(ranking.K1, ranking.B);
-        var exact = new CoreAnalyzer(new TextAnalyzer(analyzer.Options with { Stem = false }));
-        IndexAnalyzer = new PerFieldAnalyzerWrapper(
-            new CoreAnalyzer(analyzer),
-            new Dictionary<string, LuceneAnalyzer> { [LuceneFields.TitleExact] = exact, [LuceneFields.BodyExact] = exact });
+        IndexAnalyzer = new CoreAnalyzer(analyzer);
     }
 
-    /// <summary>Stems for title/body, normalized unstemmed terms for the exact fields.</summary>
+    /// <summary>The writer's analyzer (the stems), for fields given as text; the documents' own fields come analyzed.</summary>
     public LuceneAnalyzer IndexAnalyzer { get; }
 
     public Similarity Similarity { get; }
 
+    /// <summary>
+    /// The Lucene document. The title and the body are analyzed once each, and every field that indexes them (stems,
+    /// exact terms, variant keys; the body field holds the title too) replays that one analysis.
+    /// </summary>
     public LuceneDocument ToLucene(Document doc)
     {
         ArgumentNullException.ThrowIfNull(doc);
+        var session = t_session is { } cached && cached.Analyzer == _analyzer ? cached : t_session = new AnalysisSession(_analyzer);
+        var title = AnalyzedText.Of(session, doc.Title);
+        var body = AnalyzedText.Of(session, doc.Body);
+        var head = _titleInBody && doc.Title.Length > 0 ? title : null;
         var d = new LuceneDocument
         {
             new StringField(LuceneFields.Id, doc.Id, Field.Store.YES),
             new SortedDocValuesField(LuceneFields.IdSort, new BytesRef(doc.Id)),
-            new TextField(LuceneFields.Title, doc.Title, Field.Store.YES),
+            new StoredField(LuceneFields.Title, doc.Title),
+            new TextField(LuceneFields.Title, title.Stream(TokenForm.Stem)),
             new StoredField(LuceneFields.Body, doc.Body),
-            new TextField(LuceneFields.Body, BodyText(doc), Field.Store.NO),
+            new TextField(LuceneFields.Body, head is null ? body.Stream(TokenForm.Stem) : head.Stream(TokenForm.Stem, body)),
+            new TextField(LuceneFields.BodyKey, head is null ? body.Stream(TokenForm.Key) : head.Stream(TokenForm.Key, body)),
             new StoredField(LuceneFields.Source, doc.Source),
         };
         if (_indexExact)
         {
-            d.Add(new TextField(LuceneFields.TitleExact, doc.Title, Field.Store.NO));
-            d.Add(new TextField(LuceneFields.BodyExact, BodyText(doc), Field.Store.NO));
+            d.Add(new TextField(LuceneFields.TitleExact, title.Stream(TokenForm.Term)));
+            d.Add(new TextField(LuceneFields.BodyExact, head is null ? body.Stream(TokenForm.Term) : head.Stream(TokenForm.Term, body)));
         }
 
         if (doc.PublishedAt is { } published)
@@ -86,9 +97,6 @@ public sealed class LuceneSchema
                 : JsonSerializer.Deserialize(metadataJson, MetadataJson.Default.IReadOnlyDictionaryStringString) ?? Document.EmptyMetadata,
         };
     }
-
-    // What the body field indexes: the body, or the title followed by the body.
-    private string BodyText(Document doc) => _titleInBody && doc.Title.Length > 0 ? doc.Title + "\n\n" + doc.Body : doc.Body;
 }
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]

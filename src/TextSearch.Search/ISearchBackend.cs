@@ -2,13 +2,17 @@ using TextSearch.Search.Query;
 
 namespace TextSearch.Search;
 
-/// <summary>Where a page of results starts: after the hit with this score and id (ties broken by id).</summary>
-public readonly record struct SearchCursor(float Score, string Id);
+/// <summary>
+/// Where a page of results starts: after the hit with this score and id (ties broken by id), inside the rescoring
+/// window (<see cref="Rescored"/>, scores of the full ranking) or past it (scores of the first phase).
+/// </summary>
+public readonly record struct SearchCursor(float Score, string Id, bool Rescored = false);
 
 /// <summary>A document a backend did not store, and why.</summary>
 public sealed record DocumentFailure(string Id, ErrorKind Kind, string Reason);
 
-public sealed record BackendHit(string Id, float Score, Document Document);
+/// <summary>A hit: its score, and whether it came from the rescoring window (full ranking) or past it (first phase).</summary>
+public sealed record BackendHit(string Id, float Score, Document Document, bool Rescored = false);
 
 public sealed record BackendPage(IReadOnlyList<BackendHit> Hits, long TotalHits);
 
@@ -58,7 +62,12 @@ public interface ISearchBackend : IAsyncDisposable
     /// <summary>Deletes a document; false if there was none with that id. Durable when the task completes.</summary>
     Task<bool> DeleteAsync(string id, CancellationToken cancellationToken);
 
-    /// <summary>Ranks by score descending, then id ascending; returns up to <paramref name="size"/> hits after <paramref name="after"/>.</summary>
+    /// <summary>
+    /// Ranks in two phases (<see cref="RankingOptions.RescoreWindow"/>): a cheap first phase orders every match, its top
+    /// window is ordered by the full ranking, and the hits past it keep the first phase's order. Within each, by score
+    /// descending, then id ascending. Returns up to <paramref name="size"/> hits after <paramref name="after"/>; the
+    /// total counts every match. A window of 0 ranks every match by the full ranking.
+    /// </summary>
     Task<BackendPage> SearchAsync(SearchQuery query, int size, SearchCursor? after, CancellationToken cancellationToken);
 
     Task<long> CountAsync(CancellationToken cancellationToken);

@@ -35,6 +35,19 @@ public sealed record RankingOptions
     /// <summary>How many positions apart the words may be for <see cref="ProximityBoost"/>.</summary>
     public int ProximitySlop { get; init; } = 4;
 
-    /// <summary>Weight of a spelling variant against an exact match; 0 turns variant matching off.</summary>
-    public float FuzzyBoost { get; init; } = Query.Fuzzy.VariantBoost;
+    /// <summary>
+    /// Weight of a spelling variant (a word sharing the query word's variant key) against an exact match; 0 turns
+    /// variant matching off.
+    /// </summary>
+    public float VariantBoost { get; init; } = DefaultVariantBoost;
+
+    /// <summary>The default <see cref="VariantBoost"/>; snippets weigh a variant's match by it too.</summary>
+    public const float DefaultVariantBoost = 0.35f;
+
+    /// <summary>
+    /// The rescoring window: a cheap first phase (BM25 on the variant keys) ranks every match, and only its top
+    /// <see cref="RescoreWindow"/> are ranked by the full score (title, exact forms, variants, proximity,
+    /// coordination). Hits past the window keep the first phase's order and score.
+    /// </summary>
+    public int RescoreWindow { get; init; } = 200;
 }

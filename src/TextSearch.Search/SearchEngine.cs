@@ -110,7 +110,7 @@ public sealed partial class SearchEngine(ISearchBackend backend, QueryParser par
             if (hits.Count == pageSize && returned < page.TotalHits)
             {
                 var last = page.Hits[^1];
-                next = PageToken.Encode(await PageTokenKeyAsync(budget.Token).ConfigureAwait(false), query.Canonical, new SearchCursor(last.Score, last.Id), returned);
+                next = PageToken.Encode(await PageTokenKeyAsync(budget.Token).ConfigureAwait(false), query.Canonical, new SearchCursor(last.Score, last.Id, last.Rescored), returned);
             }
 
             ThrowIfOverBudget(budget);

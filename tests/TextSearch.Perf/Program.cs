@@ -99,7 +99,7 @@ switch (opts.Mode)
             var synonyms = SynonymMap.Parse(File.ReadAllText(Path.Combine(repo, "src", "TextSearch.Search", "synonyms.txt")), TextAnalyzer.Default);
             var parser = new QueryParser(TextAnalyzer.Default, synonyms, opts.Get("ranking") is { } r ? System.Text.Json.JsonSerializer.Deserialize<RankingOptions>(r) : null);
             var parsed = queries.Select(q => { try { return parser.Parse(q); } catch (TextSearchException) { return null; } }).OfType<SearchQuery>().ToArray();
-            // --ranking '{"FuzzyBoost":0}' changes query-side ranking settings (the index must have been built compatibly).
+            // --ranking '{"VariantBoost":0}' changes query-side ranking settings (the index must have been built compatibly).
             var ranking = opts.Get("ranking") is { } json ? System.Text.Json.JsonSerializer.Deserialize<RankingOptions>(json)! : new RankingOptions();
             await using var backend = new LuceneBackend(new LuceneOptions { IndexPath = opts.Require("index"), Ranking = ranking }, TextAnalyzer.Default, NullLogger<LuceneBackend>.Instance);
             foreach (var q in parsed.Take(50))

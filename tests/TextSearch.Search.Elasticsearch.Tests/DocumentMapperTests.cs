@@ -43,11 +43,12 @@ public sealed class DocumentMapperTests
     public void Stopwords_keep_their_positions_as_placeholders()
     {
         var mapper = new EsDocumentMapper(TextAnalyzer.Default, new RankingOptions());
-        var (stems, exact) = mapper.TermFields("في الرَّقَّة وفي المدينة");
-        Assert.Equal("_ رقه _ مدين", stems);
-        Assert.Equal("_ الرقه _ المدينه", exact);
-        Assert.Equal((string.Empty, string.Empty), mapper.TermFields(string.Empty));
-        Assert.Equal((string.Empty, string.Empty), mapper.TermFields("!!! 😀"));
+        var (stems, exact, keys) = mapper.TermFields("في الرَّقَّة وفي الديموقراطية");
+        Assert.Equal("_ رقه _ ديموقراط", stems);
+        Assert.Equal("_ الرقه _ الديموقراطيه", exact);
+        Assert.Equal("_ رقه _ ~دمقرط", keys);
+        Assert.Equal(new TermTexts(string.Empty, string.Empty, string.Empty), mapper.TermFields(string.Empty));
+        Assert.Equal(new TermTexts(string.Empty, string.Empty, string.Empty), mapper.TermFields("!!! 😀"));
     }
 
     [Fact]

@@ -81,6 +81,48 @@ public sealed class EmulatedClusterTests : EngineConformanceTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Pages_across_a_small_rescoring_window_are_the_same_as_on_the_embedded_engine(int window)
+    {
+        // The same index on both sides (the embedded engine's is seeded alike), a window smaller than the hits: pages of
+        // one go through the rescored window, then past it through the first phase.
+        var ranking = new RankingOptions { RescoreWindow = window };
+        var path = TestSupport.TempDir();
+        await using var es = Fakes.Backend(_cluster, ranking: ranking);
+        await using (var lucene = new LuceneBackend(new LuceneOptions { IndexPath = path, Ranking = ranking }, TextAnalyzer.Default, NullLogger<LuceneBackend>.Instance))
+        {
+            var embedded = TestSupport.Engine(lucene);
+            await new SeedIngestor(embedded, NullLogger<SeedIngestor>.Instance).IngestAsync(TestSupport.SeedsPath, default);
+            foreach (var query in new[] { "سوريا", "الديمقراطية", "مقاتلي التنظيم في الرقة", "داعش -الموصل" })
+            {
+                var expected = await PagesOfOne(embedded, query);
+                Assert.True(expected.Count > window, $"{query}: {expected.Count} hits do not cross a window of {window}");
+                var actual = await PagesOfOne(TestSupport.Engine(es), query);
+                Assert.Equal(expected.Select(h => h.Id), actual.Select(h => h.Id));
+                Assert.All(expected.Zip(actual), p => Assert.True(Math.Abs(p.First.Score - p.Second.Score) <= 1e-4 * Math.Max(1, p.First.Score), $"{query}: {p.First} vs {p.Second}"));
+            }
+        }
+
+        Directory.Delete(path, recursive: true);
+
+        static async Task<List<(string Id, float Score)>> PagesOfOne(SearchEngine engine, string query)
+        {
+            var hits = new List<(string Id, float Score)>();
+            string? token = null;
+            do
+            {
+                var page = await engine.SearchAsync(new SearchRequestModel(query, 1, token), default);
+                hits.AddRange(page.Hits.Select(h => (h.Document.Id, h.Score)));
+                token = page.NextPageToken;
+            }
+            while (token is not null && hits.Count < 20);
+            return hits;
+        }
+    }
+
     [Fact]
     public async Task The_index_secret_is_derived_from_the_index_uuid_and_shared_by_every_server()
     {

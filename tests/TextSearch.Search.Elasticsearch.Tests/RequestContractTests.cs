@@ -9,13 +9,22 @@ namespace TextSearch.Search.Elasticsearch.Tests;
 /// </summary>
 public sealed class RequestContractTests
 {
-    private static async Task<RecordedRequest> SearchRequest(string query, SearchCursor? after = null, int size = 10, RankingOptions? ranking = null)
+    /// <summary>
+    /// The searches a query sends, against a cluster whose first search finds one document (so a two-phase search
+    /// goes on to rescore it) and whose later searches find nothing.
+    /// </summary>
+    private static async Task<List<RecordedRequest>> SearchRequests(string query, SearchCursor? after = null, int size = 10, RankingOptions? ranking = null)
     {
-        var handler = Fakes.Cluster(_ => FakeHandler.Json(200, Fakes.EmptySearch));
+        var searches = 0;
+        var handler = Fakes.Cluster(_ => FakeHandler.Json(200, searches++ == 0 ? OneHit : Fakes.EmptySearch));
         await using var backend = Fakes.Backend(handler, ranking: ranking);
         await backend.SearchAsync(TestSupport.Parser.Parse(query), size, after, default);
-        return Assert.Single(handler.Requests, r => r.Method == "POST");
+        return [.. handler.Requests.Where(r => r.Method == "POST")];
     }
+
+    private const string OneHit = """
+        {"took":1,"timed_out":false,"_shards":{"total":1,"successful":1,"skipped":0,"failed":0},"hits":{"total":{"value":1,"relation":"eq"},"max_score":null,"hits":[{"_index":"textsearch-v1","_id":"doc-1","_score":null,"sort":[2.5,"doc-1"]}]}}
+        """;
 
     [Fact]
     public async Task Index_and_alias_creation()
@@ -123,14 +132,33 @@ public sealed class RequestContractTests
     [InlineData("search-exclusion.http", "داعش -الرقة")]
     [InlineData("search-exclusion-only.http", "-الموصل -\"دير الزور\"")]
     [InlineData("search-synonyms.http", "قسد")]
-    [InlineData("search-fuzzy.http", "الديمقراطية")]
-    public async Task Search_bodies(string golden, string query) =>
-        Golden.AssertMatches(golden, await SearchRequest(query));
+    [InlineData("search-variants.http", "الديمقراطية")]
+    public async Task Search_bodies(string golden, string query)
+    {
+        // Two phases: the first phase's window (ids and scores only), then the window ranked by the full query.
+        var requests = await SearchRequests(query);
+        Assert.Equal(2, requests.Count);
+        Golden.AssertMatches(golden, requests[0]);
+        Golden.AssertMatches(golden.Replace(".http", ".rescore.http", StringComparison.Ordinal), requests[1]);
+        Assert.Contains("\"_source\":false", requests[0].Body, StringComparison.Ordinal);
+        Assert.Contains("\"terms\":{\"id\":[\"doc-1\"]}", requests[1].Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Search_inside_the_window_pages_the_rescored_window()
+    {
+        var requests = await SearchRequests("سوريا", new SearchCursor(1.5f, "002_efd2be0952ca666b", Rescored: true), size: 2);
+        Assert.Equal(2, requests.Count);
+        Assert.DoesNotContain("search_after", requests[0].Body, StringComparison.Ordinal);
+        Golden.AssertMatches("search-after-rescored.http", requests[1]);
+        Assert.Contains("\"search_after\":[1.5,\"002_efd2be0952ca666b\"]", requests[1].Body, StringComparison.Ordinal);
+    }
 
     [Fact]
     public async Task Search_page_after_a_cursor()
     {
-        var request = await SearchRequest("سوريا", new SearchCursor(1.2345678f, "002_efd2be0952ca666b"), size: 2);
+        // A cursor past the window pages on through the first phase alone: one request.
+        var request = Assert.Single(await SearchRequests("سوريا", new SearchCursor(1.2345678f, "002_efd2be0952ca666b"), size: 2));
         Golden.AssertMatches("search-after.http", request);
         Assert.Contains("\"search_after\":[1.2345677614212036,\"002_efd2be0952ca666b\"]", request.Body, StringComparison.Ordinal);
         Assert.Contains("allow_partial_search_results=false", request.PathAndQuery, StringComparison.Ordinal);
@@ -141,8 +169,8 @@ public sealed class RequestContractTests
     [Fact]
     public async Task Search_without_coordination_or_proximity_is_a_plain_bool()
     {
-        var request = await SearchRequest("الموصل الرقة", ranking: new RankingOptions { Coordination = false, ProximityBoost = 0, ExactBoost = 0 });
-        Golden.AssertMatches("search-plain-bool.http", request);
+        var requests = await SearchRequests("الموصل الرقة", ranking: new RankingOptions { Coordination = false, ProximityBoost = 0, ExactBoost = 0 });
+        Golden.AssertMatches("search-plain-bool.http", requests[1]);
     }
 
     [Fact]

@@ -257,6 +257,34 @@ public sealed class LuceneFailureTests : IDisposable
     }
 
     [Fact]
+    public async Task An_index_of_an_older_layout_is_refused_with_what_to_do()
+    {
+        // An index written before layouts were named: documents, no layout entry in its commit.
+        using (var dir = global::Lucene.Net.Store.FSDirectory.Open(_path))
+        using (var writer = new global::Lucene.Net.Index.IndexWriter(dir, new global::Lucene.Net.Index.IndexWriterConfig(
+            global::Lucene.Net.Util.LuceneVersion.LUCENE_48, new global::Lucene.Net.Analysis.Core.WhitespaceAnalyzer(global::Lucene.Net.Util.LuceneVersion.LUCENE_48))))
+        {
+            writer.AddDocument([new global::Lucene.Net.Documents.StringField(LuceneFields.Id, "old", global::Lucene.Net.Documents.Field.Store.YES)]);
+            writer.Commit();
+        }
+
+        var ex = Assert.Throws<IndexUnusableException>(() => Open(_path));
+        Assert.Contains("older TextSearch (index layout 1", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("reindex", ex.Message, StringComparison.Ordinal);
+
+        // An index of this layout opens again after writes and restarts.
+        Directory.Delete(_path, recursive: true);
+        await WriteIndexAsync();
+        await using (var reopened = Open(_path))
+        {
+            await reopened.UpsertAsync([Doc("more")], default);
+        }
+
+        await using var again = Open(_path);
+        Assert.Equal(201, await again.CountAsync(default));
+    }
+
+    [Fact]
     public async Task An_index_locked_by_another_writer_says_so()
     {
         await using var first = Open(_path);

@@ -27,11 +27,12 @@ public sealed class PageTokenTests
     [Fact]
     public void Round_trips()
     {
-        var token = PageToken.Encode(Key, "q", new SearchCursor(1.25f, "doc-٣"), 20);
+        var token = PageToken.Encode(Key, "q", new SearchCursor(1.25f, "doc-٣", Rescored: true), 20);
         var state = PageToken.Decode(Key, token, "q");
         Assert.Equal(1.25f, state.Cursor.Score);
         Assert.Equal("doc-٣", state.Cursor.Id);
         Assert.Equal(20, state.Returned);
+        Assert.True(state.Cursor.Rescored);
     }
 
     [Fact]
@@ -160,7 +161,7 @@ public sealed class PageTokenTests
     [MemberData(nameof(ForgedFields))]
     public void Forged_fields_are_refused_even_when_signed_with_the_right_key(string what, float score, int returned, byte[] id)
     {
-        var token = PageToken.EncodeRaw(Key, 2, PageToken.Fingerprint(Key, "q"), score, returned, id);
+        var token = PageToken.EncodeRaw(Key, 3, PageToken.Fingerprint(Key, "q"), score, returned, id);
         var ex = Record.Exception(() => PageToken.Decode(Key, token, "q"));
         var invalid = Assert.IsType<TextSearchException>(ex);
         Assert.True(invalid.Kind == ErrorKind.InvalidArgument, what);
@@ -171,10 +172,14 @@ public sealed class PageTokenTests
     public void The_raw_encoder_makes_tokens_the_decoder_accepts()
     {
         // The control for the forgeries above: the same helper with valid fields gives a valid token.
-        var token = PageToken.EncodeRaw(Key, 2, PageToken.Fingerprint(Key, "q"), 2.5f, 7, "doc"u8);
+        var token = PageToken.EncodeRaw(Key, 3, PageToken.Fingerprint(Key, "q"), 2.5f, 7, "doc"u8);
         Assert.Equal(new PageToken.State(new SearchCursor(2.5f, "doc"), 7), PageToken.Decode(Key, token, "q"));
+        var inWindow = PageToken.EncodeRaw(Key, 3, PageToken.Fingerprint(Key, "q"), 2.5f, 7, "doc"u8, flags: 1);
+        Assert.Equal(new PageToken.State(new SearchCursor(2.5f, "doc", Rescored: true), 7), PageToken.Decode(Key, inWindow, "q"));
         AssertRefused(PageToken.EncodeRaw(Key, 1, PageToken.Fingerprint(Key, "q"), 2.5f, 7, "doc"u8));
-        AssertRefused(PageToken.EncodeRaw(Key, 3, PageToken.Fingerprint(Key, "q"), 2.5f, 7, "doc"u8));
+        AssertRefused(PageToken.EncodeRaw(Key, 2, PageToken.Fingerprint(Key, "q"), 2.5f, 7, "doc"u8));
+        AssertRefused(PageToken.EncodeRaw(Key, 4, PageToken.Fingerprint(Key, "q"), 2.5f, 7, "doc"u8));
+        AssertRefused(PageToken.EncodeRaw(Key, 3, PageToken.Fingerprint(Key, "q"), 2.5f, 7, "doc"u8, flags: 2)); // unknown flag
     }
 
     [Theory]

@@ -179,7 +179,7 @@ public sealed class QueryFuzzTests
             (1, Gen.Int[250, 300].Select(n => System.Text.Encoding.UTF8.GetBytes(new string('a', n)))));
         Gen.Select(Gen.Int.Select(BitConverter.Int32BitsToSingle), Gen.Int, ids).Sample((score, returned, id) =>
         {
-            var token = PageToken.EncodeRaw(key, 2, PageToken.Fingerprint(key, "q"), score, returned, id);
+            var token = PageToken.EncodeRaw(key, 3, PageToken.Fingerprint(key, "q"), score, returned, id);
             try
             {
                 var state = PageToken.Decode(key, token, "q");

@@ -21,7 +21,7 @@ public sealed class QueryParserTests
         Assert.Equal(Occur.Must, clause.Occur);
         var phrase = Assert.Single(clause.Alternatives);
         Assert.Equal([0, 1], phrase.Words.Select(w => w.Offset));
-        Assert.False(phrase.Fuzzy);
+        Assert.False(phrase.Variants);
     }
 
     [Fact]
@@ -134,11 +134,11 @@ public sealed class QueryParserTests
     }
 
     [Fact]
-    public void Long_words_are_fuzzy_short_words_and_numbers_are_not()
+    public void Long_words_match_their_spelling_variants_short_words_and_numbers_do_not()
     {
-        Assert.True(Parser.Parse("الديمقراطية").Clauses[0].Alternatives[0].Fuzzy);
-        Assert.False(Parser.Parse("سلو").Clauses[0].Alternatives[0].Fuzzy);
-        Assert.False(Parser.Parse("123456").Clauses[0].Alternatives[0].Fuzzy);
+        Assert.True(Parser.Parse("الديمقراطية").Clauses[0].Alternatives[0].Variants);
+        Assert.False(Parser.Parse("سلو").Clauses[0].Alternatives[0].Variants);
+        Assert.False(Parser.Parse("123456").Clauses[0].Alternatives[0].Variants);
     }
 
     [Fact]

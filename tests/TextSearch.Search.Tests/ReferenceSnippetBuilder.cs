@@ -12,15 +12,16 @@ internal sealed class ReferenceSnippetBuilder(TextAnalyzer analyzer)
 {
     public TextAnalyzer Analyzer { get; } = analyzer;
 
-    // A token and what it matches: the id of the query stem it equals (-1 for none), and a bit per fuzzy query
+    // A token and what it matches: the id of the query stem it equals (-1 for none), and a bit per variant query
     // word it is a spelling variant of.
-    private readonly record struct Tok(int Start, int End, int StemId, ulong FuzzyMask, bool Stop);
+    private readonly record struct Tok(int Start, int End, int StemId, ulong VariantMask, bool Stop);
 
-    /// <summary>The query's stems, numbered, and its fuzzy words, for matching tokens without allocating.</summary>
+    /// <summary>The query's stems, numbered, and its words with variants, for matching tokens without allocating.</summary>
     private sealed class QueryStems
     {
         private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
-        private readonly List<string> _fuzzy = [];
+        private readonly List<string> _variants = [];
+        private readonly List<string> _keys = [];
 
         public QueryStems(SearchQuery query)
         {
@@ -33,9 +34,10 @@ internal sealed class ReferenceSnippetBuilder(TextAnalyzer analyzer)
                         _ids.TryAdd(word.Stem, _ids.Count);
                     }
 
-                    if (alt.Fuzzy && alt.IsTerm && _fuzzy.Count < 64 && !_fuzzy.Contains(alt.Words[0].Stem))
+                    if (alt.Variants && alt.IsTerm && _variants.Count < 64 && !_variants.Contains(alt.Words[0].Stem))
                     {
-                        _fuzzy.Add(alt.Words[0].Stem);
+                        _variants.Add(alt.Words[0].Stem);
+                        _keys.Add(alt.Words[0].Key);
                     }
                 }
             }
@@ -47,18 +49,26 @@ internal sealed class ReferenceSnippetBuilder(TextAnalyzer analyzer)
 
         public int Id(string stem) => _ids.GetValueOrDefault(stem, -1);
 
-        public ulong FuzzyBit(string stem)
+        public ulong VariantBit(string stem)
         {
-            var i = _fuzzy.IndexOf(stem);
+            var i = _variants.IndexOf(stem);
             return i < 0 ? 0 : 1UL << i;
         }
 
-        public ulong FuzzyMask(ReadOnlySpan<char> stem)
+        /// <summary>A bit for each variant word whose variant key the token's stem shares.</summary>
+        public ulong VariantMask(ReadOnlySpan<char> stem)
         {
-            ulong mask = 0;
-            for (var i = 0; i < _fuzzy.Count; i++)
+            if (_keys.Count == 0 || !VariantKey.HasVariants(stem))
             {
-                if (Math.Abs(_fuzzy[i].Length - stem.Length) <= Fuzzy.MaxEdits && Fuzzy.Matches(_fuzzy[i], stem))
+                return 0;
+            }
+
+            Span<char> key = stackalloc char[stem.Length + 1];
+            key = key[..VariantKey.Write(stem, key)];
+            ulong mask = 0;
+            for (var i = 0; i < _keys.Count; i++)
+            {
+                if (key.SequenceEqual(_keys[i]))
                 {
                     mask |= 1UL << i;
                 }
@@ -146,7 +156,7 @@ internal sealed class ReferenceSnippetBuilder(TextAnalyzer analyzer)
             }
 
             var id = stems.Lookup.TryGetValue(t.Stem, out var found) ? found : -1;
-            tokens.Add(new Tok(t.Start, t.End, id, stems.FuzzyMask(t.Stem), Stop: false));
+            tokens.Add(new Tok(t.Start, t.End, id, stems.VariantMask(t.Stem), Stop: false));
         }
 
         return tokens;
@@ -167,7 +177,7 @@ internal sealed class ReferenceSnippetBuilder(TextAnalyzer analyzer)
             {
                 var words = alt.Words;
                 var firstId = stems.Id(words[0].Stem);
-                var fuzzyBit = alt.Fuzzy ? stems.FuzzyBit(words[0].Stem) : 0;
+                var variantBit = alt.Variants ? stems.VariantBit(words[0].Stem) : 0;
                 var ids = words.Select(w => stems.Id(w.Stem)).ToArray();
                 var span = words[^1].Offset;
                 for (var i = 0; i + span < tokens.Count; i++)
@@ -179,7 +189,7 @@ internal sealed class ReferenceSnippetBuilder(TextAnalyzer analyzer)
                     }
 
                     var exact = tok.StemId == firstId;
-                    if (!exact && (tok.FuzzyMask & fuzzyBit) == 0)
+                    if (!exact && (tok.VariantMask & variantBit) == 0)
                     {
                         continue;
                     }
@@ -193,7 +203,7 @@ internal sealed class ReferenceSnippetBuilder(TextAnalyzer analyzer)
 
                     if (all)
                     {
-                        matches.Add(new Match(i, i + span, c, exact ? words.Count : Fuzzy.VariantBoost));
+                        matches.Add(new Match(i, i + span, c, exact ? words.Count : RankingOptions.DefaultVariantBoost));
                     }
                 }
             }

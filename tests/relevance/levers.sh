@@ -14,7 +14,7 @@ declare -A variants=(
   [current]=""
   [original]="TextSearch:Ranking:TitleBoost=2 TextSearch:Ranking:ExactBoost=0 TextSearch:Ranking:ProximityBoost=0 TextSearch:Ranking:CoordinationExponent=1 TextSearch:Ranking:K1=1.2 TextSearch:Ranking:B=0.75"
   [no-coord]="TextSearch:Ranking:Coordination=false"
-  [no-fuzzy]="TextSearch:Ranking:FuzzyBoost=0"
+  [no-variants]="TextSearch:Ranking:VariantBoost=0"
   [title-1]="TextSearch:Ranking:TitleBoost=1"
   [title-3]="TextSearch:Ranking:TitleBoost=3"
   [title-0.5]="TextSearch:Ranking:TitleBoost=0.5"

@@ -57,14 +57,16 @@ public sealed class PageTokenKey
 /// document numbers. Base64url without padding: 74 characters for a 20-character id.
 /// </summary>
 /// <remarks>
-/// Layout (little-endian): version (1 byte, 2) · query fingerprint (8) · score (float32) · returned (int32) ·
-/// id length (uint16) · id (UTF-8) · tag (16). Version 1 tokens (an unkeyed checksum, before tokens were signed)
-/// are refused: a client holding one repeats its query from the first page.
+/// Layout (little-endian): version (1 byte, 3) · flags (1: bit 0 set when the cursor is inside the rescoring window)
+/// · query fingerprint (8) · score (float32) · returned (int32) · id length (uint16) · id (UTF-8) · tag (16). Tokens
+/// of earlier versions (1: an unkeyed checksum; 2: no window flag) are refused: a client holding one repeats its query
+/// from the first page.
 /// </remarks>
 public static class PageToken
 {
-    private const byte Version = 2;
-    private const int HeaderBytes = 1 + 8 + 4 + 4 + 2;
+    private const byte Version = 3;
+    private const byte RescoredFlag = 1;
+    private const int HeaderBytes = 1 + 1 + 8 + 4 + 4 + 2;
     private const int TagBytes = 16;
 
     // An id of MaxIdChars UTF-16 units is at most 3 UTF-8 bytes per unit.
@@ -90,19 +92,21 @@ public static class PageToken
             throw new ArgumentException($"a page token cannot carry this cursor ({IdError(cursor.Id) ?? "the score is not finite"}).", nameof(cursor));
         }
 
-        return EncodeRaw(key, Version, key.Fingerprint(canonicalQuery), cursor.Score, returned, Encoding.UTF8.GetBytes(cursor.Id));
+        return EncodeRaw(
+            key, Version, key.Fingerprint(canonicalQuery), cursor.Score, returned, Encoding.UTF8.GetBytes(cursor.Id), cursor.Rescored ? RescoredFlag : (byte)0);
     }
 
     /// <summary>Writes and signs any fields, valid or not (tests forge tokens with it).</summary>
-    internal static string EncodeRaw(PageTokenKey key, byte version, ulong fingerprint, float score, int returned, ReadOnlySpan<byte> id)
+    internal static string EncodeRaw(PageTokenKey key, byte version, ulong fingerprint, float score, int returned, ReadOnlySpan<byte> id, byte flags = 0)
     {
         var buffer = new byte[HeaderBytes + id.Length + TagBytes];
         var span = buffer.AsSpan();
         span[0] = version;
-        BinaryPrimitives.WriteUInt64LittleEndian(span[1..], fingerprint);
-        BinaryPrimitives.WriteSingleLittleEndian(span[9..], score);
-        BinaryPrimitives.WriteInt32LittleEndian(span[13..], returned);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[17..], checked((ushort)id.Length));
+        span[1] = flags;
+        BinaryPrimitives.WriteUInt64LittleEndian(span[2..], fingerprint);
+        BinaryPrimitives.WriteSingleLittleEndian(span[10..], score);
+        BinaryPrimitives.WriteInt32LittleEndian(span[14..], returned);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[18..], checked((ushort)id.Length));
         id.CopyTo(span[HeaderBytes..]);
         key.Sign(span[..^TagBytes], span[^TagBytes..]);
         return Base64Url.EncodeToString(buffer);
@@ -138,7 +142,7 @@ public static class PageToken
         // One spelling per token: no padding, no other alphabet, no stray bits in the last character.
         var span = bytes.AsSpan();
         if (span.Length < HeaderBytes + 1 + TagBytes || span[0] != Version
-            || HeaderBytes + BinaryPrimitives.ReadUInt16LittleEndian(span[17..]) + TagBytes != span.Length
+            || HeaderBytes + BinaryPrimitives.ReadUInt16LittleEndian(span[18..]) + TagBytes != span.Length
             || !string.Equals(Base64Url.EncodeToString(span), token, StringComparison.Ordinal))
         {
             return Throw.Invalid<State>(Parameter.PageToken, Malformed);
@@ -151,17 +155,18 @@ public static class PageToken
             return Throw.Invalid<State>(Parameter.PageToken, "the page token is not valid here (altered, or issued by another index); repeat the query from the first page.");
         }
 
-        if (BinaryPrimitives.ReadUInt64LittleEndian(span[1..]) != key.Fingerprint(canonicalQuery))
+        if (BinaryPrimitives.ReadUInt64LittleEndian(span[2..]) != key.Fingerprint(canonicalQuery))
         {
             return Throw.Invalid<State>(Parameter.PageToken, "the page token belongs to a different query; repeat the query that returned it.");
         }
 
         // Signed by this index, but the fields are checked all the same: a leaked key or a bug must not turn into
         // a cursor the backends were never meant to see.
-        var score = BinaryPrimitives.ReadSingleLittleEndian(span[9..]);
-        var returned = BinaryPrimitives.ReadInt32LittleEndian(span[13..]);
+        var flags = span[1];
+        var score = BinaryPrimitives.ReadSingleLittleEndian(span[10..]);
+        var returned = BinaryPrimitives.ReadInt32LittleEndian(span[14..]);
         var idBytes = span[HeaderBytes..^TagBytes];
-        if (!float.IsFinite(score) || returned < 0 || !Utf8.IsValid(idBytes))
+        if ((flags & ~RescoredFlag) != 0 || !float.IsFinite(score) || returned < 0 || !Utf8.IsValid(idBytes))
         {
             return Throw.Invalid<State>(Parameter.PageToken, Malformed);
         }
@@ -169,7 +174,7 @@ public static class PageToken
         var id = Encoding.UTF8.GetString(idBytes);
         return IdError(id) is { } error
             ? Throw.Invalid<State>(Parameter.PageToken, $"the page token is malformed ({error}).")
-            : new State(new SearchCursor(score, id), returned);
+            : new State(new SearchCursor(score, id, (flags & RescoredFlag) != 0), returned);
     }
 
     /// <summary>The document id rules (as <see cref="SearchEngine"/> applies them to ids callers send).</summary>

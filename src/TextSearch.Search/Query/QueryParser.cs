@@ -9,7 +9,7 @@ namespace TextSearch.Search.Query;
 /// </summary>
 public sealed class QueryParser(TextAnalyzer analyzer, SynonymMap synonyms, RankingOptions? ranking = null)
 {
-    private readonly bool _fuzzy = (ranking ?? new RankingOptions()).FuzzyBoost > 0;
+    private readonly bool _variants = (ranking ?? new RankingOptions()).VariantBoost > 0;
 
     public TextAnalyzer Analyzer { get; } = analyzer;
 
@@ -47,13 +47,13 @@ public sealed class QueryParser(TextAnalyzer analyzer, SynonymMap synonyms, Rank
                     break;
                 case SegmentKind.Phrase when words.Count > 0:
                     FlushPlain(plain, clauses);
-                    clauses.Add(new QueryClause(Occur.Must, [new QueryPhrase(words, Fuzzy: false, FromSynonym: false)]));
+                    clauses.Add(new QueryClause(Occur.Must, [new QueryPhrase(words, Variants: false, FromSynonym: false)]));
                     break;
                 case SegmentKind.ExcludedWord:
-                    clauses.AddRange(words.Select(w => new QueryClause(Occur.MustNot, [Single(w, fuzzy: false)])));
+                    clauses.AddRange(words.Select(w => new QueryClause(Occur.MustNot, [Single(w, variants: false)])));
                     break;
                 case SegmentKind.ExcludedPhrase when words.Count > 0:
-                    clauses.Add(new QueryClause(Occur.MustNot, [new QueryPhrase(words, Fuzzy: false, FromSynonym: false)]));
+                    clauses.Add(new QueryClause(Occur.MustNot, [new QueryPhrase(words, Variants: false, FromSynonym: false)]));
                     break;
             }
         }
@@ -101,7 +101,7 @@ public sealed class QueryParser(TextAnalyzer analyzer, SynonymMap synonyms, Rank
             if (length > 0)
             {
                 var original = new QueryPhrase(
-                    [.. plain.Skip(i).Take(length).Select((w, k) => w with { Offset = k })], Fuzzy: length == 1 && _fuzzy && Fuzzy.Applies(plain[i].Stem), FromSynonym: false);
+                    [.. plain.Skip(i).Take(length).Select((w, k) => w with { Offset = k })], Variants: length == 1 && _variants && VariantKey.HasVariants(plain[i].Stem), FromSynonym: false);
                 var others = alternatives.Where(a => !a.Words.Select(w => w.Stem).SequenceEqual(original.Words.Select(w => w.Stem)));
                 if (seen.Add(string.Join(' ', original.Words.Select(w => w.Stem))))
                 {
@@ -115,7 +115,7 @@ public sealed class QueryParser(TextAnalyzer analyzer, SynonymMap synonyms, Rank
             // A repeated word counts once.
             if (seen.Add(plain[i].Stem))
             {
-                clauses.Add(new QueryClause(Occur.Should, [Single(plain[i], _fuzzy && Fuzzy.Applies(plain[i].Stem))]));
+                clauses.Add(new QueryClause(Occur.Should, [Single(plain[i], _variants && VariantKey.HasVariants(plain[i].Stem))]));
             }
 
             i++;
@@ -124,8 +124,8 @@ public sealed class QueryParser(TextAnalyzer analyzer, SynonymMap synonyms, Rank
         plain.Clear();
     }
 
-    private static QueryPhrase Single(QueryWord word, bool fuzzy) =>
-        new([word with { Offset = 0 }], fuzzy, FromSynonym: false);
+    private static QueryPhrase Single(QueryWord word, bool variants) =>
+        new([word with { Offset = 0 }], variants, FromSynonym: false);
 
     private static int CountTokens(string text)
     {

@@ -1,3 +1,5 @@
+using TextSearch.Analysis;
+
 namespace TextSearch.Search.Query;
 
 public enum Occur
@@ -12,19 +14,25 @@ public enum Occur
     MustNot,
 }
 
-/// <summary>An analyzed query word: its normalized term, its stem, and its position relative to the first word of its phrase.</summary>
-public sealed record QueryWord(string Term, string Stem, int Offset);
+/// <summary>
+/// An analyzed query word: its normalized term, its stem, its spelling-variant key (<see cref="VariantKey"/>), and its
+/// position relative to the first word of its phrase.
+/// </summary>
+public sealed record QueryWord(string Term, string Stem, int Offset)
+{
+    public string Key { get; } = VariantKey.Of(Stem);
+}
 
 /// <summary>
-/// A sequence of words that must appear in order (one word: a term). <see cref="Fuzzy"/> words also match spelling
-/// variants within one edit, ranked below exact matches.
+/// A sequence of words that must appear in order (one word: a term). A word with <see cref="Variants"/> also matches
+/// the spellings that share its variant key, ranked below exact matches.
 /// </summary>
-public sealed record QueryPhrase(IReadOnlyList<QueryWord> Words, bool Fuzzy, bool FromSynonym)
+public sealed record QueryPhrase(IReadOnlyList<QueryWord> Words, bool Variants, bool FromSynonym)
 {
     public bool IsTerm => Words.Count == 1;
 
     public override string ToString() => (Words.Count == 1 ? Words[0].Stem : $"\"{string.Join(' ', Words.Select(w => w.Stem))}\"")
-        + (Fuzzy ? "~" : string.Empty) + (FromSynonym ? "(syn)" : string.Empty);
+        + (Variants ? "~" : string.Empty) + (FromSynonym ? "(syn)" : string.Empty);
 }
 
 /// <summary>One clause of the query: any of its alternatives (a word, a phrase, synonyms) matches it.</summary>

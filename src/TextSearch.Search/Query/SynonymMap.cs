@@ -24,7 +24,7 @@ public sealed class SynonymMap
                 var words = QueryParser.AnalyzeWords(expression, analyzer);
                 if (words.Count > 0)
                 {
-                    phrases.Add(new QueryPhrase(words, Fuzzy: false, FromSynonym: true));
+                    phrases.Add(new QueryPhrase(words, Variants: false, FromSynonym: true));
                 }
             }
 

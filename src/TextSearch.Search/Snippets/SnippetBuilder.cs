@@ -53,15 +53,16 @@ public sealed class SnippetBuilder
 
     public TextAnalyzer Analyzer { get; }
 
-    // A token and what it matches: the id of the query stem it equals (-1 for none), and a bit per fuzzy query
+    // A token and what it matches: the id of the query stem it equals (-1 for none), and a bit per variant query
     // word it is a spelling variant of.
-    private readonly record struct Tok(int Start, int End, int StemId, ulong FuzzyMask, bool Stop);
+    private readonly record struct Tok(int Start, int End, int StemId, ulong VariantMask, bool Stop);
 
-    /// <summary>The query's stems, numbered, and its fuzzy words, for matching tokens without allocating.</summary>
+    /// <summary>The query's stems, numbered, and its words with variants, for matching tokens without allocating.</summary>
     private sealed class QueryStems
     {
         private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
-        private readonly List<string> _fuzzy = [];
+        private readonly List<string> _variants = [];
+        private readonly List<string> _keys = [];
 
         public QueryStems(SearchQuery query)
         {
@@ -74,9 +75,10 @@ public sealed class SnippetBuilder
                         _ids.TryAdd(word.Stem, _ids.Count);
                     }
 
-                    if (alt.Fuzzy && alt.IsTerm && _fuzzy.Count < 64 && !_fuzzy.Contains(alt.Words[0].Stem))
+                    if (alt.Variants && alt.IsTerm && _variants.Count < 64 && !_variants.Contains(alt.Words[0].Stem))
                     {
-                        _fuzzy.Add(alt.Words[0].Stem);
+                        _variants.Add(alt.Words[0].Stem);
+                        _keys.Add(alt.Words[0].Key);
                     }
                 }
             }
@@ -88,18 +90,26 @@ public sealed class SnippetBuilder
 
         public int Id(string stem) => _ids.GetValueOrDefault(stem, -1);
 
-        public ulong FuzzyBit(string stem)
+        public ulong VariantBit(string stem)
         {
-            var i = _fuzzy.IndexOf(stem);
+            var i = _variants.IndexOf(stem);
             return i < 0 ? 0 : 1UL << i;
         }
 
-        public ulong FuzzyMask(ReadOnlySpan<char> stem)
+        /// <summary>A bit for each variant word whose variant key the token's stem shares.</summary>
+        public ulong VariantMask(ReadOnlySpan<char> stem)
         {
-            ulong mask = 0;
-            for (var i = 0; i < _fuzzy.Count; i++)
+            if (_keys.Count == 0 || !VariantKey.HasVariants(stem))
             {
-                if (Math.Abs(_fuzzy[i].Length - stem.Length) <= Fuzzy.MaxEdits && Fuzzy.Matches(_fuzzy[i], stem))
+                return 0;
+            }
+
+            Span<char> key = stackalloc char[stem.Length + 1];
+            key = key[..VariantKey.Write(stem, key)];
+            ulong mask = 0;
+            for (var i = 0; i < _keys.Count; i++)
+            {
+                if (key.SequenceEqual(_keys[i]))
                 {
                     mask |= 1UL << i;
                 }
@@ -111,10 +121,10 @@ public sealed class SnippetBuilder
 
     /// <summary>
     /// One alternative of a query clause, ready to match: its stem ids and their offsets, and the score groups its
-    /// exact and fuzzy matches fall into. <see cref="Ordinal"/> numbers alternatives in query order (clause, then
+    /// exact and variant matches fall into. <see cref="Ordinal"/> numbers alternatives in query order (clause, then
     /// alternative), the order the candidates of equal score and start are tried in.
     /// </summary>
-    private sealed record Alt(int Clause, int Ordinal, int[] Ids, int[] Offsets, ulong FuzzyBit, int ExactGroup, int FuzzyGroup)
+    private sealed record Alt(int Clause, int Ordinal, int[] Ids, int[] Offsets, ulong VariantBit, int ExactGroup, int VariantGroup)
     {
         public int Span => Offsets[^1];
     }
@@ -298,7 +308,7 @@ public sealed class SnippetBuilder
                 break;
             }
 
-            if (tok.Stop || (tok.StemId < 0 && tok.FuzzyMask == 0))
+            if (tok.Stop || (tok.StemId < 0 && tok.VariantMask == 0))
             {
                 continue;
             }
@@ -312,7 +322,7 @@ public sealed class SnippetBuilder
                 }
 
                 var exact = tok.StemId == alt.Ids[0];
-                if (!exact && (tok.FuzzyMask & alt.FuzzyBit) == 0)
+                if (!exact && (tok.VariantMask & alt.VariantBit) == 0)
                 {
                     continue;
                 }
@@ -327,7 +337,7 @@ public sealed class SnippetBuilder
                 if (all)
                 {
                     matches.Add(new Match(i, last, alt.Ordinal));
-                    groups[exact ? alt.ExactGroup : alt.FuzzyGroup].Firsts.Add(i);
+                    groups[exact ? alt.ExactGroup : alt.VariantGroup].Firsts.Add(i);
                     maxMatchChars = Math.Max(maxMatchChars, tokens[last].End - tok.Start);
                 }
             }
@@ -366,17 +376,17 @@ public sealed class SnippetBuilder
                 var words = alt.Words;
                 var offsets = words.Select(w => w.Offset).ToArray();
                 var span = offsets[^1];
-                var fuzzyBit = alt.Fuzzy ? stems.FuzzyBit(words[0].Stem) : 0;
+                var variantBit = alt.Variants ? stems.VariantBit(words[0].Stem) : 0;
 
-                // An exact match weighs its number of words; a spelling variant (a fuzzy single word) less.
+                // An exact match weighs its number of words; a spelling variant (a single word matched by its variant key) less.
                 alts.Add(new Alt(
                     c,
                     alts.Count,
                     [.. words.Select(w => stems.Id(w.Stem))],
                     offsets,
-                    fuzzyBit,
+                    variantBit,
                     GroupOf(c, span, words.Count),
-                    fuzzyBit == 0 ? -1 : GroupOf(c, span, Fuzzy.VariantBoost)));
+                    variantBit == 0 ? -1 : GroupOf(c, span, RankingOptions.DefaultVariantBoost)));
             }
         }
 
@@ -406,7 +416,7 @@ public sealed class SnippetBuilder
             }
 
             var id = stems.Lookup.TryGetValue(t.Stem, out var found) ? found : -1;
-            tokens.Add(new Tok(t.Start, t.End, id, stems.FuzzyMask(t.Stem), Stop: false));
+            tokens.Add(new Tok(t.Start, t.End, id, stems.VariantMask(t.Stem), Stop: false));
         }
 
         return tokens;

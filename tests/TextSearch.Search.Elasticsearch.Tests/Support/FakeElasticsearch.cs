@@ -25,7 +25,7 @@ namespace TextSearch.Search.Elasticsearch.Tests.Support;
 /// other than 9 and 8 as Elasticsearch 9 does. It serves the subset of the REST API the engine uses (HEAD/PUT/DELETE index, _aliases, _bulk, _doc get/delete, _count, _search, _cluster/health), answered in
 /// the documented response shapes, over an in-memory Lucene.NET 4.8 index. It reads the index settings it is given
 /// (BM25 k1/b of the similarity, which fields use the whitespace + placeholder-stop analyzer, strict mappings,
-/// aliases) and executes the query DSL subset the engine sends (bool with minimum_should_match, term,
+/// aliases) and executes the query DSL subset the engine sends (bool with minimum_should_match, term, terms,
 /// match_phrase with slop, fuzzy with its rewrite, match_all, match_none, function_score with filter/weight,
 /// score_mode sum, boost_mode multiply) with Elasticsearch's semantics (no coordination factor).
 /// It is Lucene 4.8, not Elasticsearch's Lucene: BM25 details (the (k1+1) factor, norm encoding) differ from a real
@@ -307,6 +307,7 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
             var size = root.GetProperty("size").GetInt32();
             var query = Translate(root.GetProperty("query"));
             var includes = root.TryGetProperty("_source", out var src) ? SourceIncludes(src) : null;
+            var withSource = src.ValueKind != JsonValueKind.False;
             FieldDoc? after = null;
             if (root.TryGetProperty("search_after", out var sa))
             {
@@ -320,14 +321,20 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
             foreach (var sd in top.ScoreDocs)
             {
                 var id = searcher.Doc(sd.Doc).Get(IdField);
-                hits.Add(new JsonObject
+                var hit = new JsonObject
                 {
                     ["_index"] = _name,
                     ["_id"] = id,
                     ["_score"] = sd.Score,
-                    ["_source"] = Source(_reader, sd.Doc, includes),
                     ["sort"] = new JsonArray(sd.Score, searcher.Doc(sd.Doc).Get("id")),
-                });
+                };
+                if (withSource)
+                {
+                    // _source: false leaves it out of every hit.
+                    hit["_source"] = Source(_reader, sd.Doc, includes);
+                }
+
+                hits.Add(hit);
             }
 
             return (200, new JsonObject
@@ -443,6 +450,19 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
                         var (field, spec) = Single(body);
                         var value = spec.ValueKind == JsonValueKind.Object ? spec.GetProperty("value").GetString()! : spec.GetString()!;
                         return Boosted(new TermQuery(new Term(field, value)), spec);
+                    }
+
+                case "terms":
+                    {
+                        // Any of the values (a keyword field), by constant score as Elasticsearch scores it.
+                        var (field, values) = Single(body);
+                        var any = new BooleanQuery(disableCoord: true);
+                        foreach (var value in values.EnumerateArray())
+                        {
+                            any.Add(new TermQuery(new Term(field, value.GetString()!)), Occur.SHOULD);
+                        }
+
+                        return new ConstantScoreQuery(any);
                     }
 
                 case "match_phrase":

@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using TextSearch.Analysis;
+using TextSearch.Search.Ingestion;
+using TextSearch.Search.Lucene;
+
+namespace TextSearch.Search.Tests;
+
+/// <summary>
+/// Two-phase ranking on the embedded engine: the first phase's top window is ordered by the full ranking, the hits
+/// past it keep the first phase's order, and pages cross the window's edge without losing or repeating a hit.
+/// A window of 1 is the first phase's order itself; a window of 0 ranks everything by the full ranking.
+/// </summary>
+public sealed class RescoreWindowTests : IAsyncLifetime
+{
+    private readonly string _root = TestSupport.TempDir();
+    private readonly Dictionary<int, (LuceneBackend Backend, SearchEngine Engine)> _engines = [];
+
+    public async Task InitializeAsync()
+    {
+        foreach (var window in new[] { 0, 1, 2, 3 })
+        {
+            var backend = new LuceneBackend(
+                new LuceneOptions { IndexPath = Path.Combine(_root, window.ToString(System.Globalization.CultureInfo.InvariantCulture)), Ranking = new RankingOptions { RescoreWindow = window } },
+                TextAnalyzer.Default,
+                NullLogger<LuceneBackend>.Instance);
+            var engine = TestSupport.Engine(backend);
+            await new SeedIngestor(engine, NullLogger<SeedIngestor>.Instance).IngestAsync(TestSupport.SeedsPath, default);
+            _engines[window] = (backend, engine);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var (backend, _) in _engines.Values)
+        {
+            await backend.DisposeAsync();
+        }
+
+        Directory.Delete(_root, recursive: true);
+    }
+
+    public static TheoryData<string> Queries => new() { "سوريا", "الديمقراطية", "مقاتلي التنظيم في الرقة", "داعش -الرقة", "قوات سوريا الديمقراطية", "\"دير الزور\" داعش" };
+
+    [Theory]
+    [MemberData(nameof(Queries))]
+    public async Task The_window_is_ordered_by_the_full_ranking_and_the_rest_by_the_first_phase(string query)
+    {
+        var full = await Hits(0, query);
+        var first = await Hits(1, query);
+        Assert.Equal(full.Select(h => h.Id).Order(StringComparer.Ordinal), first.Select(h => h.Id).Order(StringComparer.Ordinal));
+        foreach (var window in new[] { 2, 3 })
+        {
+            var twoPhases = await Hits(window, query);
+            var expected = first.Take(window)
+                .Select(h => full.Single(f => f.Id == h.Id))
+                .OrderByDescending(h => h.Score).ThenBy(h => h.Id, StringComparer.Ordinal)
+                .Concat(first.Skip(window));
+            Assert.Equal(expected, twoPhases);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Queries))]
+    public async Task Pages_of_one_cross_the_window_without_losing_or_repeating_a_hit(string query)
+    {
+        foreach (var window in new[] { 0, 1, 2, 3 })
+        {
+            var all = await Hits(window, query);
+            var paged = new List<(string Id, float Score)>();
+            string? token = null;
+            do
+            {
+                var page = await _engines[window].Engine.SearchAsync(new SearchRequestModel(query, 1, token), default);
+                paged.AddRange(page.Hits.Select(h => (h.Document.Id, h.Score)));
+                token = page.NextPageToken;
+            }
+            while (token is not null && paged.Count <= all.Count);
+
+            Assert.Equal(all, paged);
+        }
+    }
+
+    private async Task<List<(string Id, float Score)>> Hits(int window, string query) =>
+        [.. (await _engines[window].Engine.SearchAsync(new SearchRequestModel(query, 100), default)).Hits.Select(h => (h.Document.Id, h.Score))];
+}
