@@ -20,46 +20,65 @@ internal enum TokenForm
 /// <summary>
 /// One text analyzed once, for every field that indexes it: each token's stem, term and variant key, and its
 /// position (stopwords are left out but keep their positions, so phrases line up with the query's). The fields
-/// replay it (<see cref="Stream"/>) instead of analyzing the text again.
+/// replay it (<see cref="Stream"/>) instead of analyzing the text again. An instance is reused from document to
+/// document (<see cref="Load"/>), with its buffers and its token streams, so indexing a document allocates none of
+/// them.
 /// </summary>
 internal sealed class AnalyzedText
 {
-    private char[] _chars;
-    private int[] _tokens; // per token: stem start, stem length, term start, term length, key start, key length, position
-    private int _charCount;
-
-    private AnalyzedText(int capacity)
-    {
-        _chars = new char[Math.Max(16, capacity * 3)];
-        _tokens = new int[Math.Max(16, capacity / 3) * Stride];
-    }
+    /// <summary>Buffers grown past this many characters by a large text are not kept for the next one.</summary>
+    private const int MaxRetainedChars = 1 << 20;
 
     private const int Stride = 7;
+
+    private readonly Replay?[] _streams = new Replay?[6];
+    private char[] _chars = new char[1024];
+    private int[] _tokens = new int[128 * Stride]; // per token: stem start, stem length, term start, term length, key start, key length, position
+    private int _charCount;
 
     public int Count { get; private set; }
 
     /// <summary>Positions the text takes, stopwords included (the next text's positions start after them).</summary>
     public int Positions { get; private set; }
 
-    public static AnalyzedText Of(AnalysisSession session, string text)
+    /// <summary>Analyzes <paramref name="text"/> into this instance, replacing what it held.</summary>
+    public AnalyzedText Load(AnalysisSession session, string text)
     {
-        var analyzed = new AnalyzedText(text.Length);
+        Count = 0;
+        Positions = 0;
+        _charCount = 0;
+        var needed = Math.Max(1024, text.Length * 3);
+        if (_chars.Length < needed || (_chars.Length > MaxRetainedChars && _chars.Length > 2 * needed))
+        {
+            _chars = new char[needed];
+            _tokens = new int[Math.Max(128, text.Length / 3) * Stride];
+        }
+
         session.Reset(text);
         while (session.MoveNext())
         {
             var token = session.Current;
-            analyzed.Positions = token.Position + 1;
+            Positions = token.Position + 1;
             if (!token.IsStopword)
             {
-                analyzed.Add(token.Stem, token.Term, token.Position);
+                Add(token.Stem, token.Term, token.Position);
             }
         }
 
-        return analyzed;
+        return this;
     }
 
-    /// <summary>A token stream of one form of these tokens, then of <paramref name="then"/>'s (positions continuing).</summary>
-    public TokenStream Stream(TokenForm form, AnalyzedText? then = null) => new Replay(this, then, form);
+    /// <summary>
+    /// A token stream of one form of these tokens, then of <paramref name="then"/>'s (positions continuing). The stream
+    /// is this instance's own for that form (and whether another text follows): a document indexes it before the
+    /// next <see cref="Load"/>.
+    /// </summary>
+    public TokenStream Stream(TokenForm form, AnalyzedText? then = null)
+    {
+        var stream = _streams[((int)form * 2) + (then is null ? 0 : 1)] ??= new Replay(this, form);
+        stream.Then = then;
+        return stream;
+    }
 
     private void Add(ReadOnlySpan<char> stem, ReadOnlySpan<char> term, int position)
     {
@@ -111,7 +130,6 @@ internal sealed class AnalyzedText
     private sealed class Replay : TokenStream
     {
         private readonly AnalyzedText _first;
-        private readonly AnalyzedText? _then;
         private readonly TokenForm _form;
         private readonly ICharTermAttribute _term;
         private readonly IPositionIncrementAttribute _increment;
@@ -119,15 +137,17 @@ internal sealed class AnalyzedText
         private int _next;
         private int _lastPosition;
 
-        public Replay(AnalyzedText first, AnalyzedText? then, TokenForm form)
+        public Replay(AnalyzedText first, TokenForm form)
         {
             _first = first;
-            _then = then;
             _form = form;
             _term = AddAttribute<ICharTermAttribute>();
             _increment = AddAttribute<IPositionIncrementAttribute>();
             _offset = AddAttribute<IOffsetAttribute>();
         }
+
+        /// <summary>The text whose tokens follow the first's, if any.</summary>
+        public AnalyzedText? Then { get; set; }
 
         public override void Reset()
         {
@@ -146,10 +166,10 @@ internal sealed class AnalyzedText
                 (source, index) = (_first, _next);
                 position = _first.Position(index);
             }
-            else if (_then is not null && _next - _first.Count < _then.Count)
+            else if (Then is { } then && _next - _first.Count < then.Count)
             {
-                (source, index) = (_then, _next - _first.Count);
-                position = _first.Positions + _then.Position(index);
+                (source, index) = (then, _next - _first.Count);
+                position = _first.Positions + then.Position(index);
             }
             else
             {

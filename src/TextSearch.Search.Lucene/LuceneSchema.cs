@@ -15,7 +15,7 @@ namespace TextSearch.Search.Lucene;
 public sealed class LuceneSchema
 {
     [ThreadStatic]
-    private static AnalysisSession? t_session;
+    private static Buffers? t_buffers;
 
     private readonly TextAnalyzer _analyzer;
     private readonly bool _indexExact;
@@ -46,9 +46,10 @@ public sealed class LuceneSchema
     public LuceneDocument ToLucene(Document doc)
     {
         ArgumentNullException.ThrowIfNull(doc);
-        var session = t_session is { } cached && cached.Analyzer == _analyzer ? cached : t_session = new AnalysisSession(_analyzer);
-        var title = AnalyzedText.Of(session, doc.Title);
-        var body = AnalyzedText.Of(session, doc.Body);
+        // The thread's buffers: the document is built and indexed on this thread before it builds the next one.
+        var buffers = t_buffers is { } cached && cached.Session.Analyzer == _analyzer ? cached : t_buffers = new Buffers(new AnalysisSession(_analyzer));
+        var title = buffers.Title.Load(buffers.Session, doc.Title);
+        var body = buffers.Body.Load(buffers.Session, doc.Body);
         var head = _titleInBody && doc.Title.Length > 0 ? title : null;
         var d = new LuceneDocument
         {
@@ -78,6 +79,16 @@ public sealed class LuceneSchema
         }
 
         return d;
+    }
+
+    /// <summary>A thread's analysis session and analyzed texts, reused from document to document.</summary>
+    private sealed class Buffers(AnalysisSession session)
+    {
+        public AnalysisSession Session { get; } = session;
+
+        public AnalyzedText Title { get; } = new();
+
+        public AnalyzedText Body { get; } = new();
     }
 
     public static Document ToDocument(LuceneDocument d)

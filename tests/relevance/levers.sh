@@ -39,6 +39,9 @@ declare -A variants=(
   [keep-alef-maksura]="TextSearch:Analysis:AlefMaksura=false"
   [question-words-kept]="TextSearch:Analysis:QuestionWordsAreStopwords=false"
   [no-stemming]="TextSearch:Analysis:Stem=false"
+  [window-0]="TextSearch:Ranking:RescoreWindow=0"
+  [window-50]="TextSearch:Ranking:RescoreWindow=50"
+  [window-1000]="TextSearch:Ranking:RescoreWindow=1000"
 )
 names=("$@")
 [ ${#names[@]} -eq 0 ] && names=("${!variants[@]}")

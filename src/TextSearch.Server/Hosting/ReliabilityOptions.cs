@@ -21,6 +21,13 @@ public sealed class LimitsOptions
     /// <summary>The deadline applied to a call whose client sent none (gRPC, gRPC-Web and JSON); 0 applies none.</summary>
     public double DefaultDeadlineSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// The deadline applied to a client-streaming call (a bulk upload) whose client sent none; 0 applies none. Ten
+    /// minutes: a stream of several hundred thousand documents finishes within it, a stream left open does not hold
+    /// its bulk slot for ever.
+    /// </summary>
+    public double DefaultBulkDeadlineSeconds { get; set; } = 600;
+
     /// <summary>How long one query may run in the engine before it is stopped with DEADLINE_EXCEEDED; 0 is no budget.</summary>
     public double QueryTimeBudgetMs { get; set; } = 5000;
 }

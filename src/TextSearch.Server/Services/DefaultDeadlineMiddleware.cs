@@ -12,7 +12,9 @@ namespace TextSearch.Server.Services;
 /// grpc-timeout), so a JSON call's cancellation token (the request's RequestAborted) is linked with a timer instead,
 /// and the deadline is kept in the request's features (<see cref="CallDeadline"/>) so that the
 /// <see cref="ErrorInterceptor"/> reports a call stopped by it as DEADLINE_EXCEEDED (HTTP 504), not CANCELLED.
-/// Health and reflection (long-lived Watch streams) get none. Decided on the routed method (<see cref="CallTarget"/>).
+/// Client-streaming calls (bulk uploads, which run as long as the corpus takes to send) get the longer
+/// <see cref="LimitsOptions.DefaultBulkDeadlineSeconds"/>. Health and reflection (long-lived Watch streams) get
+/// none. Decided on the routed method (<see cref="CallTarget"/>).
 /// </summary>
 public sealed class DefaultDeadlineMiddleware(RequestDelegate next, IOptions<TextSearchOptions> options)
 {
@@ -20,15 +22,18 @@ public sealed class DefaultDeadlineMiddleware(RequestDelegate next, IOptions<Tex
     private static readonly TimeSpan LongestTimer = TimeSpan.FromMilliseconds(uint.MaxValue - 1.0);
 
     private readonly string? _timeout = Format(options.Value.Limits.DefaultDeadlineSeconds);
-    private readonly TimeSpan _deadline = options.Value.Limits.DefaultDeadlineSeconds > 0
-        ? TimeSpan.FromSeconds(Math.Min(options.Value.Limits.DefaultDeadlineSeconds, LongestTimer.TotalSeconds))
-        : Timeout.InfiniteTimeSpan;
+    private readonly TimeSpan _deadline = Span(options.Value.Limits.DefaultDeadlineSeconds);
+    private readonly string? _bulkTimeout = Format(options.Value.Limits.DefaultBulkDeadlineSeconds);
+    private readonly TimeSpan _bulkDeadline = Span(options.Value.Limits.DefaultBulkDeadlineSeconds);
 
     public async Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var call = CallTarget.Of(context);
-        if (_timeout is null || call is null || call.IsExempt)
+        var bulk = call?.Method.Type == MethodType.ClientStreaming;
+        var timeout = bulk ? _bulkTimeout : _timeout;
+        var deadline = bulk ? _bulkDeadline : _deadline;
+        if (timeout is null || call is null || call.IsExempt)
         {
             await next(context).ConfigureAwait(false);
             return;
@@ -38,7 +43,7 @@ public sealed class DefaultDeadlineMiddleware(RequestDelegate next, IOptions<Tex
         {
             if (!context.Request.Headers.ContainsKey("grpc-timeout"))
             {
-                context.Request.Headers["grpc-timeout"] = _timeout;
+                context.Request.Headers["grpc-timeout"] = timeout;
             }
 
             await next(context).ConfigureAwait(false);
@@ -47,8 +52,8 @@ public sealed class DefaultDeadlineMiddleware(RequestDelegate next, IOptions<Tex
 
         var aborted = context.RequestAborted;
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        context.Features.Set(new CallDeadline(DateTime.UtcNow + _deadline));
-        timer.CancelAfter(_deadline);
+        context.Features.Set(new CallDeadline(DateTime.UtcNow + deadline));
+        timer.CancelAfter(deadline);
         context.RequestAborted = timer.Token;
         try
         {
@@ -59,6 +64,9 @@ public sealed class DefaultDeadlineMiddleware(RequestDelegate next, IOptions<Tex
             context.RequestAborted = aborted;
         }
     }
+
+    private static TimeSpan Span(double seconds) =>
+        seconds > 0 ? TimeSpan.FromSeconds(Math.Min(seconds, LongestTimer.TotalSeconds)) : Timeout.InfiniteTimeSpan;
 
     /// <summary>grpc-timeout is at most 8 digits and a unit.</summary>
     private static string? Format(double seconds)

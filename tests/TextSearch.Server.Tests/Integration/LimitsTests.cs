@@ -93,7 +93,8 @@ public sealed class LimitsTests
     [Fact]
     public async Task A_call_without_a_deadline_gets_the_default_one()
     {
-        await using var server = await ConfiguredServer.StartAsync(["--TextSearch:Limits:DefaultDeadlineSeconds", "1"]);
+        // Bulk uploads (client streaming) get their own, longer default; unary calls the ordinary one.
+        await using var server = await ConfiguredServer.StartAsync(["--TextSearch:Limits:DefaultBulkDeadlineSeconds", "1"]);
         using var channel = server.Channel();
         var documents = new DocumentService.DocumentServiceClient(channel);
 
@@ -110,6 +111,21 @@ public sealed class LimitsTests
         await Task.Delay(1500);
         await bulk2.RequestStream.CompleteAsync();
         Assert.Equal(1, (await bulk2.ResponseAsync).Upserted);
+    }
+
+    [Fact]
+    public async Task A_bulk_upload_does_not_get_the_default_deadline_of_unary_calls()
+    {
+        // A corpus takes as long as it takes to send: the unary default (1 s here) does not cut a bulk stream off.
+        await using var server = await ConfiguredServer.StartAsync(["--TextSearch:Limits:DefaultDeadlineSeconds", "1", "--TextSearch:Limits:DefaultBulkDeadlineSeconds", "0"]);
+        using var channel = server.Channel();
+        var documents = new DocumentService.DocumentServiceClient(channel);
+        using var bulk = documents.BulkUpsertDocuments();
+        await bulk.RequestStream.WriteAsync(new UpsertDocumentRequest { Document = new Document { Id = "slow-1", Title = "عنوان", Body = "نص" } });
+        await Task.Delay(1500);
+        await bulk.RequestStream.WriteAsync(new UpsertDocumentRequest { Document = new Document { Id = "slow-2", Title = "عنوان", Body = "نص" } });
+        await bulk.RequestStream.CompleteAsync();
+        Assert.Equal(2, (await bulk.ResponseAsync).Upserted);
     }
 
     [Fact]
