@@ -154,7 +154,7 @@ public sealed partial class LuceneBackend : ISearchBackend
         var window = _options.Ranking.RescoreWindow;
         return Task.FromResult(Read(cancellationToken, searcher => window > 0
             ? TwoPhases(searcher, query, window, size, after, cancellationToken)
-            : OnePhase(searcher, _queries.Build(query), size, after, cancellationToken)));
+            : OnePhase(searcher, _queries.Build(query, exclusions: true, new TermLookup(searcher.TopReaderContext)), size, after, cancellationToken)));
     }
 
     /// <summary>
@@ -165,7 +165,8 @@ public sealed partial class LuceneBackend : ISearchBackend
     /// </summary>
     private BackendPage TwoPhases(IndexSearcher searcher, SearchQuery query, int window, int size, SearchCursor? after, CancellationToken cancellationToken)
     {
-        var first = _queries.FirstPhase(query);
+        var terms = new TermLookup(searcher.TopReaderContext);
+        var first = _queries.FirstPhase(query, terms);
         if (after is { Rescored: false } past)
         {
             return OnePhase(searcher, first, size, past, cancellationToken);
@@ -173,7 +174,7 @@ public sealed partial class LuceneBackend : ISearchBackend
 
         // The window: the first phase's top, by score then id (as the pages past it).
         var top = Collect(searcher, first, window, null, cancellationToken);
-        var rescored = Rescore(searcher, _queries.Build(query, exclusions: false), top.ScoreDocs, cancellationToken);
+        var rescored = Rescore(searcher, _queries.Build(query, exclusions: false, terms), top.ScoreDocs, cancellationToken);
         var hits = new List<BackendHit>(Math.Min(size, rescored.Count));
         var start = after is { } cursor ? rescored.FindIndex(r => After(r.Score, r.Id, cursor)) : 0;
         for (var i = start < 0 ? rescored.Count : start; i < rescored.Count && hits.Count < size; i++)
@@ -212,16 +213,15 @@ public sealed partial class LuceneBackend : ISearchBackend
     private static TopDocs Collect(IndexSearcher searcher, LuceneQuery query, int size, SearchCursor? after, CancellationToken cancellationToken)
     {
         var afterDoc = after is { } c ? new FieldDoc(int.MaxValue, c.Score, [ScoreValue(c.Score), new BytesRef(c.Id)]) : null;
-        if (!cancellationToken.CanBeCanceled)
-        {
-            return searcher.SearchAfter(afterDoc, query, null, size, ScoreThenId, doDocScores: true, doMaxScore: false);
-        }
 
-        // The collector checks the token as it goes, so a query past its budget stops instead of running on.
+        // Documents in order: Lucene then scores a disjunction with BooleanScorer2, not with the out-of-order
+        // BooleanScorer, whose bucket table (2,048 buckets per segment, about 100 KB) every search would allocate.
         var collector = TopFieldCollector.Create(
             ScoreThenId, Math.Max(1, Math.Min(size, searcher.IndexReader.MaxDoc)), afterDoc,
-            fillFields: true, trackDocScores: true, trackMaxScore: false, docsScoredInOrder: false);
-        searcher.Search(query, new CancellableCollector(collector, cancellationToken));
+            fillFields: true, trackDocScores: true, trackMaxScore: false, docsScoredInOrder: true);
+
+        // The collector checks the token as it goes, so a query past its budget stops instead of running on.
+        searcher.Search(query, cancellationToken.CanBeCanceled ? new CancellableCollector(collector, cancellationToken) : collector);
         return collector.GetTopDocs();
     }
 

@@ -17,17 +17,26 @@ public sealed class LuceneQueryBuilder(RankingOptions ranking)
     private readonly float _titleBoost = ranking.TitleBoost;
 
     /// <summary>The first phase: every document the query matches, ranked by BM25 on one term per word.</summary>
-    public LuceneQuery FirstPhase(SearchQuery query) => Root(query, FirstPhaseAlternative, exclusions: true);
+    public LuceneQuery FirstPhase(SearchQuery query) => FirstPhase(query, null);
 
     /// <summary>
     /// The full ranking. For rescoring (<paramref name="exclusions"/> false) the excluded words are left out: the
     /// first phase has excluded their documents already.
     /// </summary>
-    public LuceneQuery Build(SearchQuery query, bool exclusions = true)
+    public LuceneQuery Build(SearchQuery query, bool exclusions = true) => Build(query, exclusions, null);
+
+    /// <summary>The first phase, its term states looked up through <paramref name="terms"/>.</summary>
+    internal LuceneQuery FirstPhase(SearchQuery query, TermLookup? terms) => Root(query, phrase => FirstPhaseAlternative(phrase, terms), exclusions: true);
+
+    /// <summary>The full ranking, its term states looked up through <paramref name="terms"/>.</summary>
+    internal LuceneQuery Build(SearchQuery query, bool exclusions, TermLookup? terms)
     {
-        var root = Root(query, Alternative, exclusions);
+        var root = Root(query, phrase => Alternative(phrase, terms), exclusions);
         return ranking.ProximityBoost > 0 && Proximity(query) is { } proximity ? WithBoost(root, proximity) : root;
     }
+
+    private static TermQuery Term(TermLookup? terms, string field, string text, float boost = 1f) =>
+        terms?.Query(field, text, boost) ?? new TermQuery(new Term(field, text)) { Boost = boost };
 
     private BooleanQuery Root(SearchQuery query, Func<QueryPhrase, LuceneQuery> alternative, bool exclusions)
     {
@@ -104,21 +113,21 @@ public sealed class LuceneQueryBuilder(RankingOptions ranking)
     /// hold every spelling that shares it); other words their stem; a phrase its stems in order. The body holds the
     /// title unless <see cref="RankingOptions.TitleInBody"/> is off, when the title is searched as well.
     /// </summary>
-    private LuceneQuery FirstPhaseAlternative(QueryPhrase phrase)
+    private LuceneQuery FirstPhaseAlternative(QueryPhrase phrase, TermLookup? terms)
     {
         LuceneQuery body = phrase.IsTerm
-            ? new TermQuery(phrase.Variants ? new Term(LuceneFields.BodyKey, phrase.Words[0].Key) : new Term(LuceneFields.Body, phrase.Words[0].Stem))
+            ? phrase.Variants ? Term(terms, LuceneFields.BodyKey, phrase.Words[0].Key) : Term(terms, LuceneFields.Body, phrase.Words[0].Stem)
             : Phrase(LuceneFields.Body, phrase, 1f);
         if (ranking.TitleInBody)
         {
             return body;
         }
 
-        LuceneQuery title = phrase.IsTerm ? new TermQuery(new Term(LuceneFields.Title, phrase.Words[0].Stem)) : Phrase(LuceneFields.Title, phrase, 1f);
+        LuceneQuery title = phrase.IsTerm ? Term(terms, LuceneFields.Title, phrase.Words[0].Stem) : Phrase(LuceneFields.Title, phrase, 1f);
         return new BooleanQuery(disableCoord: true) { { body, global::Lucene.Net.Search.Occur.SHOULD }, { title, global::Lucene.Net.Search.Occur.SHOULD } };
     }
 
-    private LuceneQuery Alternative(QueryPhrase phrase)
+    private LuceneQuery Alternative(QueryPhrase phrase, TermLookup? terms)
     {
         var fields = new BooleanQuery(disableCoord: true);
         foreach (var (field, exactField, boost) in new[] { (LuceneFields.Title, LuceneFields.TitleExact, _titleBoost), (LuceneFields.Body, LuceneFields.BodyExact, 1f) })
@@ -126,16 +135,16 @@ public sealed class LuceneQueryBuilder(RankingOptions ranking)
             if (phrase.IsTerm)
             {
                 var word = phrase.Words[0];
-                fields.Add(new TermQuery(new Term(field, word.Stem)) { Boost = boost }, global::Lucene.Net.Search.Occur.SHOULD);
+                fields.Add(Term(terms, field, word.Stem, boost), global::Lucene.Net.Search.Occur.SHOULD);
                 if (ranking.ExactBoost > 0)
                 {
-                    fields.Add(new TermQuery(new Term(exactField, word.Term)) { Boost = boost * ranking.ExactBoost }, global::Lucene.Net.Search.Occur.SHOULD);
+                    fields.Add(Term(terms, exactField, word.Term, boost * ranking.ExactBoost), global::Lucene.Net.Search.Occur.SHOULD);
                 }
 
                 // Spelling variants: the variant key on the body, which holds the title too (TitleInBody).
                 if (phrase.Variants && field == LuceneFields.Body)
                 {
-                    fields.Add(new TermQuery(new Term(LuceneFields.BodyKey, word.Key)) { Boost = boost * ranking.VariantBoost }, global::Lucene.Net.Search.Occur.SHOULD);
+                    fields.Add(Term(terms, LuceneFields.BodyKey, word.Key, boost * ranking.VariantBoost), global::Lucene.Net.Search.Occur.SHOULD);
                 }
             }
             else

@@ -290,7 +290,8 @@ public sealed class SnippetBuilder
 
     private FieldMatches Analyze(string text, int tokenLimit, int matchLimit, SearchQuery query, CancellationToken cancellationToken)
     {
-        var stems = new QueryStems(query);
+        // The query's stems are the same for every hit of a search: the thread keeps the last query's.
+        var stems = t_stems is { } previous && ReferenceEquals(previous.Query, query) ? previous.Stems : (t_stems = (query, new QueryStems(query))).Value.Stems;
         var tokens = Tokenize(tokenLimit == text.Length ? text : text[..tokenLimit], stems, cancellationToken);
         var (alts, groups) = Prepare(query, stems);
         var matches = new List<Match>();
@@ -393,12 +394,26 @@ public sealed class SnippetBuilder
         return (alts, groups);
     }
 
+    /// <summary>Token lists longer than this are not kept for the next document.</summary>
+    private const int MaxRetainedTokens = 1 << 14;
+
     [ThreadStatic]
     private static AnalysisSession? t_session;
 
+    [ThreadStatic]
+    private static (SearchQuery Query, QueryStems Stems)? t_stems;
+
+    [ThreadStatic]
+    private static List<Tok>? t_tokens;
+
+    /// <summary>
+    /// The tokens of <paramref name="text"/>, in the thread's list: a document's snippets are cut before the thread
+    /// tokenizes the next document, so the list is reused rather than allocated per hit.
+    /// </summary>
     private List<Tok> Tokenize(string text, QueryStems stems, CancellationToken cancellationToken)
     {
-        var tokens = new List<Tok>(text.Length / 5);
+        var tokens = t_tokens is { Capacity: <= MaxRetainedTokens } kept ? kept : t_tokens = new List<Tok>(Math.Min(text.Length / 5, MaxRetainedTokens));
+        tokens.Clear();
         var session = t_session is { } cached && cached.Analyzer == Analyzer ? cached : t_session = new AnalysisSession(Analyzer);
         session.Reset(text);
         while (session.MoveNext())
