@@ -6,10 +6,17 @@ namespace TextSearch.Search.Lucene;
 /// <summary>
 /// Lucene's concurrent merges, with a failed merge logged instead of rethrown: in .NET an exception on a merge thread
 /// would end the process (a full volume during a merge, say). A merge that failed leaves its segments as they were,
-/// and Lucene merges them again later.
+/// and Lucene merges them again later. After each merge, <paramref name="merged"/> runs (the backend refreshes its
+/// searchers, so searches use the merged segment without waiting for the next write).
 /// </summary>
-internal sealed partial class LoggingMergeScheduler(ILogger logger) : ConcurrentMergeScheduler
+internal sealed partial class LoggingMergeScheduler(ILogger logger, Action? merged = null) : ConcurrentMergeScheduler
 {
+    protected override void DoMerge(MergePolicy.OneMerge merge)
+    {
+        base.DoMerge(merge);
+        merged?.Invoke();
+    }
+
     protected override void HandleMergeException(Exception exc)
     {
         LogMergeFailed(logger, IndexFailures.IsDiskFull(exc) ? "no space left on the index volume" : IndexFailures.FirstLine(exc.Message), exc);

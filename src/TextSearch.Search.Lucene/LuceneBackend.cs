@@ -365,7 +365,7 @@ public sealed partial class LuceneBackend : ISearchBackend
         OpenMode = mode,
         Similarity = Schema.Similarity,
         RAMBufferSizeMB = ramBufferMB,
-        MergeScheduler = new LoggingMergeScheduler(_logger),
+        MergeScheduler = new LoggingMergeScheduler(_logger, RefreshAfterMerge),
         CheckIntegrityAtMerge = true,
     };
 
@@ -538,8 +538,17 @@ public sealed partial class LuceneBackend : ISearchBackend
                 }
 
                 // Joined segments do not trigger merges as flushed ones do: without this, every bulk stream would
-                // leave its segments, and searches would slow down with their number.
-                writer.MaybeMerge();
+                // leave its segments, and searches would slow down with their number. A bulk that grew the index by
+                // a quarter or more merges it into one segment (in the background), up to CompactAfterBulkMaxMB.
+                if (_options.CompactAfterBulkMaxMB > 0 && (long)ids.Count * 4 >= writer.MaxDoc && IndexMB() <= _options.CompactAfterBulkMaxMB)
+                {
+                    writer.ForceMerge(1, doWait: false);
+                }
+                else
+                {
+                    writer.MaybeMerge();
+                }
+
                 break;
             default:
                 foreach (var doc in op.Documents!)
@@ -548,6 +557,48 @@ public sealed partial class LuceneBackend : ISearchBackend
                 }
 
                 break;
+        }
+    }
+
+    /// <summary>Segments the current searcher reads.</summary>
+    internal int SearchedSegments => Read(CancellationToken.None, searcher => searcher.IndexReader.Leaves.Count);
+
+    /// <summary>The index's size on disk, in megabytes (its files now; one deleted meanwhile counts as 0).</summary>
+    private double IndexMB()
+    {
+        long bytes = 0;
+        foreach (var file in _directory.ListAll())
+        {
+            try
+            {
+                bytes += _directory.FileLength(file);
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return bytes / (1024.0 * 1024.0);
+    }
+
+    /// <summary>A merge finished: searchers move to the merged segment (a refresh already under way is enough).</summary>
+    private void RefreshAfterMerge()
+    {
+        var core = _core;
+        if (_disposed || core is null)
+        {
+            return;
+        }
+
+        try
+        {
+            core.Searchers.MaybeRefresh();
+        }
+        catch (Exception ex)
+        {
+            // On a merge thread: nothing may escape. Closing, rolled back, or the index failed: the next write
+            // refreshes, or reports the failure.
+            LogMergeRefreshFailed(_logger, ex);
         }
     }
 
@@ -683,6 +734,9 @@ public sealed partial class LuceneBackend : ISearchBackend
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The index writer could not be reopened after a failed write; writes fail until it can")]
     private static partial void LogReopenFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Searchers could not move to a merged segment; they stay on the segments before it")]
+    private static partial void LogMergeRefreshFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Committed writes could not be made searchable")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception);

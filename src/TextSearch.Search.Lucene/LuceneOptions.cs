@@ -21,6 +21,13 @@ public sealed class LuceneOptions
     /// <summary>The indexing buffer of one bulk stream's staging index.</summary>
     public double BulkRamBufferMB { get; set; } = 32;
 
+    /// <summary>
+    /// After a bulk stream that grew the index by at least a quarter (a first load, a large import), the index is
+    /// merged into one segment in the background when it is at most this many megabytes: a query costs per segment,
+    /// and a 31,000-article index answers a third more queries in one segment than in the ten a load leaves. 0: never.
+    /// </summary>
+    public double CompactAfterBulkMaxMB { get; set; } = 2048;
+
     /// <summary>Verify the checksum of every index file when the index is opened (a damaged index then refuses to open).</summary>
     public bool VerifyOnOpen { get; set; } = true;
 }

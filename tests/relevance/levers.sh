@@ -42,6 +42,9 @@ declare -A variants=(
   [window-0]="TextSearch:Ranking:RescoreWindow=0"
   [window-50]="TextSearch:Ranking:RescoreWindow=50"
   [window-1000]="TextSearch:Ranking:RescoreWindow=1000"
+  [window-100]="TextSearch:Ranking:RescoreWindow=100"
+  [slop-8]="TextSearch:Ranking:ProximitySlop=8"
+  [b-0.75]="TextSearch:Ranking:B=0.75"
 )
 names=("$@")
 [ ${#names[@]} -eq 0 ] && names=("${!variants[@]}")

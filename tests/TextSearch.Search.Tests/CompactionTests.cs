@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using TextSearch.Analysis;
+using TextSearch.Search.Lucene;
+
+namespace TextSearch.Search.Tests;
+
+/// <summary>
+/// A bulk stream that grows the index by a quarter or more leaves it in one segment (merged in the background, then
+/// searched), because a query costs per segment; a small bulk into a large index does not rewrite it.
+/// </summary>
+public sealed class CompactionTests : IDisposable
+{
+    private readonly string _path = TestSupport.TempDir();
+
+    public void Dispose() => Directory.Delete(_path, recursive: true);
+
+    private LuceneBackend Open(double compactMB) => new(
+        new LuceneOptions { IndexPath = _path, BulkRamBufferMB = 1, CompactAfterBulkMaxMB = compactMB },
+        TextAnalyzer.Default,
+        NullLogger<LuceneBackend>.Instance);
+
+    private static IAsyncEnumerable<BulkEntry> Docs(string prefix, int count) =>
+        Enumerable.Range(0, count).Select(i => BulkEntry.Of(new Document
+        {
+            Id = $"{prefix}-{i}",
+            Title = "مقال رقم " + i,
+            Body = string.Join(' ', Enumerable.Range(0, 150).Select(j => $"كلمة{(i * 7 + j) % 997} نص{j}")),
+        })).ToAsyncEnumerable();
+
+    [Theory]
+    [InlineData(2048, true)]
+    [InlineData(0, false)]
+    public async Task A_bulk_that_grows_the_index_by_a_quarter_leaves_it_in_one_searched_segment(double compactMB, bool compacted)
+    {
+        await using var backend = Open(compactMB);
+        var engine = TestSupport.Engine(backend);
+        await engine.BulkUpsertAsync(Docs("a", 2000), default);
+        await (compacted ? OneSegment(backend) : Settled(backend));
+
+        // 1,000 more: half as many again. Lucene's own merging leaves several segments; compaction merges them.
+        await engine.BulkUpsertAsync(Docs("b", 1000), default);
+        await (compacted ? OneSegment(backend) : Settled(backend));
+        Assert.Equal(compacted, backend.SearchedSegments == 1);
+        Assert.Equal(3000, await backend.CountAsync(default));
+        Assert.Equal(3000, (await engine.SearchAsync(new SearchRequestModel("مقال", 10), default)).TotalHits);
+    }
+
+    /// <summary>Waits (up to a minute) until the searcher reads one segment.</summary>
+    private static async Task OneSegment(LuceneBackend backend)
+    {
+        for (var i = 0; i < 1200 && backend.SearchedSegments > 1; i++)
+        {
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Waits until the searched segments have stayed the same for a while (background merges are done).</summary>
+    private static async Task Settled(LuceneBackend backend)
+    {
+        var last = backend.SearchedSegments;
+        for (var stable = 0; stable < 10;)
+        {
+            await Task.Delay(50);
+            var now = backend.SearchedSegments;
+            stable = now == last ? stable + 1 : 0;
+            last = now;
+        }
+    }
+
+    [Fact]
+    public async Task A_small_bulk_into_a_larger_index_is_not_merged_into_one()
+    {
+        await using var backend = Open(compactMB: 2048);
+        var engine = TestSupport.Engine(backend);
+        await engine.BulkUpsertAsync(Docs("a", 3000), default);
+        await OneSegment(backend);
+        Assert.Equal(1, backend.SearchedSegments);
+
+        // 100 documents are far less than a quarter of 3,000: their segment joins, and stays apart.
+        await engine.BulkUpsertAsync(Docs("b", 100), default);
+        await Settled(backend);
+        Assert.Equal(2, backend.SearchedSegments);
+        Assert.Equal(3100, await backend.CountAsync(default));
+    }
+}
