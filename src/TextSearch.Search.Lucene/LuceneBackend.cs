@@ -173,8 +173,8 @@ public sealed partial class LuceneBackend : ISearchBackend
         }
 
         // The window: the first phase's top, by score then id (as the pages past it).
-        var top = Collect(searcher, first, window, null, cancellationToken);
-        var rescored = Rescore(searcher, _queries.Build(query, exclusions: false, terms), top.ScoreDocs, cancellationToken);
+        var (windowDocs, totalHits) = CollectWindow(searcher, first, window, cancellationToken);
+        var rescored = Rescore(searcher, _queries.Build(query, exclusions: false, terms), windowDocs, cancellationToken);
         var hits = new List<BackendHit>(Math.Min(size, rescored.Count));
         var start = after is { } cursor ? rescored.FindIndex(r => After(r.Score, r.Id, cursor)) : 0;
         for (var i = start < 0 ? rescored.Count : start; i < rescored.Count && hits.Count < size; i++)
@@ -183,16 +183,52 @@ public sealed partial class LuceneBackend : ISearchBackend
             hits.Add(new BackendHit(rescored[i].Id, rescored[i].Score, LuceneSchema.ToDocument(searcher.Doc(rescored[i].Doc)), Rescored: true));
         }
 
-        if (hits.Count < size && top.ScoreDocs.Length == window && top.TotalHits > window)
+        if (hits.Count < size && windowDocs.Length == window && totalHits > window)
         {
             // Past the window: the first phase's order, after the window's last hit in it.
-            var last = (FieldDoc)top.ScoreDocs[^1];
-            var more = OnePhase(searcher, first, size - hits.Count, new SearchCursor(last.Score, IdOf(last)), cancellationToken);
+            var last = windowDocs[^1];
+            var more = OnePhase(searcher, first, size - hits.Count, new SearchCursor(last.Score, last.Id), cancellationToken);
             hits.AddRange(more.Hits);
         }
 
-        return new BackendPage(hits, top.TotalHits);
+        return new BackendPage(hits, totalHits);
     }
+
+    /// <summary>
+    /// The first phase's top <paramref name="window"/> by score, then id, and the number of matches. Collected by score
+    /// alone (a priority queue of scores, no id compared or copied per candidate: most of the first phase's cost
+    /// otherwise), one more than the window: unless the window's last and the next tie, no id can change which
+    /// documents are in it, and only the window's ids are read. On such a tie, the exact (score, id) collection.
+    /// </summary>
+    private static (WindowDoc[] Docs, int TotalHits) CollectWindow(IndexSearcher searcher, LuceneQuery query, int window, CancellationToken cancellationToken)
+    {
+        var collector = TopScoreDocCollector.Create(Math.Max(1, Math.Min(window + 1, searcher.IndexReader.MaxDoc)), docsScoredInOrder: true);
+        searcher.Search(query, cancellationToken.CanBeCanceled ? new CancellableCollector(collector, cancellationToken) : collector);
+        var top = collector.GetTopDocs();
+        var found = top.ScoreDocs;
+        if (found.Length > window && found[window].Score == found[window - 1].Score)
+        {
+            var exact = Collect(searcher, query, window, null, cancellationToken);
+            return ([.. exact.ScoreDocs.Select(sd => new WindowDoc(sd.Doc, sd.Score, IdOf((FieldDoc)sd)))], exact.TotalHits);
+        }
+
+        var leaves = searcher.IndexReader.Leaves;
+        var ids = new SortedDocValues?[leaves.Count];
+        var bytes = new BytesRef();
+        var docs = new WindowDoc[Math.Min(window, found.Length)];
+        for (var i = 0; i < docs.Length; i++)
+        {
+            var leaf = ReaderUtil.SubIndex(found[i].Doc, leaves);
+            (ids[leaf] ??= leaves[leaf].AtomicReader.GetSortedDocValues(LuceneFields.IdSort)).Get(found[i].Doc - leaves[leaf].DocBase, bytes);
+            docs[i] = new WindowDoc(found[i].Doc, found[i].Score, bytes.Utf8ToString());
+        }
+
+        Array.Sort(docs, (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(a.Id, b.Id));
+        return (docs, top.TotalHits);
+    }
+
+    /// <summary>A document of the window: its first-phase score and its id.</summary>
+    private readonly record struct WindowDoc(int Doc, float Score, string Id);
 
     /// <summary>One query ranks every match (the first phase past the window, or everything when there is no window).</summary>
     private static BackendPage OnePhase(IndexSearcher searcher, LuceneQuery query, int size, SearchCursor? after, CancellationToken cancellationToken)
@@ -226,11 +262,10 @@ public sealed partial class LuceneBackend : ISearchBackend
     }
 
     /// <summary>
-    /// The full ranking's score of each of <paramref name="docs"/> (sorted by score then id, so each carries its id),
-    /// ordered by it, then by id: one scorer per segment, advanced to each document in turn, so only these documents
-    /// are scored.
+    /// The full ranking's score of each of <paramref name="docs"/>, ordered by it, then by id: one scorer per segment,
+    /// advanced to each document in turn, so only these documents are scored.
     /// </summary>
-    private static List<Rescored> Rescore(IndexSearcher searcher, LuceneQuery full, ScoreDoc[] docs, CancellationToken cancellationToken)
+    private static List<Rescored> Rescore(IndexSearcher searcher, LuceneQuery full, WindowDoc[] docs, CancellationToken cancellationToken)
     {
         var results = new List<Rescored>(docs.Length);
         if (docs.Length == 0)
@@ -240,7 +275,7 @@ public sealed partial class LuceneBackend : ISearchBackend
 
         var weight = searcher.CreateNormalizedWeight(full);
         var leaves = searcher.IndexReader.Leaves;
-        var inOrder = (ScoreDoc[])docs.Clone();
+        var inOrder = (WindowDoc[])docs.Clone();
         Array.Sort(inOrder, (a, b) => a.Doc.CompareTo(b.Doc));
         var leaf = -1;
         var end = 0;
@@ -257,7 +292,7 @@ public sealed partial class LuceneBackend : ISearchBackend
 
             var target = sd.Doc - leaves[leaf].DocBase;
             var at = scorer is null ? DocIdSetIterator.NO_MORE_DOCS : scorer.DocID >= target ? scorer.DocID : scorer.Advance(target);
-            results.Add(new Rescored(sd.Doc, at == target ? scorer!.GetScore() : 0f, IdOf((FieldDoc)sd)));
+            results.Add(new Rescored(sd.Doc, at == target ? scorer!.GetScore() : 0f, sd.Id));
         }
 
         results.Sort((a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(a.Id, b.Id));

@@ -80,6 +80,34 @@ public sealed class RescoreWindowTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Documents_tied_across_the_window_edge_page_in_id_order_without_loss()
+    {
+        // Identical documents score the same: which of them the window holds depends on their ids alone.
+        var path = Path.Combine(_root, "ties");
+        await using var backend = new LuceneBackend(
+            new LuceneOptions { IndexPath = path, Ranking = new RankingOptions { RescoreWindow = 2 } }, TextAnalyzer.Default, NullLogger<LuceneBackend>.Instance);
+        var engine = TestSupport.Engine(backend);
+        string[] ids = ["t5", "t1", "t4", "t0", "t3", "t2"];
+        foreach (var id in ids)
+        {
+            await backend.UpsertAsync([new Document { Id = id, Title = "خبر", Body = "توافق الأطراف على الهدنة" }], default);
+        }
+
+        await backend.UpsertAsync([new Document { Id = "other", Title = "خبر", Body = "الهدنة" }], default);
+        var paged = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await engine.SearchAsync(new SearchRequestModel("توافق الهدنة", 1, token), default);
+            paged.AddRange(page.Hits.Select(h => h.Document.Id));
+            token = page.NextPageToken;
+        }
+        while (token is not null && paged.Count < 20);
+
+        Assert.Equal(["t0", "t1", "t2", "t3", "t4", "t5", "other"], paged);
+    }
+
     private async Task<List<(string Id, float Score)>> Hits(int window, string query) =>
         [.. (await _engines[window].Engine.SearchAsync(new SearchRequestModel(query, 100), default)).Hits.Select(h => (h.Document.Id, h.Score))];
 }
