@@ -45,6 +45,8 @@ declare -A variants=(
   [window-100]="TextSearch:Ranking:RescoreWindow=100"
   [slop-8]="TextSearch:Ranking:ProximitySlop=8"
   [b-0.75]="TextSearch:Ranking:B=0.75"
+  [k1-1.2]="TextSearch:Ranking:K1=1.2"
+  [proximity-0.25]="TextSearch:Ranking:ProximityBoost=0.25"
 )
 names=("$@")
 [ ${#names[@]} -eq 0 ] && names=("${!variants[@]}")
