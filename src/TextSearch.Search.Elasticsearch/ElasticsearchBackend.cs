@@ -370,6 +370,10 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
                     throw Fail($"create the index '{_options.VersionedIndex}'", created);
                 }
             }
+            else
+            {
+                await CheckMappingAsync(pipeline, cancellationToken).ConfigureAwait(false);
+            }
 
             _indexReady = true;
         }
@@ -384,6 +388,33 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
         }
     }
 
+    /// <summary>
+    /// An index that exists already must have every term field this version writes and searches: one created before
+    /// the variant keys (body_keys) would refuse every document (the mapping is strict) and find no spelling variants.
+    /// It is refused with what to do, as the embedded engine refuses an index of an older layout.
+    /// </summary>
+    private async Task CheckMappingAsync(ResiliencePipeline? pipeline, CancellationToken cancellationToken)
+    {
+        var response = await CallAsync(
+            "read the index mapping",
+            (c, t) => c.Indices.GetMappingAsync(new Elastic.Clients.Elasticsearch.IndexManagement.GetMappingRequest(_options.Index), t),
+            cancellationToken,
+            pipeline).ConfigureAwait(false);
+        // A cluster that answers without mappings (not Elasticsearch's own answer) cannot be checked: let it be.
+        foreach (var (index, record) in response.Mappings ?? new Dictionary<string, Elastic.Clients.Elasticsearch.IndexManagement.IndexMappingRecord>())
+        {
+            var fields = record.Mappings?.Properties?.Select(p => p.Key.ToString()).ToHashSet(StringComparer.Ordinal) ?? [];
+            var missing = EsFields.Terms.Where(f => !fields.Contains(f)).ToList();
+            if (missing.Count > 0)
+            {
+                throw new TextSearchException(
+                    ErrorKind.FailedPrecondition,
+                    $"the Elasticsearch index '{index}' behind '{_options.Index}' was created by an older TextSearch: it has no {string.Join(", ", missing)} field. "
+                    + $"Create the next index (TextSearch:Elasticsearch:IndexVersion {_options.IndexVersion + 1}), reindex into it and move the alias (docs/elasticsearch.md).");
+            }
+        }
+    }
+
     /// <summary>How many documents from <paramref name="start"/> go into one bulk request (cut by size).</summary>
     private static int BatchSize(IReadOnlyList<Document> documents, int start)
     {
@@ -392,8 +423,8 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
         while (start + count < documents.Count && (count == 0 || bytes < MaxBulkBytes))
         {
             var doc = documents[start + count];
-            // At most 3 UTF-8 bytes a character, for the original text and the four term fields (the title is in the body's).
-            bytes += 3L * ((5 * doc.Title.Length) + (3 * doc.Body.Length));
+            // At most 3 UTF-8 bytes a character, for the original text and the five term fields (the title is in the body's).
+            bytes += 3L * ((6 * doc.Title.Length) + (4 * doc.Body.Length));
             count++;
         }
 

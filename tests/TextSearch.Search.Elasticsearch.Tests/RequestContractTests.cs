@@ -71,7 +71,7 @@ public sealed class RequestContractTests
         await using var backend = Fakes.Backend(handler);
         Assert.Equal(5, await backend.CountAsync(default));
         Assert.Equal(5, await backend.CountAsync(default));
-        Assert.Equal(["HEAD /textsearch", "POST /textsearch/_count", "POST /textsearch/_count"], handler.Requests.Select(r => r.ToString()));
+        Assert.Equal(["HEAD /textsearch", "GET /textsearch/_mapping", "POST /textsearch/_count", "POST /textsearch/_count"], handler.Requests.Select(r => r.ToString()));
     }
 
     [Fact]
@@ -120,8 +120,8 @@ public sealed class RequestContractTests
             await bulk.CommitAsync(default);
         }
 
-        Assert.Equal(["HEAD /textsearch", "POST /textsearch/_bulk", "POST /textsearch/_refresh"], handler.Requests.Select(r => $"{r.Method} {r.PathAndQuery}"));
-        Assert.DoesNotContain("refresh", handler.Requests[1].PathAndQuery, StringComparison.Ordinal);
+        Assert.Equal(["HEAD /textsearch", "GET /textsearch/_mapping", "POST /textsearch/_bulk", "POST /textsearch/_refresh"], handler.Requests.Select(r => $"{r.Method} {r.PathAndQuery}"));
+        Assert.DoesNotContain("refresh", handler.Requests[2].PathAndQuery, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -196,8 +196,8 @@ public sealed class RequestContractTests
         Assert.Equal("t", (await backend.GetAsync("a/b ج", default))?.Title);
         Assert.True(await backend.DeleteAsync("a/b ج", default));
 
-        var get = handler.Requests[1];
-        var delete = handler.Requests[2];
+        var get = handler.Requests[2];
+        var delete = handler.Requests[3];
         Assert.StartsWith("/textsearch/_doc/a%2Fb%20%D8%AC?", get.PathAndQuery, StringComparison.Ordinal);
         Assert.Equal("/textsearch/_doc/a%2Fb%20%D8%AC?refresh=wait_for", delete.PathAndQuery);
         Golden.AssertMatches("get.http", get);
@@ -214,12 +214,38 @@ public sealed class RequestContractTests
         Assert.Null(await backend.GetAsync("..", default));
         Assert.Null(await backend.GetAsync(".a", default));
 
-        Assert.Matches("^/textsearch/_doc/%01sha256%3A[0-9a-f]{64}\\?", handler.Requests[1].PathAndQuery);
         Assert.Matches("^/textsearch/_doc/%01sha256%3A[0-9a-f]{64}\\?", handler.Requests[2].PathAndQuery);
-        Assert.NotEqual(handler.Requests[1].PathAndQuery, handler.Requests[2].PathAndQuery);
-        Assert.StartsWith("/textsearch/_doc/.a?", handler.Requests[3].PathAndQuery, StringComparison.Ordinal);
+        Assert.Matches("^/textsearch/_doc/%01sha256%3A[0-9a-f]{64}\\?", handler.Requests[3].PathAndQuery);
+        Assert.NotEqual(handler.Requests[2].PathAndQuery, handler.Requests[3].PathAndQuery);
+        Assert.StartsWith("/textsearch/_doc/.a?", handler.Requests[4].PathAndQuery, StringComparison.Ordinal);
         Assert.Equal(EsDocumentMapper.EsId(longId), EsDocumentMapper.EsId(new string('\u4E2D', 256)));
         Assert.NotEqual(EsDocumentMapper.EsId(longId), EsDocumentMapper.EsId(new string('\u4E2D', 255) + "x"));
+    }
+
+    [Fact]
+    public async Task An_index_created_before_the_variant_keys_is_refused_with_what_to_do()
+    {
+        // The mapping of an index created before issue 15: every term field but body_keys.
+        var old = new System.Text.Json.Nodes.JsonObject
+        {
+            ["textsearch-v1"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["mappings"] = new System.Text.Json.Nodes.JsonObject
+                {
+                    ["properties"] = new System.Text.Json.Nodes.JsonObject(EsFields.Terms.Where(f => f != EsFields.BodyKeys)
+                        .Select(f => KeyValuePair.Create(f, (System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonObject { ["type"] = "text" }))),
+                },
+            },
+        }.ToJsonString();
+        var handler = new FakeHandler((request, _) => request.Method == "HEAD" ? FakeHandler.Json(200, string.Empty) : FakeHandler.Json(200, old));
+        await using var backend = Fakes.Backend(handler);
+
+        var ex = await Assert.ThrowsAsync<TextSearchException>(() => backend.CountAsync(default));
+        Assert.Equal(ErrorKind.FailedPrecondition, ex.Kind);
+        Assert.Contains("'textsearch-v1' behind 'textsearch' was created by an older TextSearch: it has no body_keys field", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("IndexVersion 2", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(["HEAD /textsearch", "GET /textsearch/_mapping"], handler.Requests.Select(r => r.ToString()));
+        Assert.Equal(BackendHealth.NotServing, await backend.CheckHealthAsync(default));
     }
 
     [Fact]
@@ -228,7 +254,7 @@ public sealed class RequestContractTests
         var handler = Fakes.Cluster(_ => FakeHandler.Json(200, """{"cluster_name":"docker-cluster","status":"yellow","timed_out":false,"number_of_nodes":1,"active_primary_shards":1}"""));
         await using var backend = Fakes.Backend(handler);
         Assert.Equal(BackendHealth.Serving, await backend.CheckHealthAsync(default));
-        Assert.Equal("GET /_cluster/health/textsearch", handler.Requests[1].ToString());
+        Assert.Equal("GET /_cluster/health/textsearch", handler.Requests[2].ToString());
     }
 
     [Fact]

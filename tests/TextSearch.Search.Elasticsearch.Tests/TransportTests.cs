@@ -107,7 +107,7 @@ public sealed class TransportTests
         var handler = new FakeHandler((_, _) => failures++ < 2 ? throw FakeHandler.ConnectionRefused() : FakeHandler.Json(200, string.Empty));
         await using var backend = Backend(handler, maxRetries: 3);
         await Fakes.Pump(_time, () => backend.EnsureIndexAsync(default));
-        Assert.Equal(3, handler.Requests.Count);
+        Assert.Equal(4, handler.Requests.Count); // HEAD refused twice, HEAD, GET _mapping
         Assert.Equal(2, _log.RetryDelays.Count);
     }
 
@@ -130,7 +130,8 @@ public sealed class TransportTests
         var up = false;
         var handler = new FakeHandler((request, _) => !up
             ? throw FakeHandler.ConnectionRefused()
-            : FakeHandler.Json(200, request.Method == "GET" ? """{"cluster_name":"c","status":"green","timed_out":false}""" : string.Empty));
+            : FakeHandler.Json(200, request.PathAndQuery.EndsWith("/_mapping", StringComparison.Ordinal) ? Fakes.CurrentMapping
+                : request.Method == "GET" ? """{"cluster_name":"c","status":"green","timed_out":false}""" : string.Empty));
         await using var backend = Backend(handler);
         Assert.Equal(BackendHealth.NotServing, await backend.CheckHealthAsync(default));
         up = true;
@@ -144,7 +145,7 @@ public sealed class TransportTests
     {
         var handler = new FakeHandler((request, _) => request.PathAndQuery.StartsWith("/a/", StringComparison.Ordinal)
             ? throw FakeHandler.ConnectionRefused()
-            : FakeHandler.Json(200, request.Method == "HEAD" ? string.Empty : Count));
+            : FakeHandler.Json(200, request.Method == "HEAD" ? string.Empty : request.Method == "GET" ? Fakes.CurrentMapping : Count));
         var options = Fakes.Options();
         options.Url = "http://localhost:9200/a/, http://localhost:9201/b";
         await using var backend = Fakes.Backend(handler, options, time: _time, logger: _log);
@@ -153,7 +154,7 @@ public sealed class TransportTests
         Assert.Equal(7, count);
         Assert.Equal("/a/textsearch", handler.Requests[0].PathAndQuery);
         Assert.All(handler.Requests.Skip(1), r => Assert.StartsWith("/b/textsearch", r.PathAndQuery, StringComparison.Ordinal));
-        Assert.Equal(3, handler.Requests.Count); // HEAD on a (refused), HEAD on b, POST _count on b: the dead node is left alone
+        Assert.Equal(4, handler.Requests.Count); // HEAD on a (refused), HEAD and GET _mapping on b, POST _count on b: the dead node is left alone
         Assert.Empty(_log.RetryDelays);
     }
 

@@ -107,6 +107,7 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
             ("POST", "_refresh") => index.RefreshAll(),
             ("GET" or "POST", "_count") => (200, new JsonObject { ["count"] = index.Count, ["_shards"] = new JsonObject { ["total"] = 1, ["successful"] = 1, ["failed"] = 0 } }.ToJsonString()),
             ("POST", "_search") => index.Search(body),
+            ("GET", "_mapping") => (200, new JsonObject { [index.Name] = new JsonObject { ["mappings"] = new JsonObject { ["properties"] = new JsonObject(index.Fields.Select(f => KeyValuePair.Create(f, (JsonNode?)new JsonObject { ["type"] = index.TermFields.Contains(f) ? "text" : "keyword" }))) } } }.ToJsonString()),
             ("GET", "_settings") => (200, new JsonObject { [index.Name] = new JsonObject { ["settings"] = new JsonObject { ["index"] = new JsonObject { ["uuid"] = index.Uuid } } } }.ToJsonString()),
             _ => (400, $$"""{"error":{"type":"illegal_argument_exception","reason":"unsupported by the fake: {{method}} /{{string.Join('/', s)}}"},"status":400}"""),
         };
@@ -205,6 +206,12 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
         }
 
         public int Count => _reader.NumDocs;
+
+        /// <summary>Every field of the mapping.</summary>
+        public IReadOnlyCollection<string> Fields => _fields;
+
+        /// <summary>The fields analyzed by the terms analyzer.</summary>
+        public IReadOnlyCollection<string> TermFields => _termFields;
 
         public string Name => _name;
 

@@ -33,8 +33,28 @@ internal static class Fakes
     /// A cluster where the alias exists (HEAD answers 200) and every other request gets what
     /// <paramref name="respond"/> says (200 {} when it returns null).
     /// </summary>
+    /// <summary>
+    /// A cluster whose index exists with this version's mapping (HEAD and GET _mapping answered); every other request
+    /// goes to <paramref name="respond"/>.
+    /// </summary>
     public static FakeHandler Cluster(Func<RecordedRequest, HttpResponseMessage?> respond) =>
-        new((request, _) => request.Method == "HEAD" ? FakeHandler.Json(200, string.Empty) : respond(request) ?? FakeHandler.Json(200, "{}"));
+        new((request, _) => request.Method == "HEAD"
+            ? FakeHandler.Json(200, string.Empty)
+            : request.Method == "GET" && request.PathAndQuery.Contains("/_mapping", StringComparison.Ordinal)
+                ? FakeHandler.Json(200, CurrentMapping)
+                : respond(request) ?? FakeHandler.Json(200, "{}"));
+
+    /// <summary>GET /textsearch/_mapping of an index created by this version: every term field.</summary>
+    public static string CurrentMapping => new System.Text.Json.Nodes.JsonObject
+    {
+        ["textsearch-v1"] = new System.Text.Json.Nodes.JsonObject
+        {
+            ["mappings"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["properties"] = new System.Text.Json.Nodes.JsonObject(EsFields.Terms.Select(f => KeyValuePair.Create(f, (System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonObject { ["type"] = "text" }))),
+            },
+        },
+    }.ToJsonString();
 
     /// <summary>
     /// Runs <paramref name="operation"/> while moving <paramref name="time"/> forward in steps, so backoff delays and
