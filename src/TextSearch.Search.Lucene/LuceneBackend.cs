@@ -49,6 +49,7 @@ public sealed partial class LuceneBackend : ISearchBackend
     private volatile Core _core;
     private volatile string? _damage;
     private volatile bool _disposed;
+    private int _refreshQueued;
 
     public LuceneBackend(LuceneOptions options, TextAnalyzer analyzer, ILogger<LuceneBackend> logger)
         : this(options, analyzer, logger, openDirectory: null)
@@ -616,25 +617,42 @@ public sealed partial class LuceneBackend : ISearchBackend
         return bytes / (1024.0 * 1024.0);
     }
 
-    /// <summary>A merge finished: searchers move to the merged segment (a refresh already under way is enough).</summary>
+    /// <summary>
+    /// A merge finished: searchers move to the merged segment (a refresh already under way is enough). Called on the
+    /// merge thread, it only queues the refresh: opening a reader from the writer there could wait on the merge
+    /// scheduler, which waits for its merge threads (this one among them), or on a writer being closed, which waits
+    /// for this merge.
+    /// </summary>
     private void RefreshAfterMerge()
     {
-        var core = _core;
-        if (_disposed || core is null)
+        if (_disposed || Interlocked.Exchange(ref _refreshQueued, 1) == 1)
         {
             return;
         }
 
-        try
-        {
-            core.Searchers.MaybeRefresh();
-        }
-        catch (Exception ex)
-        {
-            // On a merge thread: nothing may escape. Closing, rolled back, or the index failed: the next write
-            // refreshes, or reports the failure.
-            LogMergeRefreshFailed(_logger, ex);
-        }
+        ThreadPool.UnsafeQueueUserWorkItem(
+            static backend =>
+            {
+                Interlocked.Exchange(ref backend._refreshQueued, 0);
+                var core = backend._core;
+                if (backend._disposed || core is null)
+                {
+                    return;
+                }
+
+                try
+                {
+                    core.Searchers.MaybeRefresh();
+                }
+                catch (Exception ex)
+                {
+                    // Nothing may escape a pool thread. Closing, rolled back, or the index failed: the next write
+                    // refreshes, or reports the failure.
+                    LogMergeRefreshFailed(backend._logger, ex);
+                }
+            },
+            this,
+            preferLocal: false);
     }
 
     /// <summary>Back to the last commit: the writer is closed without committing and a new one opened on the index.</summary>
