@@ -12,31 +12,26 @@ namespace TextSearch.Search.Lucene;
 /// variant keys, a phrase its stems on the body) and the full ranking (title and body, stemmed and exact, variants,
 /// proximity of neighbouring words, coordination) that rescores the first phase's top window.
 /// </summary>
-public sealed class LuceneQueryBuilder(RankingOptions ranking)
+internal sealed class LuceneQueryBuilder(RankingOptions ranking)
 {
     private readonly float _titleBoost = ranking.TitleBoost;
 
-    /// <summary>The first phase: every document the query matches, ranked by BM25 on one term per word.</summary>
-    public LuceneQuery FirstPhase(SearchQuery query) => FirstPhase(query, null);
+    /// <summary>
+    /// The first phase: every document the query matches, ranked by BM25 on one term per word; its term states looked
+    /// up through <paramref name="terms"/>.
+    /// </summary>
+    public LuceneQuery FirstPhase(SearchQuery query, TermLookup terms) => Root(query, phrase => FirstPhaseAlternative(phrase, terms), exclusions: true);
 
     /// <summary>
-    /// The full ranking. For rescoring (<paramref name="exclusions"/> false) the excluded words are left out: the
-    /// first phase has excluded their documents already.
+    /// The full ranking, its term states looked up through <paramref name="terms"/>. For rescoring
+    /// (<paramref name="exclusions"/> false) the excluded words are left out: the first phase has excluded their
+    /// documents already.
     /// </summary>
-    public LuceneQuery Build(SearchQuery query, bool exclusions = true) => Build(query, exclusions, null);
-
-    /// <summary>The first phase, its term states looked up through <paramref name="terms"/>.</summary>
-    internal LuceneQuery FirstPhase(SearchQuery query, TermLookup? terms) => Root(query, phrase => FirstPhaseAlternative(phrase, terms), exclusions: true);
-
-    /// <summary>The full ranking, its term states looked up through <paramref name="terms"/>.</summary>
-    internal LuceneQuery Build(SearchQuery query, bool exclusions, TermLookup? terms)
+    public LuceneQuery Build(SearchQuery query, bool exclusions, TermLookup terms)
     {
         var root = Root(query, phrase => Alternative(phrase, terms), exclusions);
         return ranking.ProximityBoost > 0 && Proximity(query) is { } proximity ? WithBoost(root, proximity) : root;
     }
-
-    private static TermQuery Term(TermLookup? terms, string field, string text, float boost = 1f) =>
-        terms?.Query(field, text, boost) ?? new TermQuery(new Term(field, text)) { Boost = boost };
 
     private BooleanQuery Root(SearchQuery query, Func<QueryPhrase, LuceneQuery> alternative, bool exclusions)
     {
@@ -113,21 +108,21 @@ public sealed class LuceneQueryBuilder(RankingOptions ranking)
     /// hold every spelling that shares it); other words their stem; a phrase its stems in order. The body holds the
     /// title unless <see cref="RankingOptions.TitleInBody"/> is off, when the title is searched as well.
     /// </summary>
-    private LuceneQuery FirstPhaseAlternative(QueryPhrase phrase, TermLookup? terms)
+    private LuceneQuery FirstPhaseAlternative(QueryPhrase phrase, TermLookup terms)
     {
         LuceneQuery body = phrase.IsTerm
-            ? phrase.Variants ? Term(terms, LuceneFields.BodyKey, phrase.Words[0].Key) : Term(terms, LuceneFields.Body, phrase.Words[0].Stem)
+            ? phrase.Variants ? terms.Query(LuceneFields.BodyKey, phrase.Words[0].Key) : terms.Query(LuceneFields.Body, phrase.Words[0].Stem)
             : Phrase(LuceneFields.Body, phrase, 1f);
         if (ranking.TitleInBody)
         {
             return body;
         }
 
-        LuceneQuery title = phrase.IsTerm ? Term(terms, LuceneFields.Title, phrase.Words[0].Stem) : Phrase(LuceneFields.Title, phrase, 1f);
+        LuceneQuery title = phrase.IsTerm ? terms.Query(LuceneFields.Title, phrase.Words[0].Stem) : Phrase(LuceneFields.Title, phrase, 1f);
         return new BooleanQuery(disableCoord: true) { { body, global::Lucene.Net.Search.Occur.SHOULD }, { title, global::Lucene.Net.Search.Occur.SHOULD } };
     }
 
-    private LuceneQuery Alternative(QueryPhrase phrase, TermLookup? terms)
+    private LuceneQuery Alternative(QueryPhrase phrase, TermLookup terms)
     {
         var fields = new BooleanQuery(disableCoord: true);
         foreach (var (field, exactField, boost) in new[] { (LuceneFields.Title, LuceneFields.TitleExact, _titleBoost), (LuceneFields.Body, LuceneFields.BodyExact, 1f) })
@@ -135,16 +130,16 @@ public sealed class LuceneQueryBuilder(RankingOptions ranking)
             if (phrase.IsTerm)
             {
                 var word = phrase.Words[0];
-                fields.Add(Term(terms, field, word.Stem, boost), global::Lucene.Net.Search.Occur.SHOULD);
+                fields.Add(terms.Query(field, word.Stem, boost), global::Lucene.Net.Search.Occur.SHOULD);
                 if (ranking.ExactBoost > 0)
                 {
-                    fields.Add(Term(terms, exactField, word.Term, boost * ranking.ExactBoost), global::Lucene.Net.Search.Occur.SHOULD);
+                    fields.Add(terms.Query(exactField, word.Term, boost * ranking.ExactBoost), global::Lucene.Net.Search.Occur.SHOULD);
                 }
 
                 // Spelling variants: the variant key on the body, which holds the title too (TitleInBody).
                 if (phrase.Variants && field == LuceneFields.Body)
                 {
-                    fields.Add(Term(terms, LuceneFields.BodyKey, word.Key, boost * ranking.VariantBoost), global::Lucene.Net.Search.Occur.SHOULD);
+                    fields.Add(terms.Query(LuceneFields.BodyKey, word.Key, boost * ranking.VariantBoost), global::Lucene.Net.Search.Occur.SHOULD);
                 }
             }
             else

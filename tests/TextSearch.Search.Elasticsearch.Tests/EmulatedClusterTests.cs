@@ -98,29 +98,15 @@ public sealed class EmulatedClusterTests : EngineConformanceTests
             await new SeedIngestor(embedded, NullLogger<SeedIngestor>.Instance).IngestAsync(TestSupport.SeedsPath, default);
             foreach (var query in new[] { "سوريا", "الديمقراطية", "مقاتلي التنظيم في الرقة", "داعش -الموصل" })
             {
-                var expected = await PagesOfOne(embedded, query);
+                var expected = await TestSupport.PagesOfOne(embedded, query);
                 Assert.True(expected.Count > window, $"{query}: {expected.Count} hits do not cross a window of {window}");
-                var actual = await PagesOfOne(TestSupport.Engine(es), query);
+                var actual = await TestSupport.PagesOfOne(TestSupport.Engine(es), query);
                 Assert.Equal(expected.Select(h => h.Id), actual.Select(h => h.Id));
                 Assert.All(expected.Zip(actual), p => Assert.True(Math.Abs(p.First.Score - p.Second.Score) <= 1e-4 * Math.Max(1, p.First.Score), $"{query}: {p.First} vs {p.Second}"));
             }
         }
 
         Directory.Delete(path, recursive: true);
-
-        static async Task<List<(string Id, float Score)>> PagesOfOne(SearchEngine engine, string query)
-        {
-            var hits = new List<(string Id, float Score)>();
-            string? token = null;
-            do
-            {
-                var page = await engine.SearchAsync(new SearchRequestModel(query, 1, token), default);
-                hits.AddRange(page.Hits.Select(h => (h.Document.Id, h.Score)));
-                token = page.NextPageToken;
-            }
-            while (token is not null && hits.Count < 20);
-            return hits;
-        }
     }
 
     [Fact]

@@ -226,17 +226,7 @@ public sealed class RequestContractTests
     public async Task An_index_created_before_the_variant_keys_is_refused_with_what_to_do()
     {
         // The mapping of an index created before issue 15: every term field but body_keys.
-        var old = new System.Text.Json.Nodes.JsonObject
-        {
-            ["textsearch-v1"] = new System.Text.Json.Nodes.JsonObject
-            {
-                ["mappings"] = new System.Text.Json.Nodes.JsonObject
-                {
-                    ["properties"] = new System.Text.Json.Nodes.JsonObject(EsFields.Terms.Where(f => f != EsFields.BodyKeys)
-                        .Select(f => KeyValuePair.Create(f, (System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonObject { ["type"] = "text" }))),
-                },
-            },
-        }.ToJsonString();
+        var old = Fakes.Mapping(EsFields.Terms.Where(f => f != EsFields.BodyKeys));
         var handler = new FakeHandler((request, _) => request.Method == "HEAD" ? FakeHandler.Json(200, string.Empty) : FakeHandler.Json(200, old));
         await using var backend = Fakes.Backend(handler);
 

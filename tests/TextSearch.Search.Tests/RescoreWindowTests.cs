@@ -66,17 +66,7 @@ public sealed class RescoreWindowTests : IAsyncLifetime
         foreach (var window in new[] { 0, 1, 2, 3 })
         {
             var all = await Hits(window, query);
-            var paged = new List<(string Id, float Score)>();
-            string? token = null;
-            do
-            {
-                var page = await _engines[window].Engine.SearchAsync(new SearchRequestModel(query, 1, token), default);
-                paged.AddRange(page.Hits.Select(h => (h.Document.Id, h.Score)));
-                token = page.NextPageToken;
-            }
-            while (token is not null && paged.Count <= all.Count);
-
-            Assert.Equal(all, paged);
+            Assert.Equal(all, await TestSupport.PagesOfOne(_engines[window].Engine, query, limit: all.Count + 1));
         }
     }
 
@@ -95,17 +85,8 @@ public sealed class RescoreWindowTests : IAsyncLifetime
         }
 
         await backend.UpsertAsync([new Document { Id = "other", Title = "خبر", Body = "الهدنة" }], default);
-        var paged = new List<string>();
-        string? token = null;
-        do
-        {
-            var page = await engine.SearchAsync(new SearchRequestModel("توافق الهدنة", 1, token), default);
-            paged.AddRange(page.Hits.Select(h => h.Document.Id));
-            token = page.NextPageToken;
-        }
-        while (token is not null && paged.Count < 20);
-
-        Assert.Equal(["t0", "t1", "t2", "t3", "t4", "t5", "other"], paged);
+        var paged = await TestSupport.PagesOfOne(engine, "توافق الهدنة");
+        Assert.Equal(["t0", "t1", "t2", "t3", "t4", "t5", "other"], paged.Select(h => h.Id));
     }
 
     private async Task<List<(string Id, float Score)>> Hits(int window, string query) =>

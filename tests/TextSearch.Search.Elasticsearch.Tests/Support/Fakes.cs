@@ -45,13 +45,16 @@ internal static class Fakes
                 : respond(request) ?? FakeHandler.Json(200, "{}"));
 
     /// <summary>GET /textsearch/_mapping of an index created by this version: every term field.</summary>
-    public static string CurrentMapping => new System.Text.Json.Nodes.JsonObject
+    public static string CurrentMapping => Mapping(EsFields.Terms);
+
+    /// <summary>GET /textsearch/_mapping of textsearch-v1 with these text fields.</summary>
+    public static string Mapping(IEnumerable<string> fields) => new System.Text.Json.Nodes.JsonObject
     {
         ["textsearch-v1"] = new System.Text.Json.Nodes.JsonObject
         {
             ["mappings"] = new System.Text.Json.Nodes.JsonObject
             {
-                ["properties"] = new System.Text.Json.Nodes.JsonObject(EsFields.Terms.Select(f => KeyValuePair.Create(f, (System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonObject { ["type"] = "text" }))),
+                ["properties"] = new System.Text.Json.Nodes.JsonObject(fields.Select(f => KeyValuePair.Create(f, (System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonObject { ["type"] = "text" }))),
             },
         },
     }.ToJsonString();
