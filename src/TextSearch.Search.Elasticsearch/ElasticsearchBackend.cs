@@ -162,9 +162,16 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
         return response.Result == Result.Deleted;
     }
 
-    public async Task<BackendPage> SearchAsync(SearchQuery query, int size, SearchCursor? after, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<SuggestEntry>> SuggestAsync(string prefix, int size, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("work in progress");
+
+    public Task<IReadOnlyDictionary<string, long>> DocumentFrequenciesAsync(IReadOnlyCollection<string> stems, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("work in progress");
+
+    public async Task<BackendPage> SearchAsync(BackendSearch search, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(search);
+        var (query, size, after) = (search.Query, search.Size, search.After);
         if (size <= 0 || (query.IsEmpty && !query.IsExclusionOnly))
         {
             return new BackendPage([], 0);

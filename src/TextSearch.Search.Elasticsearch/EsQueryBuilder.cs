@@ -4,6 +4,7 @@ using Elastic.Clients.Elasticsearch.Core.Search;
 using Elastic.Clients.Elasticsearch.QueryDsl;
 using TextSearch.Search.Query;
 using EsQuery = Elastic.Clients.Elasticsearch.QueryDsl.Query;
+using EsSortOrder = Elastic.Clients.Elasticsearch.SortOrder;
 
 namespace TextSearch.Search.Elasticsearch;
 
@@ -50,7 +51,7 @@ internal sealed class EsQueryBuilder(RankingOptions ranking)
         TrackTotalHits = new TrackHits(total),
         Source = source ? new SourceConfig(new SourceFilter { Includes = EsFields.Original }) : new SourceConfig(false),
         Query = query,
-        Sort = [new SortOptions { Score = new ScoreSort { Order = SortOrder.Desc } }, new SortOptions { Field = new FieldSort(EsFields.Id) { Order = SortOrder.Asc } }],
+        Sort = [new SortOptions { Score = new ScoreSort { Order = EsSortOrder.Desc } }, new SortOptions { Field = new FieldSort(EsFields.Id) { Order = EsSortOrder.Asc } }],
         // The float score widened to double prints exactly the value Elasticsearch returned.
         SearchAfter = after is { } cursor ? [FieldValue.Double(cursor.Score), FieldValue.String(cursor.Id)] : null,
         AllowPartialSearchResults = false,

@@ -4,7 +4,6 @@ using Lucene.Net.Search;
 using Lucene.Net.Util;
 using Microsoft.Extensions.Logging;
 using TextSearch.Analysis;
-using TextSearch.Search.Query;
 using LuceneQuery = Lucene.Net.Search.Query;
 using LuceneDirectory = Lucene.Net.Store.Directory;
 
@@ -31,12 +30,24 @@ public sealed partial class LuceneBackend : ISearchBackend
     /// </summary>
     private const string LayoutKey = "textsearch.layout";
 
-    internal const string Layout = "2";
+    internal const string Layout = "3";
 
     /// <summary>The folder (inside the index folder, which Lucene ignores) where bulk streams stage their documents.</summary>
     internal const string StagingFolder = "staging";
 
     private static readonly Sort ScoreThenId = new(SortField.FIELD_SCORE, new SortField(LuceneFields.IdSort, SortFieldType.STRING));
+
+    // By date (the undated last, either way), then score, then id.
+    private static readonly Sort NewestFirst = ByDate(reverse: true, missing: long.MinValue);
+
+    private static readonly Sort OldestFirst = ByDate(reverse: false, missing: long.MaxValue);
+
+    private static Sort ByDate(bool reverse, long missing)
+    {
+        var date = new SortField(LuceneFields.PublishedMillis, SortFieldType.INT64, reverse);
+        date.SetMissingValue(J2N.Numerics.Int64.GetInstance(missing));
+        return new Sort(date, SortField.FIELD_SCORE, new SortField(LuceneFields.IdSort, SortFieldType.STRING));
+    }
 
     private readonly LuceneOptions _options;
     private readonly ILogger _logger;
@@ -149,13 +160,32 @@ public sealed partial class LuceneBackend : ISearchBackend
             return top.TotalHits == 0 ? null : LuceneSchema.ToDocument(searcher.Doc(top.ScoreDocs[0].Doc));
         }));
 
-    public Task<BackendPage> SearchAsync(SearchQuery query, int size, SearchCursor? after, CancellationToken cancellationToken)
+    public Task<BackendPage> SearchAsync(BackendSearch search, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(search);
         var window = _options.Ranking.RescoreWindow;
-        return Task.FromResult(Read(cancellationToken, searcher => window > 0
-            ? TwoPhases(searcher, query, window, size, after, cancellationToken)
-            : OnePhase(searcher, _queries.Build(query, exclusions: true, new TermLookup(searcher.TopReaderContext)), size, after, cancellationToken)));
+        return Task.FromResult(Read(cancellationToken, searcher =>
+        {
+            var facets = search.Facets.Count > 0 ? new FacetCounter(search.Facets) : null;
+            var filter = Filter(search);
+            var terms = new TermLookup(searcher.TopReaderContext);
+            BackendPage page;
+            if (search.Query.ListsAll)
+            {
+                var all = Filtered(new MatchAllDocsQuery(), filter);
+                page = OnePhase(searcher, all, search, facets, cancellationToken);
+            }
+            else if (search.Sort != SortOrder.Relevance || window <= 0)
+            {
+                page = OnePhase(searcher, Filtered(_queries.Build(search.Query, exclusions: true, terms), filter), search, facets, cancellationToken);
+            }
+            else
+            {
+                page = TwoPhases(searcher, Filtered(_queries.FirstPhase(search.Query, terms), filter), search, window, terms, facets, cancellationToken);
+            }
+
+            return facets is null ? page : page with { Facets = facets.Results() };
+        }));
     }
 
     /// <summary>
@@ -164,18 +194,18 @@ public sealed partial class LuceneBackend : ISearchBackend
     /// through the rescored window (ranked again, as it is cheap), then past it; a cursor past the window pages on
     /// through the first phase.
     /// </summary>
-    private BackendPage TwoPhases(IndexSearcher searcher, SearchQuery query, int window, int size, SearchCursor? after, CancellationToken cancellationToken)
+    private BackendPage TwoPhases(
+        IndexSearcher searcher, LuceneQuery first, BackendSearch search, int window, TermLookup terms, FacetCounter? facets, CancellationToken cancellationToken)
     {
-        var terms = new TermLookup(searcher.TopReaderContext);
-        var first = _queries.FirstPhase(query, terms);
-        if (after is { Rescored: false } past)
+        var (size, after) = (search.Size, search.After);
+        if (after is { Rescored: false })
         {
-            return OnePhase(searcher, first, size, past, cancellationToken);
+            return OnePhase(searcher, first, search, facets, cancellationToken);
         }
 
         // The window: the first phase's top, by score then id (as the pages past it).
-        var (windowDocs, totalHits) = CollectWindow(searcher, first, window, cancellationToken);
-        var rescored = Rescore(searcher, _queries.Build(query, exclusions: false, terms), windowDocs, cancellationToken);
+        var (windowDocs, totalHits) = CollectWindow(searcher, first, window, facets, cancellationToken);
+        var rescored = Rescore(searcher, _queries.Build(search.Query, exclusions: false, terms), windowDocs, cancellationToken);
         var hits = new List<BackendHit>(Math.Min(size, rescored.Count));
         var start = after is { } cursor ? rescored.FindIndex(r => After(r.Score, r.Id, cursor)) : 0;
         for (var i = start < 0 ? rescored.Count : start; i < rescored.Count && hits.Count < size; i++)
@@ -188,7 +218,7 @@ public sealed partial class LuceneBackend : ISearchBackend
         {
             // Past the window: the first phase's order, after the window's last hit in it.
             var last = windowDocs[^1];
-            var more = OnePhase(searcher, first, size - hits.Count, new SearchCursor(last.Score, last.Id), cancellationToken);
+            var more = OnePhase(searcher, first, new BackendSearch(search.Query, size - hits.Count, new SearchCursor(last.Score, last.Id)), null, cancellationToken);
             hits.AddRange(more.Hits);
         }
 
@@ -201,15 +231,15 @@ public sealed partial class LuceneBackend : ISearchBackend
     /// otherwise), one more than the window: unless the window's last and the next tie, no id can change which
     /// documents are in it, and only the window's ids are read. On such a tie, the exact (score, id) collection.
     /// </summary>
-    private static (WindowDoc[] Docs, int TotalHits) CollectWindow(IndexSearcher searcher, LuceneQuery query, int window, CancellationToken cancellationToken)
+    private static (WindowDoc[] Docs, int TotalHits) CollectWindow(IndexSearcher searcher, LuceneQuery query, int window, FacetCounter? facets, CancellationToken cancellationToken)
     {
         var collector = TopScoreDocCollector.Create(Math.Max(1, Math.Min(window + 1, searcher.IndexReader.MaxDoc)), docsScoredInOrder: true);
-        searcher.Search(query, cancellationToken.CanBeCanceled ? new CancellableCollector(collector, cancellationToken) : collector);
+        Run(searcher, query, collector, facets, cancellationToken);
         var top = collector.GetTopDocs();
         var found = top.ScoreDocs;
         if (found.Length > window && found[window].Score == found[window - 1].Score)
         {
-            var exact = Collect(searcher, query, window, null, cancellationToken);
+            var exact = Collect(searcher, query, window, null, SortOrder.Relevance, null, cancellationToken);
             return ([.. exact.ScoreDocs.Select(sd => new WindowDoc(sd.Doc, sd.Score, IdOf((FieldDoc)sd)))], exact.TotalHits);
         }
 
@@ -231,35 +261,51 @@ public sealed partial class LuceneBackend : ISearchBackend
     /// <summary>A document of the window: its first-phase score and its id.</summary>
     private readonly record struct WindowDoc(int Doc, float Score, string Id);
 
-    /// <summary>One query ranks every match (the first phase past the window, or everything when there is no window).</summary>
-    private static BackendPage OnePhase(IndexSearcher searcher, LuceneQuery query, int size, SearchCursor? after, CancellationToken cancellationToken)
+    /// <summary>One query ranks every match (the first phase past the window, a date sort, or everything when there is no window).</summary>
+    private static BackendPage OnePhase(IndexSearcher searcher, LuceneQuery query, BackendSearch search, FacetCounter? facets, CancellationToken cancellationToken)
     {
-        var top = Collect(searcher, query, size, after, cancellationToken);
+        var top = Collect(searcher, query, search.Size, search.After, search.Sort, facets, cancellationToken);
         var hits = new List<BackendHit>(top.ScoreDocs.Length);
         foreach (var sd in top.ScoreDocs)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var doc = LuceneSchema.ToDocument(searcher.Doc(sd.Doc));
-            hits.Add(new BackendHit(doc.Id, sd.Score, doc));
+            hits.Add(new BackendHit(doc.Id, sd.Score, doc) { SortValue = search.Sort == SortOrder.Relevance ? 0 : (long)(J2N.Numerics.Int64)((FieldDoc)sd).Fields[0] });
         }
 
         return new BackendPage(hits, top.TotalHits);
     }
 
-    /// <summary>The top hits by score, then id, after a cursor; the total counts every match.</summary>
-    private static TopDocs Collect(IndexSearcher searcher, LuceneQuery query, int size, SearchCursor? after, CancellationToken cancellationToken)
+    /// <summary>The top hits in the sort order after a cursor; the total counts every match (and the facets, when asked).</summary>
+    private static TopDocs Collect(
+        IndexSearcher searcher, LuceneQuery query, int size, SearchCursor? after, SortOrder order, FacetCounter? facets, CancellationToken cancellationToken)
     {
-        var afterDoc = after is { } c ? new FieldDoc(int.MaxValue, c.Score, [ScoreValue(c.Score), new BytesRef(c.Id)]) : null;
+        var sort = order switch
+        {
+            SortOrder.Newest => NewestFirst,
+            SortOrder.Oldest => OldestFirst,
+            _ => ScoreThenId,
+        };
+        var afterDoc = after is not { } c ? null
+            : order == SortOrder.Relevance ? new FieldDoc(int.MaxValue, c.Score, [ScoreValue(c.Score), new BytesRef(c.Id)])
+            : new FieldDoc(int.MaxValue, c.Score, [J2N.Numerics.Int64.GetInstance(c.SortValue), ScoreValue(c.Score), new BytesRef(c.Id)]);
 
         // Documents in order: Lucene then scores a disjunction with BooleanScorer2, not with the out-of-order
         // BooleanScorer, whose bucket table (2,048 buckets per segment, about 100 KB) every search would allocate.
         var collector = TopFieldCollector.Create(
-            ScoreThenId, Math.Max(1, Math.Min(size, searcher.IndexReader.MaxDoc)), afterDoc,
+            sort, Math.Max(1, Math.Min(size, searcher.IndexReader.MaxDoc)), afterDoc,
             fillFields: true, trackDocScores: true, trackMaxScore: false, docsScoredInOrder: true);
+        Run(searcher, query, collector, facets, cancellationToken);
+        return collector.GetTopDocs();
+    }
+
+    /// <summary>Runs a search into a collector, and the facet counter with it; the token is checked as it goes.</summary>
+    private static void Run(IndexSearcher searcher, LuceneQuery query, ICollector collector, FacetCounter? facets, CancellationToken cancellationToken)
+    {
+        var all = facets is null ? collector : MultiCollector.Wrap(collector, facets);
 
         // The collector checks the token as it goes, so a query past its budget stops instead of running on.
-        searcher.Search(query, cancellationToken.CanBeCanceled ? new CancellableCollector(collector, cancellationToken) : collector);
-        return collector.GetTopDocs();
+        searcher.Search(query, cancellationToken.CanBeCanceled ? new CancellableCollector(all, cancellationToken) : all);
     }
 
     /// <summary>
@@ -700,7 +746,7 @@ public sealed partial class LuceneBackend : ISearchBackend
         {
             throw new IndexUnusableException(
                 $"the index at {path} was written by an older TextSearch (index layout {layout ?? "1"}, this version reads layout {Layout}: "
-                + "spelling-variant keys). Start with a new TextSearch:IndexPath and reindex (the seeds are indexed at start-up).");
+                + "filter, sort, facet and completion fields). Start with a new TextSearch:IndexPath and reindex (the seeds are indexed at start-up).");
         }
 
         var updated = data is null ? new Dictionary<string, string>() : new Dictionary<string, string>(data);

@@ -184,4 +184,16 @@ public static class LuceneFields
     public const string Source = "source";
     public const string PublishedAt = "published_at";
     public const string Metadata = "metadata";
+
+    /// <summary>The normalized source (<see cref="DocumentKeys.SourceKey"/>): a term for filters, doc values for the facet.</summary>
+    public const string SourceKey = "source_key";
+
+    /// <summary>The date in Unix milliseconds: an indexed long for range filters, doc values for sorting and the facet.</summary>
+    public const string PublishedMillis = "published_ms";
+
+    /// <summary>One term per metadata entry (<see cref="DocumentKeys.MetadataPair"/>).</summary>
+    public const string MetadataPairs = "meta";
+
+    /// <summary>The completion terms of the title and body (<see cref="Analysis.SuggestTerms"/>).</summary>
+    public const string Suggest = "suggest";
 }

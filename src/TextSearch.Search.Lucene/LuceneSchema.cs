@@ -71,20 +71,56 @@ public sealed class LuceneSchema
         if (doc.PublishedAt is { } published)
         {
             d.Add(new StoredField(LuceneFields.PublishedAt, published.UtcTicks));
+            var millis = DocumentKeys.Millis(published);
+            d.Add(new Int64Field(LuceneFields.PublishedMillis, millis, Field.Store.NO));
+            d.Add(new NumericDocValuesField(LuceneFields.PublishedMillis, millis));
         }
 
         if (doc.Metadata.Count > 0)
         {
             d.Add(new StoredField(LuceneFields.Metadata, JsonSerializer.Serialize(doc.Metadata, MetadataJson.Default.IReadOnlyDictionaryStringString)));
+            foreach (var (key, value) in doc.Metadata)
+            {
+                d.Add(new StringField(LuceneFields.MetadataPairs, DocumentKeys.MetadataPair(key, value), Field.Store.NO));
+            }
+        }
+
+        var sourceKey = DocumentKeys.SourceKey(_analyzer, doc.Source);
+        if (sourceKey.Length > 0)
+        {
+            d.Add(new StringField(LuceneFields.SourceKey, sourceKey, Field.Store.NO));
+            d.Add(new SortedDocValuesField(LuceneFields.SourceKey, new BytesRef(sourceKey)));
+        }
+
+        buffers.Suggest.Clear();
+        SuggestTerms.Collect(buffers.Session, doc.Title, buffers.Suggest);
+        SuggestTerms.Collect(buffers.Session, doc.Body, buffers.Suggest);
+        if (buffers.Suggest.Count > 0)
+        {
+            d.Add(new Field(LuceneFields.Suggest, buffers.SuggestStream.Load(buffers.Suggest), SuggestFieldType));
         }
 
         return d;
+    }
+
+    /// <summary>Completion terms: indexed as given, one position each, documents only (no frequencies, no norms).</summary>
+    private static readonly FieldType SuggestFieldType = NewSuggestFieldType();
+
+    private static FieldType NewSuggestFieldType()
+    {
+        var type = new FieldType { IsIndexed = true, IsTokenized = true, OmitNorms = true, IndexOptions = global::Lucene.Net.Index.IndexOptions.DOCS_ONLY };
+        type.Freeze();
+        return type;
     }
 
     /// <summary>A thread's analysis session and analyzed texts, reused from document to document.</summary>
     private sealed class Buffers(AnalysisSession session)
     {
         public AnalysisSession Session { get; } = session;
+
+        public HashSet<string> Suggest { get; } = new(StringComparer.Ordinal);
+
+        public TermListStream SuggestStream { get; } = new();
 
         public AnalyzedText Title { get; } = new();
 
@@ -107,6 +143,41 @@ public sealed class LuceneSchema
                 ? Document.EmptyMetadata
                 : JsonSerializer.Deserialize(metadataJson, MetadataJson.Default.IReadOnlyDictionaryStringString) ?? Document.EmptyMetadata,
         };
+    }
+}
+
+/// <summary>A token stream of given terms (the completion terms of a document).</summary>
+internal sealed class TermListStream : global::Lucene.Net.Analysis.TokenStream
+{
+    private readonly global::Lucene.Net.Analysis.TokenAttributes.ICharTermAttribute _term;
+    private readonly List<string> _terms = [];
+    private int _next;
+
+    public TermListStream() => _term = AddAttribute<global::Lucene.Net.Analysis.TokenAttributes.ICharTermAttribute>();
+
+    public TermListStream Load(IEnumerable<string> terms)
+    {
+        _terms.Clear();
+        _terms.AddRange(terms);
+        return this;
+    }
+
+    public override void Reset()
+    {
+        base.Reset();
+        _next = 0;
+    }
+
+    public override bool IncrementToken()
+    {
+        ClearAttributes();
+        if (_next >= _terms.Count)
+        {
+            return false;
+        }
+
+        _term.SetEmpty().Append(_terms[_next++]);
+        return true;
     }
 }
 

@@ -16,6 +16,12 @@ public interface ISearchEngine
     Task<(Document Document, IReadOnlyList<Fragment> Fragments)> SnippetAsync(
         string? documentId, string? query, int maxSnippets, int fragmentChars, CancellationToken cancellationToken);
 
+    /// <summary>Completions of the last word typed (<see cref="SearchEngine.SuggestAsync"/>).</summary>
+    Task<IReadOnlyList<SuggestionModel>> SuggestAsync(string? prefix, int size, CancellationToken cancellationToken);
+
+    /// <summary>The documents most like one document (<see cref="SearchEngine.RelatedAsync"/>); NOT_FOUND when it does not exist.</summary>
+    Task<SearchResultModel> RelatedAsync(string? documentId, int pageSize, SearchFilter? filter, int maxSnippets, int fragmentChars, CancellationToken cancellationToken);
+
     /// <summary>The stored document; NOT_FOUND when there is none.</summary>
     Task<Document> GetAsync(string? id, CancellationToken cancellationToken);
 

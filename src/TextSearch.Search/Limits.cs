@@ -20,6 +20,16 @@ public static class Limits
     public const int MaxMetadataEntries = 64;
     public const int MaxMetadataKeyChars = 128;
     public const int MaxMetadataValueChars = 4096;
+    public const int DefaultFacetSize = 10;
+    public const int MaxFacetSize = 100;
+    public const int MaxFilterSources = 100;
+    public const int MaxFilterMetadata = 64;
+    public const int MaxSuggestPrefixChars = 256;
+    public const int DefaultSuggestSize = 10;
+    public const int MaxSuggestSize = 50;
+
+    /// <summary>Related: the most distinctive terms of the document that make its query.</summary>
+    public const int RelatedTerms = 25;
 
     /// <summary>The longest text the Normalize RPC takes.</summary>
     public const int MaxNormalizeChars = 1_000_000;

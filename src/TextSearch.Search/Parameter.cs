@@ -13,6 +13,16 @@ public sealed record Parameter(string Path, string Words)
     public static readonly Parameter MaxSnippets = new(nameof(SearchRequestModel.MaxSnippets), "number of snippets");
     public static readonly Parameter FragmentChars = new(nameof(SearchRequestModel.FragmentChars), "snippet length");
 
+    public static readonly Parameter FilterSources = new("Filter.Sources", "source filter");
+    public static readonly Parameter FilterPublishedAfter = new("Filter.PublishedAfter", "published_after bound");
+    public static readonly Parameter FilterPublishedBefore = new("Filter.PublishedBefore", "published_before bound");
+    public static readonly Parameter FilterMetadata = new("Filter.Metadata", "metadata filter");
+    public static readonly Parameter Sort = new(nameof(SearchRequestModel.Sort), "sort order");
+    public static readonly Parameter Facets = new(nameof(SearchRequestModel.Facets), "facets");
+    public static readonly Parameter FacetSize = new(nameof(SearchRequestModel.FacetSize), "facet size");
+    public static readonly Parameter Prefix = new("Prefix", "prefix");
+    public static readonly Parameter SuggestSize = new("Size", "number of suggestions");
+
     /// <summary>The document a snippet is cut from.</summary>
     public static readonly Parameter DocumentId = new("DocumentId", "document id");
 

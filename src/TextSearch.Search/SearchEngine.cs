@@ -5,11 +5,29 @@ using TextSearch.Search.Snippets;
 namespace TextSearch.Search;
 
 public sealed record SearchRequestModel(
-    string? Query, int PageSize = 0, string? PageToken = null, int MaxSnippets = 0, int FragmentChars = 0);
+    string? Query, int PageSize = 0, string? PageToken = null, int MaxSnippets = 0, int FragmentChars = 0)
+{
+    /// <summary>Which documents to consider; with a filter (or facets) a blank query lists the documents.</summary>
+    public SearchFilter? Filter { get; init; }
+
+    public SortOrder Sort { get; init; } = SortOrder.Relevance;
+
+    /// <summary>Facet names ("source", "published_at"), counted over every match.</summary>
+    public IReadOnlyList<string> Facets { get; init; } = [];
+
+    /// <summary>Values per facet: 0 for the default (10), at most 100.</summary>
+    public int FacetSize { get; init; }
+}
 
 public sealed record SearchHitModel(Document Document, float Score, IReadOnlyList<Fragment> Snippets, IReadOnlyList<Highlight> TitleHighlights);
 
-public sealed record SearchResultModel(IReadOnlyList<SearchHitModel> Hits, long TotalHits, string? NextPageToken, SearchQuery Query);
+public sealed record SearchResultModel(IReadOnlyList<SearchHitModel> Hits, long TotalHits, string? NextPageToken, SearchQuery Query)
+{
+    public IReadOnlyList<FacetResult> Facets { get; init; } = [];
+}
+
+/// <summary>A completion of what was typed: the text with its last word completed, that word normalized, its documents.</summary>
+public sealed record SuggestionModel(string Text, string Normalized, long Count);
 
 /// <summary>
 /// The search service over any backend: validates requests, parses queries, pages with opaque tokens and cuts
@@ -49,6 +67,10 @@ public sealed partial class SearchEngine(ISearchBackend backend, QueryParser par
         var pageSize = Resolve(request.PageSize, Limits.DefaultPageSize, 1, Limits.MaxPageSize, Parameter.PageSize);
         var maxSnippets = Resolve(request.MaxSnippets, Limits.DefaultSearchSnippets, 1, Limits.MaxSnippets, Parameter.MaxSnippets);
         var fragmentChars = Resolve(request.FragmentChars, Limits.DefaultFragmentChars, Limits.MinFragmentChars, Limits.MaxFragmentChars, Parameter.FragmentChars);
+        var facetSize = Resolve(request.FacetSize, Limits.DefaultFacetSize, 1, Limits.MaxFacetSize, Parameter.FacetSize);
+        var facets = ResolveFacets(request.Facets);
+        var sort = Enum.IsDefined(request.Sort) ? request.Sort : Throw.Invalid<SortOrder>(Parameter.Sort, $"the sort order {(int)request.Sort} is not one of relevance, newest, oldest.");
+        var filter = ResolveFilter(request.Filter);
 
         // The budget covers all of the query's work: the backend search and the snippets of every hit.
         using var budget = new QueryBudget(QueryTimeBudget, cancellationToken);
@@ -60,10 +82,12 @@ public sealed partial class SearchEngine(ISearchBackend backend, QueryParser par
             {
                 try
                 {
-                    query = Parser.Parse(request.Query);
+                    query = string.IsNullOrWhiteSpace(request.Query) && (!filter.IsEmpty || facets.Count > 0)
+                        ? SearchQuery.All
+                        : Parser.Parse(request.Query);
                     state = string.IsNullOrEmpty(request.PageToken)
                         ? null
-                        : PageToken.Decode(await PageTokenKeyAsync(budget.Token).ConfigureAwait(false), request.PageToken, query.Canonical);
+                        : PageToken.Decode(await PageTokenKeyAsync(budget.Token).ConfigureAwait(false), request.PageToken, Binding(query, sort, filter));
                 }
                 catch (Exception ex) when (SearchTelemetry.Failed(parse, ex))
                 {
@@ -71,17 +95,18 @@ public sealed partial class SearchEngine(ISearchBackend backend, QueryParser par
                 }
             }
 
-            if (query.IsEmpty && !query.IsExclusionOnly)
+            if (query.IsEmpty && !query.IsExclusionOnly && !query.ListsAll)
             {
-                return new SearchResultModel([], 0, null, query);
+                return new SearchResultModel([], 0, null, query) { Facets = [.. facets.Select(f => new FacetResult(f, []))] };
             }
 
+            var spec = new BackendSearch(query, pageSize, state?.Cursor) { Filter = filter, Sort = sort, Facets = facets, FacetSize = facetSize };
             BackendPage page;
             using (var search = SearchTelemetry.Start("textsearch.search.query", Backend))
             {
                 try
                 {
-                    page = await SearchWithinBudgetAsync(query, pageSize, state?.Cursor, budget).ConfigureAwait(false);
+                    page = await SearchWithinBudgetAsync(spec, budget).ConfigureAwait(false);
                     search?.SetTag("textsearch.hits", page.Hits.Count);
                     search?.SetTag("textsearch.total_hits", page.TotalHits);
                 }
@@ -110,11 +135,12 @@ public sealed partial class SearchEngine(ISearchBackend backend, QueryParser par
             if (hits.Count == pageSize && returned < page.TotalHits)
             {
                 var last = page.Hits[^1];
-                next = PageToken.Encode(await PageTokenKeyAsync(budget.Token).ConfigureAwait(false), query.Canonical, new SearchCursor(last.Score, last.Id, last.Rescored), returned);
+                next = PageToken.Encode(
+                    await PageTokenKeyAsync(budget.Token).ConfigureAwait(false), Binding(query, sort, filter), new SearchCursor(last.Score, last.Id, last.Rescored, last.SortValue), returned);
             }
 
             ThrowIfOverBudget(budget);
-            return new SearchResultModel(hits, page.TotalHits, next, query);
+            return new SearchResultModel(hits, page.TotalHits, next, query) { Facets = Facets(facets, page, facetSize) };
         }
         catch (OperationCanceledException ex) when (budget.StoppedTheWork)
         {
@@ -123,9 +149,9 @@ public sealed partial class SearchEngine(ISearchBackend backend, QueryParser par
     }
 
     /// <summary>Runs the backend search with the query time budget: the backend stops when the budget's token fires.</summary>
-    private async Task<BackendPage> SearchWithinBudgetAsync(SearchQuery query, int pageSize, SearchCursor? after, QueryBudget budget)
+    private async Task<BackendPage> SearchWithinBudgetAsync(BackendSearch search, QueryBudget budget)
     {
-        var page = await Backend.SearchAsync(query, pageSize, after, budget.Token).ConfigureAwait(false);
+        var page = await Backend.SearchAsync(search, budget.Token).ConfigureAwait(false);
 
         // No snippets for a search already past its budget, even if the timer that cancels the token is late.
         ThrowIfOverBudget(budget);

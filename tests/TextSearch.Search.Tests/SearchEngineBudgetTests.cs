@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using TextSearch.Search.Query;
 
 namespace TextSearch.Search.Tests;
 
@@ -28,9 +27,10 @@ public sealed class SearchEngineBudgetTests
 
         public IBulkWriter BeginBulk() => throw new NotSupportedException();
 
-        public Task<BackendPage> SearchAsync(SearchQuery query, int size, SearchCursor? after, CancellationToken cancellationToken)
+        public Task<BackendPage> SearchAsync(BackendSearch search, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            var (size, after) = (search.Size, search.After);
 
             // Score descending by position, ties never: score n - i; after a cursor, what follows it.
             var ranked = documents.Select((d, i) => new BackendHit(d.Id, documents.Count - i, d));
@@ -41,6 +41,11 @@ public sealed class SearchEngineBudgetTests
 
             return Task.FromResult(new BackendPage([.. ranked.Take(size)], documents.Count));
         }
+
+        public Task<IReadOnlyList<SuggestEntry>> SuggestAsync(string prefix, int size, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyDictionary<string, long>> DocumentFrequenciesAsync(IReadOnlyCollection<string> stems, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
 
         public Task<long> CountAsync(CancellationToken cancellationToken) => Task.FromResult((long)documents.Count);
 

@@ -54,19 +54,20 @@ public sealed class PageTokenKey
 /// and a fingerprint of the query it belongs to, signed with the index's key (HMAC-SHA256, a 128-bit tag over every
 /// other byte). A token cannot be forged or altered without the key, and only works on the index that issued it
 /// and for the query that returned it. Tokens survive index changes and restarts: they hold no engine-internal
-/// document numbers. Base64url without padding: 74 characters for a 20-character id.
+/// document numbers. Base64url without padding: 84 characters for a 20-character id.
 /// </summary>
 /// <remarks>
-/// Layout (little-endian): version (1 byte, 3) · flags (1: bit 0 set when the cursor is inside the rescoring window)
-/// · query fingerprint (8) · score (float32) · returned (int32) · id length (uint16) · id (UTF-8) · tag (16). Tokens
-/// of earlier versions (1: an unkeyed checksum; 2: no window flag) are refused: a client holding one repeats its query
-/// from the first page.
+/// Layout (little-endian): version (1 byte, 4) · flags (1: bit 0 set when the cursor is inside the rescoring window)
+/// · fingerprint of the query, sort order and filter (8) · score (float32) · returned (int32) · id length (uint16) ·
+/// sort value (int64: the date of a date sort) · id (UTF-8) · tag (16). Tokens of earlier versions (1: an unkeyed
+/// checksum; 2: no window flag; 3: no sort value) are refused: a client holding one repeats its query from the first
+/// page.
 /// </remarks>
 public static class PageToken
 {
-    private const byte Version = 3;
+    private const byte Version = 4;
     private const byte RescoredFlag = 1;
-    private const int HeaderBytes = 1 + 1 + 8 + 4 + 4 + 2;
+    private const int HeaderBytes = 1 + 1 + 8 + 4 + 4 + 2 + 8;
     private const int TagBytes = 16;
 
     // An id of MaxIdChars UTF-16 units is at most 3 UTF-8 bytes per unit.
@@ -93,11 +94,11 @@ public static class PageToken
         }
 
         return EncodeRaw(
-            key, Version, key.Fingerprint(canonicalQuery), cursor.Score, returned, Encoding.UTF8.GetBytes(cursor.Id), cursor.Rescored ? RescoredFlag : (byte)0);
+            key, Version, key.Fingerprint(canonicalQuery), cursor.Score, returned, Encoding.UTF8.GetBytes(cursor.Id), cursor.Rescored ? RescoredFlag : (byte)0, cursor.SortValue);
     }
 
     /// <summary>Writes and signs any fields, valid or not (tests forge tokens with it).</summary>
-    internal static string EncodeRaw(PageTokenKey key, byte version, ulong fingerprint, float score, int returned, ReadOnlySpan<byte> id, byte flags = 0)
+    internal static string EncodeRaw(PageTokenKey key, byte version, ulong fingerprint, float score, int returned, ReadOnlySpan<byte> id, byte flags = 0, long sortValue = 0)
     {
         var buffer = new byte[HeaderBytes + id.Length + TagBytes];
         var span = buffer.AsSpan();
@@ -107,6 +108,7 @@ public static class PageToken
         BinaryPrimitives.WriteSingleLittleEndian(span[10..], score);
         BinaryPrimitives.WriteInt32LittleEndian(span[14..], returned);
         BinaryPrimitives.WriteUInt16LittleEndian(span[18..], checked((ushort)id.Length));
+        BinaryPrimitives.WriteInt64LittleEndian(span[20..], sortValue);
         id.CopyTo(span[HeaderBytes..]);
         key.Sign(span[..^TagBytes], span[^TagBytes..]);
         return Base64Url.EncodeToString(buffer);
@@ -157,7 +159,7 @@ public static class PageToken
 
         if (BinaryPrimitives.ReadUInt64LittleEndian(span[2..]) != key.Fingerprint(canonicalQuery))
         {
-            return Throw.Invalid<State>(Parameter.PageToken, "the page token belongs to a different query; repeat the query that returned it.");
+            return Throw.Invalid<State>(Parameter.PageToken, "the page token belongs to a different query, sort order or filter; repeat the search that returned it.");
         }
 
         // Signed by this index, but the fields are checked all the same: a leaked key or a bug must not turn into
@@ -165,6 +167,7 @@ public static class PageToken
         var flags = span[1];
         var score = BinaryPrimitives.ReadSingleLittleEndian(span[10..]);
         var returned = BinaryPrimitives.ReadInt32LittleEndian(span[14..]);
+        var sortValue = BinaryPrimitives.ReadInt64LittleEndian(span[20..]);
         var idBytes = span[HeaderBytes..^TagBytes];
         if ((flags & ~RescoredFlag) != 0 || !float.IsFinite(score) || returned < 0 || !Utf8.IsValid(idBytes))
         {
@@ -174,7 +177,7 @@ public static class PageToken
         var id = Encoding.UTF8.GetString(idBytes);
         return IdError(id) is { } error
             ? Throw.Invalid<State>(Parameter.PageToken, $"the page token is malformed ({error}).")
-            : new State(new SearchCursor(score, id, (flags & RescoredFlag) != 0), returned);
+            : new State(new SearchCursor(score, id, (flags & RescoredFlag) != 0, sortValue), returned);
     }
 
     /// <summary>The document id rules (as <see cref="SearchEngine"/> applies them to ids callers send).</summary>

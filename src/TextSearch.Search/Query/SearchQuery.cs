@@ -45,6 +45,15 @@ public sealed record QueryClause(Occur Occur, IReadOnlyList<QueryPhrase> Alterna
 /// <summary>The parsed, analyzed query every backend ranks.</summary>
 public sealed record SearchQuery(string Raw, string Normalized, IReadOnlyList<QueryClause> Clauses)
 {
+    /// <summary>Nothing to search for: no hits.</summary>
+    public static SearchQuery Empty { get; } = new(string.Empty, string.Empty, []);
+
+    /// <summary>A blank query with a filter or facets: every document matches (the filter then decides), score 1.</summary>
+    public static SearchQuery All { get; } = new(string.Empty, string.Empty, []) { ListsAll = true };
+
+    /// <summary>True for <see cref="All"/>.</summary>
+    public bool ListsAll { get; private init; }
+
     /// <summary>True when nothing searchable is left (punctuation, emoji, only stopwords): no hits, no error.</summary>
     public bool IsEmpty => !Clauses.Any(c => c.Occur != Occur.MustNot);
 

@@ -25,6 +25,15 @@ internal static class ProtoFields
         [Parameter.DocumentPublishedAt.Path] = "document.published_at",
         [Parameter.DocumentMetadata.Path] = "document.metadata",
         [Parameter.Text.Path] = "text",
+        [Parameter.FilterSources.Path] = "filter.sources",
+        [Parameter.FilterPublishedAfter.Path] = "filter.published_after",
+        [Parameter.FilterPublishedBefore.Path] = "filter.published_before",
+        [Parameter.FilterMetadata.Path] = "filter.metadata",
+        [Parameter.Sort.Path] = "sort",
+        [Parameter.Facets.Path] = "facets",
+        [Parameter.FacetSize.Path] = "facet_size",
+        [Parameter.Prefix.Path] = "prefix",
+        [Parameter.SuggestSize.Path] = "size",
     };
 
     /// <summary>The proto field name of a domain parameter; a name the server gave itself is already one.</summary>

@@ -90,6 +90,43 @@ internal static class ProtoMapper
         };
     }
 
+    /// <summary>The domain filter (null when none was sent); INVALID_ARGUMENT naming a bound that is not a valid timestamp.</summary>
+    public static Search.SearchFilter? ToDomain(V1.SearchFilter? filter) => filter is null
+        ? null
+        : new Search.SearchFilter
+        {
+            Sources = [.. filter.Sources],
+            PublishedAfter = ToDate(filter.PublishedAfter, "filter.published_after"),
+            PublishedBefore = ToDate(filter.PublishedBefore, "filter.published_before"),
+            Metadata = filter.Metadata.Count == 0 ? DomainDocument.EmptyMetadata : new Dictionary<string, string>(filter.Metadata),
+        };
+
+    public static Search.SortOrder ToDomain(V1.SortOrder sort) => sort switch
+    {
+        V1.SortOrder.Unspecified or V1.SortOrder.Relevance => Search.SortOrder.Relevance,
+        V1.SortOrder.Newest => Search.SortOrder.Newest,
+        V1.SortOrder.Oldest => Search.SortOrder.Oldest,
+        _ => Search.Throw.InvalidField<Search.SortOrder>("sort", $"sort {(int)sort} is not one of SORT_ORDER_RELEVANCE, SORT_ORDER_NEWEST, SORT_ORDER_OLDEST."),
+    };
+
+    private static DateTimeOffset? ToDate(Timestamp? timestamp, string field)
+    {
+        if (timestamp is null)
+        {
+            return null;
+        }
+
+        if (timestamp.Seconds is < MinTimestampSeconds or > MaxTimestampSeconds || timestamp.Nanos is < 0 or > 999_999_999)
+        {
+            Search.Throw.InvalidField(
+                field,
+                $"{field} is not a valid timestamp (seconds {timestamp.Seconds}, nanos {timestamp.Nanos}): seconds must be between "
+                + $"{MinTimestampSeconds} and {MaxTimestampSeconds} (years 1 to 9999) and nanos between 0 and 999999999.");
+        }
+
+        return timestamp.ToDateTimeOffset();
+    }
+
     public static V1.Document ToProto(DomainDocument doc)
     {
         var proto = new V1.Document
@@ -120,6 +157,13 @@ internal static class ProtoMapper
         foreach (var hit in result.Hits)
         {
             response.Hits.Add(ToProto(hit, unit));
+        }
+
+        foreach (var facet in result.Facets)
+        {
+            var proto = new Facet { Field = DocumentKeys.Name(facet.Field) };
+            proto.Values.Add(facet.Values.Select(v => new FacetValue { Value = v.Value, Count = v.Count }));
+            response.Facets.Add(proto);
         }
 
         return response;

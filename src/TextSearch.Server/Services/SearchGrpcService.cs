@@ -10,9 +10,31 @@ public sealed class SearchGrpcService(ISearchEngine engine) : SearchService.Sear
     {
         var unit = ProtoMapper.ToUnit(request.OffsetEncoding);
         var result = await engine.SearchAsync(
-            new SearchRequestModel(request.Query, request.PageSize, request.PageToken, request.MaxSnippets, request.FragmentChars),
+            new SearchRequestModel(request.Query, request.PageSize, request.PageToken, request.MaxSnippets, request.FragmentChars)
+            {
+                Filter = ProtoMapper.ToDomain(request.Filter),
+                Sort = ProtoMapper.ToDomain(request.Sort),
+                Facets = request.Facets,
+                FacetSize = request.FacetSize,
+            },
             context.CancellationToken).ConfigureAwait(false);
 
+        return ProtoMapper.ToProto(result, unit);
+    }
+
+    public override async Task<SuggestResponse> Suggest(SuggestRequest request, ServerCallContext context)
+    {
+        var suggestions = await engine.SuggestAsync(request.Prefix, request.Size, context.CancellationToken).ConfigureAwait(false);
+        var response = new SuggestResponse();
+        response.Suggestions.Add(suggestions.Select(s => new Suggestion { Text = s.Text, Normalized = s.Normalized, Count = s.Count }));
+        return response;
+    }
+
+    public override async Task<SearchResponse> Related(RelatedRequest request, ServerCallContext context)
+    {
+        var unit = ProtoMapper.ToUnit(request.OffsetEncoding);
+        var result = await engine.RelatedAsync(
+            request.DocumentId, request.PageSize, ProtoMapper.ToDomain(request.Filter), 0, 0, context.CancellationToken).ConfigureAwait(false);
         return ProtoMapper.ToProto(result, unit);
     }
 

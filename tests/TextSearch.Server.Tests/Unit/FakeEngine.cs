@@ -28,6 +28,15 @@ internal sealed class FakeEngine : ISearchEngine
         string? documentId, string? query, int maxSnippets, int fragmentChars, CancellationToken cancellationToken) =>
         Answer((documentId, query, maxSnippets, fragmentChars), (Stored, Fragments));
 
+    public IReadOnlyList<SuggestionModel> Suggestions { get; set; } = [];
+
+    public Task<IReadOnlyList<SuggestionModel>> SuggestAsync(string? prefix, int size, CancellationToken cancellationToken) =>
+        Answer(("suggest", prefix, size), Suggestions);
+
+    public Task<SearchResultModel> RelatedAsync(
+        string? documentId, int pageSize, SearchFilter? filter, int maxSnippets, int fragmentChars, CancellationToken cancellationToken) =>
+        Answer(("related", documentId, pageSize, filter), SearchResult);
+
     public Task<Document> GetAsync(string? id, CancellationToken cancellationToken) => Answer(("get", id), Stored);
 
     public Task<Document?> FindAsync(string? id, CancellationToken cancellationToken) => Answer(("find", id), (Document?)Stored);

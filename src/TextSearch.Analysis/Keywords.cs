@@ -1,0 +1,136 @@
+using System.Text;
+
+namespace TextSearch.Analysis;
+
+/// <summary>
+/// Keyword values (a document's source, a filter on it) compared as text is: normalized by the same table, with runs of
+/// white space made one space and the ends trimmed. "الإسلامية " and "الاسلاميه" are the same source.
+/// </summary>
+public static class Keywords
+{
+    /// <summary>The comparable form of a keyword value; empty for a blank one.</summary>
+    public static string Normalize(TextAnalyzer analyzer, string value)
+    {
+        ArgumentNullException.ThrowIfNull(analyzer);
+        ArgumentNullException.ThrowIfNull(value);
+        var normalized = analyzer.Normalizer.NormalizeToString(value);
+        var span = normalized.AsSpan().Trim();
+        if (!HasInnerRun(span))
+        {
+            return span.Length == normalized.Length ? normalized : span.ToString();
+        }
+
+        var builder = new StringBuilder(span.Length);
+        var space = false;
+        foreach (var c in span)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                space = true;
+                continue;
+            }
+
+            if (space)
+            {
+                builder.Append(' ');
+                space = false;
+            }
+
+            builder.Append(c);
+        }
+
+        return builder.ToString();
+    }
+
+    private static bool HasInnerRun(ReadOnlySpan<char> span)
+    {
+        for (var i = 0; i < span.Length; i++)
+        {
+            if (char.IsWhiteSpace(span[i]) && (span[i] != ' ' || (i + 1 < span.Length && char.IsWhiteSpace(span[i + 1]))))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
+
+/// <summary>
+/// The completion terms of a text (Suggest): for every word that is not a stopword and has at least
+/// <see cref="MinLength"/> characters, its normalized term, and its normalized term, a space and its original spelling
+/// (the characters of the text it came from). Terms sort so that a word's spellings follow the word itself, and every
+/// word with a given normalized prefix sorts after that prefix: a completion is a range scan.
+/// </summary>
+public static class SuggestTerms
+{
+    /// <summary>Shorter words are not offered as completions.</summary>
+    public const int MinLength = 2;
+
+    /// <summary>Between a normalized word and one of its spellings (never inside a token).</summary>
+    public const char Separator = ' ';
+
+    /// <summary>Adds the text's distinct completion terms to <paramref name="terms"/>.</summary>
+    public static void Collect(AnalysisSession session, string text, ISet<string> terms)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(terms);
+        session.Reset(text);
+        while (session.MoveNext())
+        {
+            var token = session.Current;
+            if (token.IsStopword || token.Term.Length < MinLength)
+            {
+                continue;
+            }
+
+            var term = token.Term.ToString();
+            terms.Add(term);
+            terms.Add(string.Concat(term, " ", text.AsSpan(token.Start, token.End - token.Start)));
+        }
+    }
+
+    /// <summary>The normalized word of a spelling term, and the spelling (empty for a word term).</summary>
+    public static (string Word, string Spelling) Split(string term)
+    {
+        ArgumentNullException.ThrowIfNull(term);
+        var at = term.IndexOf(Separator, StringComparison.Ordinal);
+        return at < 0 ? (term, string.Empty) : (term[..at], term[(at + 1)..]);
+    }
+
+    /// <summary>
+    /// The normalized last word of what was typed, and what comes before it as typed ("" when one word was typed); null
+    /// when the text ends without a word to complete (white space, punctuation).
+    /// </summary>
+    public static (string Head, string Prefix)? LastWord(TextAnalyzer analyzer, string typed)
+    {
+        ArgumentNullException.ThrowIfNull(analyzer);
+        ArgumentNullException.ThrowIfNull(typed);
+        var session = new AnalysisSession(analyzer);
+        session.Reset(typed);
+        (int Start, int End, string Term)? last = null;
+        while (session.MoveNext())
+        {
+            var token = session.Current;
+            last = (token.Start, token.End, token.Term.ToString());
+        }
+
+        if (last is not { } word)
+        {
+            return null;
+        }
+
+        // Only marks may follow the word (a haraka typed after its last letter); a space or punctuation ends it.
+        foreach (var c in typed.AsSpan(word.End))
+        {
+            if (char.GetUnicodeCategory(c) is not (System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.Format)
+                && c != ArabicChars.Tatweel)
+            {
+                return null;
+            }
+        }
+
+        return (typed[..word.Start], word.Term);
+    }
+}

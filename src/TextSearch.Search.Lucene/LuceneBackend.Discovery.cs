@@ -1,0 +1,285 @@
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Util;
+using TextSearch.Analysis;
+using LuceneQuery = Lucene.Net.Search.Query;
+using LuceneOccur = Lucene.Net.Search.Occur;
+
+namespace TextSearch.Search.Lucene;
+
+/// <summary>Filters and facets of a search, completions (Suggest) and document frequencies (Related).</summary>
+public sealed partial class LuceneBackend
+{
+    /// <summary>The search's filter (and the document it leaves out) as a Lucene filter; null when there is none.</summary>
+    private static Filter? Filter(BackendSearch search)
+    {
+        var spec = search.Filter;
+        if (spec.IsEmpty && search.ExcludeId is null)
+        {
+            return null;
+        }
+
+        var all = new BooleanQuery(disableCoord: true);
+        if (spec.SourceKeys.Count > 0)
+        {
+            var any = new BooleanQuery(disableCoord: true);
+            foreach (var key in spec.SourceKeys)
+            {
+                any.Add(new TermQuery(new Term(LuceneFields.SourceKey, key)), LuceneOccur.SHOULD);
+            }
+
+            all.Add(any, LuceneOccur.MUST);
+        }
+
+        if (spec.AfterMillis is not null || spec.BeforeMillis is not null)
+        {
+            // [after, before): the upper bound is exclusive.
+            all.Add(NumericRangeQuery.NewInt64Range(LuceneFields.PublishedMillis, spec.AfterMillis, spec.BeforeMillis, minInclusive: true, maxInclusive: false), LuceneOccur.MUST);
+        }
+
+        foreach (var pair in spec.MetadataPairs)
+        {
+            all.Add(new TermQuery(new Term(LuceneFields.MetadataPairs, pair)), LuceneOccur.MUST);
+        }
+
+        if (search.ExcludeId is { } id)
+        {
+            if (all.Clauses.Count == 0)
+            {
+                all.Add(new MatchAllDocsQuery(), LuceneOccur.MUST);
+            }
+
+            all.Add(new TermQuery(new Term(LuceneFields.Id, id)), LuceneOccur.MUST_NOT);
+        }
+
+        return new QueryWrapperFilter(all);
+    }
+
+    /// <summary>The query restricted by the filter; its scores unchanged.</summary>
+    private static LuceneQuery Filtered(LuceneQuery query, Filter? filter) => filter is null ? query : new FilteredQuery(query, filter);
+
+    public Task<IReadOnlyList<SuggestEntry>> SuggestAsync(string prefix, int size, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        return Task.FromResult(Read(cancellationToken, searcher => Suggest(searcher.IndexReader, prefix, size, cancellationToken)));
+    }
+
+    /// <summary>
+    /// One scan of the completion terms from the prefix on: a word's term is followed by its spelling terms, so each
+    /// word's count and best spelling are known when the next word starts; the best <paramref name="size"/> are kept.
+    /// </summary>
+    private static IReadOnlyList<SuggestEntry> Suggest(IndexReader reader, string prefix, int size, CancellationToken cancellationToken)
+    {
+        var terms = MultiFields.GetTerms(reader, LuceneFields.Suggest);
+        if (terms is null)
+        {
+            return [];
+        }
+
+        var live = MultiFields.GetLiveDocs(reader);
+        var start = new BytesRef(prefix);
+        var iterator = terms.GetEnumerator();
+        if (iterator.SeekCeil(start) == TermsEnum.SeekStatus.END)
+        {
+            return [];
+        }
+
+        var best = new PriorityQueue<SuggestEntry, (long Count, string Word)>(size + 1, Worst.Instance);
+        string? word = null;
+        long wordCount = 0;
+        string? spelling = null;
+        long spellingCount = 0;
+        DocsEnum? docs = null;
+        var scanned = 0;
+        do
+        {
+            var term = iterator.Term;
+            if (!StringHelper.StartsWith(term, start))
+            {
+                break;
+            }
+
+            if ((++scanned & 1023) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            var count = Live(iterator, live, ref docs);
+            var (w, s) = SuggestTerms.Split(term.Utf8ToString());
+            if (s.Length == 0)
+            {
+                Flush();
+                (word, wordCount, spelling, spellingCount) = (w, count, null, 0);
+            }
+            else if (w == word && count > 0 && (count > spellingCount || (count == spellingCount && string.CompareOrdinal(s, spelling) < 0)))
+            {
+                (spelling, spellingCount) = (s, count);
+            }
+        }
+        while (iterator.MoveNext());
+
+        Flush();
+        var result = new List<SuggestEntry>(best.Count);
+        while (best.TryDequeue(out var entry, out _))
+        {
+            result.Add(entry);
+        }
+
+        result.Reverse();
+        return result;
+
+        void Flush()
+        {
+            if (word is not null && wordCount > 0)
+            {
+                best.Enqueue(new SuggestEntry(word, spelling ?? word, wordCount), (wordCount, word));
+                if (best.Count > size)
+                {
+                    best.Dequeue();
+                }
+            }
+        }
+    }
+
+    /// <summary>The live documents of the current term (its document frequency when the index has no deletions).</summary>
+    private static long Live(TermsEnum iterator, IBits? live, ref DocsEnum? docs)
+    {
+        if (live is null)
+        {
+            return iterator.DocFreq;
+        }
+
+        docs = iterator.Docs(live, docs, DocsFlags.NONE);
+        long count = 0;
+        while (docs.NextDoc() != DocIdSetIterator.NO_MORE_DOCS)
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>Orders the kept completions so the worst is dequeued first: fewer documents, then the later word.</summary>
+    private sealed class Worst : IComparer<(long Count, string Word)>
+    {
+        public static readonly Worst Instance = new();
+
+        public int Compare((long Count, string Word) x, (long Count, string Word) y) =>
+            x.Count != y.Count ? x.Count.CompareTo(y.Count) : string.CompareOrdinal(y.Word, x.Word);
+    }
+
+    public Task<IReadOnlyDictionary<string, long>> DocumentFrequenciesAsync(IReadOnlyCollection<string> stems, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stems);
+        return Task.FromResult(Read(cancellationToken, searcher =>
+        {
+            var reader = searcher.IndexReader;
+            var terms = MultiFields.GetTerms(reader, LuceneFields.Body);
+            var live = MultiFields.GetLiveDocs(reader);
+            var result = new Dictionary<string, long>(stems.Count, StringComparer.Ordinal);
+            if (terms is null)
+            {
+                return (IReadOnlyDictionary<string, long>)result;
+            }
+
+            var iterator = terms.GetEnumerator();
+            DocsEnum? docs = null;
+            foreach (var stem in stems)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                result[stem] = iterator.SeekExact(new BytesRef(stem)) ? Live(iterator, live, ref docs) : 0;
+            }
+
+            return result;
+        }));
+    }
+
+    /// <summary>
+    /// Counts facet values over every document collected: the normalized source (per segment by ordinal, turned into
+    /// values when the segment ends) and the month of the date.
+    /// </summary>
+    private sealed class FacetCounter(IReadOnlyList<FacetField> fields) : ICollector
+    {
+        private readonly bool _sources = fields.Contains(FacetField.Source);
+        private readonly bool _months = fields.Contains(FacetField.PublishedAt);
+        private readonly Dictionary<string, long> _sourceCounts = new(StringComparer.Ordinal);
+        private readonly Dictionary<long, long> _monthCounts = [];
+        private SortedDocValues? _sourceValues;
+        private int[] _ordCounts = [];
+        private NumericDocValues? _dates;
+        private IBits? _dated;
+
+        public bool AcceptsDocsOutOfOrder => true;
+
+        public void SetScorer(Scorer scorer)
+        {
+        }
+
+        public void SetNextReader(AtomicReaderContext context)
+        {
+            FlushSegment();
+            var reader = context.AtomicReader;
+            if (_sources)
+            {
+                _sourceValues = reader.GetSortedDocValues(LuceneFields.SourceKey);
+                _ordCounts = _sourceValues is null ? [] : new int[_sourceValues.ValueCount];
+            }
+
+            if (_months)
+            {
+                _dates = reader.GetNumericDocValues(LuceneFields.PublishedMillis);
+                _dated = reader.GetDocsWithField(LuceneFields.PublishedMillis);
+            }
+        }
+
+        public void Collect(int doc)
+        {
+            if (_sourceValues is { } values && values.GetOrd(doc) is var ord and >= 0)
+            {
+                _ordCounts[ord]++;
+            }
+
+            if (_dates is { } dates && _dated is { } dated && dated.Get(doc))
+            {
+                var month = MonthOf(dates.Get(doc));
+                _monthCounts[month] = _monthCounts.GetValueOrDefault(month) + 1;
+            }
+        }
+
+        public IReadOnlyList<FacetResult> Results()
+        {
+            FlushSegment();
+            return [.. fields.Select(f => f == FacetField.Source
+                ? new FacetResult(f, [.. _sourceCounts.Select(c => new FacetCount(c.Key, c.Value))])
+                : new FacetResult(f, [.. _monthCounts.Select(c => new FacetCount(DocumentKeys.Month(c.Key), c.Value))]))];
+        }
+
+        /// <summary>The first instant of the month of a date (Unix milliseconds, UTC), so equal months are one key.</summary>
+        private static long MonthOf(long millis)
+        {
+            var date = DateTimeOffset.FromUnixTimeMilliseconds(millis);
+            return new DateTimeOffset(date.Year, date.Month, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        }
+
+        private void FlushSegment()
+        {
+            if (_sourceValues is not { } values)
+            {
+                return;
+            }
+
+            var bytes = new BytesRef();
+            for (var ord = 0; ord < _ordCounts.Length; ord++)
+            {
+                if (_ordCounts[ord] > 0)
+                {
+                    values.LookupOrd(ord, bytes);
+                    var key = bytes.Utf8ToString();
+                    _sourceCounts[key] = _sourceCounts.GetValueOrDefault(key) + _ordCounts[ord];
+                }
+            }
+
+            _sourceValues = null;
+        }
+    }
+}
