@@ -1,7 +1,9 @@
 using Elastic.Clients.Elasticsearch;
+using Elastic.Clients.Elasticsearch.Aggregations;
 using Elastic.Clients.Elasticsearch.Core.Bulk;
 using Elastic.Clients.Elasticsearch.Core.Search;
 using Elastic.Clients.Elasticsearch.IndexManagement;
+using Elastic.Clients.Elasticsearch.QueryDsl;
 using Microsoft.Extensions.Logging;
 using Polly;
 using TextSearch.Analysis;
@@ -162,71 +164,188 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
         return response.Result == Result.Deleted;
     }
 
-    public Task<IReadOnlyList<SuggestEntry>> SuggestAsync(string prefix, int size, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("work in progress");
-
-    public Task<IReadOnlyDictionary<string, long>> DocumentFrequenciesAsync(IReadOnlyCollection<string> stems, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("work in progress");
-
     public async Task<BackendPage> SearchAsync(BackendSearch search, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(search);
         var (query, size, after) = (search.Query, search.Size, search.After);
-        if (size <= 0 || (query.IsEmpty && !query.IsExclusionOnly))
+        if (size <= 0 || (query.IsEmpty && !query.IsExclusionOnly && !query.ListsAll))
         {
             return new BackendPage([], 0);
         }
 
         await EnsureIndexAsync(cancellationToken).ConfigureAwait(false);
+        var facets = EsQueryBuilder.Facets(search);
         var window = _ranking.RescoreWindow;
-        if (window <= 0)
+        if (query.ListsAll)
         {
-            return await PageAsync(_queries.Build(query), size, after, rescored: false, cancellationToken).ConfigureAwait(false);
+            return await PageAsync(EsQueryBuilder.Filtered(new MatchAllQuery(), search), search, rescored: false, facets, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (window <= 0 || search.Sort != SortOrder.Relevance)
+        {
+            return await PageAsync(EsQueryBuilder.Filtered(_queries.Build(query), search), search, rescored: false, facets, cancellationToken).ConfigureAwait(false);
         }
 
         // Two phases, as ISearchBackend defines them. Past the window, the first phase pages on by itself.
-        var first = _queries.FirstPhase(query);
+        var first = EsQueryBuilder.Filtered(_queries.FirstPhase(query), search);
         if (after is { Rescored: false })
         {
-            return await PageAsync(first, size, after, rescored: false, cancellationToken).ConfigureAwait(false);
+            return await PageAsync(first, search, rescored: false, facets, cancellationToken).ConfigureAwait(false);
         }
 
-        // The window: the first phase's top, ids and scores only (no _source).
-        var top = await SearchAsync(EsQueryBuilder.Search(_options.Index, first, window, null, _options.Shards, source: false), cancellationToken).ConfigureAwait(false);
-        var ranked = top.Hits.Select(h => (Score: SortScore(h), Id: SortId(h))).ToList();
+        // The window: the first phase's top, ids and scores only (no _source); the facets count every match with it.
+        var top = await SearchAsync(EsQueryBuilder.Search(_options.Index, first, window, null, _options.Shards, source: false, aggregations: facets), cancellationToken).ConfigureAwait(false);
+        var ranked = top.Hits.Select(h => (Score: SortScore(h, 0), Id: SortId(h, 1))).ToList();
         var total = TotalHits(top);
+        var facetResults = Facets(search, top);
         if (ranked.Count == 0)
         {
-            return new BackendPage([], total);
+            return new BackendPage([], total) { Facets = facetResults };
         }
 
         // The window ranked by the full score: the page after the cursor, with the documents.
-        var page = await PageAsync(_queries.Rescore(query, ranked.Select(r => r.Id)), size, after, rescored: true, cancellationToken, countTotal: false).ConfigureAwait(false);
+        var page = await PageAsync(_queries.Rescore(query, ranked.Select(r => r.Id)), new BackendSearch(query, size, after), rescored: true, null, cancellationToken, countTotal: false).ConfigureAwait(false);
         var hits = page.Hits.ToList();
         if (hits.Count < size && ranked.Count == window && total > window)
         {
             // Past the window: the first phase's order, after the window's last hit in it.
             var (score, id) = ranked[^1];
-            var more = await PageAsync(first, size - hits.Count, new SearchCursor(score, id), rescored: false, cancellationToken, countTotal: false).ConfigureAwait(false);
+            var more = await PageAsync(first, new BackendSearch(query, size - hits.Count, new SearchCursor(score, id)), rescored: false, null, cancellationToken, countTotal: false).ConfigureAwait(false);
             hits.AddRange(more.Hits);
         }
 
-        return new BackendPage(hits, total);
+        return new BackendPage(hits, total) { Facets = facetResults };
     }
 
-    /// <summary>One page of a query by score, then id, after a cursor, with the documents.</summary>
-    private async Task<BackendPage> PageAsync(EsQuery query, int size, SearchCursor? after, bool rescored, CancellationToken cancellationToken, bool countTotal = true)
+    /// <summary>One page of a query in the search's order after its cursor, with the documents (and the facets, when asked).</summary>
+    private async Task<BackendPage> PageAsync(
+        EsQuery query, BackendSearch search, bool rescored, Dictionary<string, Aggregation>? facets, CancellationToken cancellationToken, bool countTotal = true)
     {
-        var response = await SearchAsync(EsQueryBuilder.Search(_options.Index, query, size, after, _options.Shards, total: countTotal), cancellationToken).ConfigureAwait(false);
+        var request = EsQueryBuilder.Search(_options.Index, query, search.Size, search.After, _options.Shards, total: countTotal, order: search.Sort, aggregations: facets);
+        var response = await SearchAsync(request, cancellationToken).ConfigureAwait(false);
         var hits = new List<BackendHit>(response.Hits.Count);
+        var dated = search.Sort != SortOrder.Relevance;
         foreach (var hit in response.Hits)
         {
             var doc = EsDocumentMapper.FromEs(hit.Source ?? new EsDocument(), hit.Id ?? string.Empty);
-            hits.Add(new BackendHit(doc.Id, SortScore(hit), doc, rescored));
+            hits.Add(new BackendHit(doc.Id, SortScore(hit, dated ? 1 : 0), doc, rescored) { SortValue = dated ? SortDate(hit, search.Sort) : 0 });
         }
 
-        return new BackendPage(hits, countTotal ? TotalHits(response) : hits.Count);
+        return new BackendPage(hits, countTotal ? TotalHits(response) : hits.Count) { Facets = facets is null ? [] : Facets(search, response) };
     }
+
+    /// <summary>The facet counts of a response's aggregations, in the order asked.</summary>
+    private static List<FacetResult> Facets(BackendSearch search, SearchResponse<EsDocument> response)
+    {
+        var results = new List<FacetResult>(search.Facets.Count);
+        foreach (var facet in search.Facets)
+        {
+            var name = DocumentKeys.Name(facet);
+            IEnumerable<FacetCount> counts = facet == FacetField.Source
+                ? response.Aggregations?.GetStringTerms(name)?.Buckets.Select(b => new FacetCount(b.Key.ToString(), b.DocCount)) ?? []
+                : response.Aggregations?.GetDateHistogram(name)?.Buckets.Select(b => new FacetCount(b.KeyAsString ?? DocumentKeys.Month(b.Key.ToUnixTimeMilliseconds()), b.DocCount)) ?? [];
+            results.Add(new FacetResult(facet, [.. counts]));
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// Completions in two requests: the words with the prefix held by most documents (a <c>terms</c> aggregation on
+    /// the completion terms, restricted by <c>include</c> to words, by count then key), then each word's spelling held
+    /// by most documents (one <c>terms</c> aggregation of size 1 per word, restricted to its spelling terms).
+    /// </summary>
+    public async Task<IReadOnlyList<SuggestEntry>> SuggestAsync(string prefix, int size, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        await EnsureIndexAsync(cancellationToken).ConfigureAwait(false);
+        var byCount = new List<KeyValuePair<Field, Elastic.Clients.Elasticsearch.SortOrder>>
+        {
+            new("_count", Elastic.Clients.Elasticsearch.SortOrder.Desc),
+            new("_key", Elastic.Clients.Elasticsearch.SortOrder.Asc),
+        };
+        var words = await SearchAsync(
+            Aggregate(new PrefixQuery(EsFields.Suggest, prefix), new Dictionary<string, Aggregation>
+            {
+                ["words"] = new() { Terms = new TermsAggregation { Field = EsFields.Suggest, Include = new TermsInclude(EsQueryBuilder.RegexLiteral(prefix) + "[^ ]*"), Size = size, Order = byCount } },
+            }),
+            cancellationToken).ConfigureAwait(false);
+        var found = words.Aggregations?.GetStringTerms("words")?.Buckets.Select(b => (Word: b.Key.ToString(), Count: b.DocCount)).ToList() ?? [];
+        if (found.Count == 0)
+        {
+            return [];
+        }
+
+        var spellingAggregations = new Dictionary<string, Aggregation>(StringComparer.Ordinal);
+        for (var i = 0; i < found.Count; i++)
+        {
+            spellingAggregations[$"s{i}"] = new()
+            {
+                Terms = new TermsAggregation
+                {
+                    Field = EsFields.Suggest,
+                    Include = new TermsInclude(EsQueryBuilder.RegexLiteral(found[i].Word + SuggestTerms.Separator) + ".*"),
+                    Size = 1,
+                    Order = byCount,
+                },
+            };
+        }
+
+        var spellings = await SearchAsync(
+            Aggregate(new TermsQuery { Field = EsFields.Suggest, Terms = new TermsQueryField([.. found.Select(f => FieldValue.String(f.Word))]) }, spellingAggregations),
+            cancellationToken).ConfigureAwait(false);
+        return [.. found.Select((f, i) => new SuggestEntry(
+            f.Word,
+            spellings.Aggregations?.GetStringTerms($"s{i}")?.Buckets.FirstOrDefault() is { } best ? SuggestTerms.Split(best.Key.ToString()).Spelling : f.Word,
+            f.Count))];
+    }
+
+    /// <summary>
+    /// The live documents holding each stem in body_terms: one <c>filters</c> aggregation with a <c>term</c> filter per
+    /// stem, in order.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, long>> DocumentFrequenciesAsync(IReadOnlyCollection<string> stems, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stems);
+        var list = stems.ToList();
+        var result = new Dictionary<string, long>(list.Count, StringComparer.Ordinal);
+        if (list.Count == 0)
+        {
+            return result;
+        }
+
+        await EnsureIndexAsync(cancellationToken).ConfigureAwait(false);
+        var response = await SearchAsync(
+            Aggregate(new MatchAllQuery(), new Dictionary<string, Aggregation>
+            {
+                ["df"] = new()
+                {
+                    Filters = new FiltersAggregation
+                    {
+                        Filters = new Buckets<EsQuery>([.. list.Select(stem => (EsQuery)new TermQuery(EsFields.BodyTerms, FieldValue.String(stem)))]),
+                    },
+                },
+            }),
+            cancellationToken).ConfigureAwait(false);
+        var buckets = response.Aggregations?.GetFilters("df")?.Buckets;
+        List<long> counts = buckets is null ? [] : [.. buckets.Select(b => b.DocCount)];
+        for (var i = 0; i < list.Count; i++)
+        {
+            result[list[i]] = i < counts.Count ? counts[i] : 0;
+        }
+
+        return result;
+    }
+
+    /// <summary>A search for aggregations only (no hits, no total).</summary>
+    private SearchRequest Aggregate(EsQuery query, Dictionary<string, Aggregation> aggregations) => new(_options.Index)
+    {
+        Size = 0,
+        TrackTotalHits = new TrackHits(false),
+        Query = query,
+        Aggregations = aggregations,
+        AllowPartialSearchResults = false,
+    };
 
     private async Task<SearchResponse<EsDocument>> SearchAsync(SearchRequest request, CancellationToken cancellationToken)
     {
@@ -411,7 +530,7 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
         foreach (var (index, record) in response.Mappings ?? new Dictionary<string, Elastic.Clients.Elasticsearch.IndexManagement.IndexMappingRecord>())
         {
             var fields = record.Mappings?.Properties?.Select(p => p.Key.ToString()).ToHashSet(StringComparer.Ordinal) ?? [];
-            var missing = EsFields.Terms.Where(f => !fields.Contains(f)).ToList();
+            var missing = EsFields.Required.Where(f => !fields.Contains(f)).ToList();
             if (missing.Count > 0)
             {
                 throw new TextSearchException(
@@ -535,13 +654,19 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
 
     // The score as Elasticsearch sorted by it (sort[0]), so a page token's cursor matches the sort exactly.
     /// <summary>The document id a hit sorted by (its second sort value; _id may be a hash of it).</summary>
-    private static string SortId(Hit<EsDocument> hit) =>
-        hit.Sort is { Count: > 1 } sort && sort.ElementAt(1).TryGetString(out var id) ? id! : hit.Id ?? string.Empty;
+    private static string SortId(Hit<EsDocument> hit, int at) =>
+        hit.Sort is { } sort && sort.Count > at && sort.ElementAt(at).TryGetString(out var id) ? id! : hit.Id ?? string.Empty;
 
-    private static float SortScore(Hit<EsDocument> hit) =>
-        hit.Sort?.FirstOrDefault() is { } sort && (sort.TryGetDouble(out var d) ? d : sort.TryGetLong(out var l) ? l : null) is { } score
+    private static float SortScore(Hit<EsDocument> hit, int at) =>
+        hit.Sort is { } sort && sort.Count > at && (sort.ElementAt(at) is var value && (value.TryGetDouble(out var d) ? d : value.TryGetLong(out var l) ? l : null) is { } score)
             ? (float)score
             : (float)(hit.Score ?? 0);
+
+    /// <summary>The date a hit was sorted by (its first sort value): epoch milliseconds, or the missing value for an undated one.</summary>
+    private static long SortDate(Hit<EsDocument> hit, SortOrder order) =>
+        hit.Sort?.FirstOrDefault() is { } value && (value.TryGetLong(out var l) ? l : value.TryGetDouble(out var d) ? (long?)d : null) is { } millis
+            ? millis
+            : BackendSearch.MissingDate(order);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Elasticsearch engine: {Settings}")]
     private static partial void LogConfigured(ILogger logger, string settings);

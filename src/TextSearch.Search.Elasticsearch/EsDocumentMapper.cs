@@ -55,7 +55,19 @@ internal sealed class EsDocumentMapper(TextAnalyzer analyzer, RankingOptions ran
             TitleExact = _exact ? title.Exact : null,
             BodyExact = _exact ? body.Exact : null,
             BodyKeys = body.Keys,
+            SourceKey = DocumentKeys.SourceKey(Analyzer, doc.Source) is { Length: > 0 } source ? source : null,
+            MetadataPairs = doc.Metadata.Count == 0 ? null : [.. doc.Metadata.Select(m => DocumentKeys.MetadataPair(m.Key, m.Value)).Order(StringComparer.Ordinal)],
+            Suggest = SuggestTermsOf(doc) is { Count: > 0 } terms ? [.. terms.Order(StringComparer.Ordinal)] : null,
         };
+    }
+
+    private HashSet<string> SuggestTermsOf(Document doc)
+    {
+        var terms = new HashSet<string>(StringComparer.Ordinal);
+        var session = new AnalysisSession(Analyzer);
+        SuggestTerms.Collect(session, doc.Title, terms);
+        SuggestTerms.Collect(session, doc.Body, terms);
+        return terms;
     }
 
     public static Document FromEs(EsDocument es, string fallbackId)
@@ -170,6 +182,15 @@ internal sealed record EsDocument
 
     [JsonPropertyName(EsFields.BodyKeys)]
     public string? BodyKeys { get; init; }
+
+    [JsonPropertyName(EsFields.SourceKey)]
+    public string? SourceKey { get; init; }
+
+    [JsonPropertyName(EsFields.MetadataPairs)]
+    public string[]? MetadataPairs { get; init; }
+
+    [JsonPropertyName(EsFields.Suggest)]
+    public string[]? Suggest { get; init; }
 }
 
 /// <summary>A string, or null for any other JSON value.</summary>
@@ -221,4 +242,19 @@ internal static class EsFields
     public static readonly string[] Original = [Id, Title, Body, Source, PublishedAt, Metadata];
 
     public static readonly string[] Terms = [TitleTerms, BodyTerms, TitleExact, BodyExact, BodyKeys];
+
+    /// <summary>The normalized source (<see cref="DocumentKeys.SourceKey"/>): source filters and the source facet.</summary>
+    public const string SourceKey = "source_key";
+
+    /// <summary>One keyword per metadata entry (<see cref="DocumentKeys.MetadataPair"/>): metadata filters.</summary>
+    public const string MetadataPairs = "metadata_pairs";
+
+    /// <summary>The completion terms of the title and body (<see cref="SuggestTerms"/>): Suggest.</summary>
+    public const string Suggest = "suggest";
+
+    /// <summary>The keyword fields written from the core's keys (never returned: excluded from _source).</summary>
+    public static readonly string[] Keys = [SourceKey, MetadataPairs, Suggest];
+
+    /// <summary>Every field an existing index must have for this version.</summary>
+    public static readonly string[] Required = [.. Terms, .. Keys];
 }

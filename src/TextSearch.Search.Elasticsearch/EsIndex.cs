@@ -34,6 +34,11 @@ internal static class EsIndex
             properties[field] = new TextProperty { Analyzer = ElasticsearchAnalysis.TermsAnalyzer, Similarity = Similarity };
         }
 
+        foreach (var field in EsFields.Keys)
+        {
+            properties[field] = new KeywordProperty();
+        }
+
         return new CreateIndexRequest(options.VersionedIndex)
         {
             Settings = new IndexSettings
@@ -50,7 +55,7 @@ internal static class EsIndex
             Mappings = new TypeMapping
             {
                 Dynamic = DynamicMapping.Strict,
-                Source = new SourceField { Excludes = EsFields.Terms },
+                Source = new SourceField { Excludes = [.. EsFields.Terms, .. EsFields.Keys] },
                 Properties = properties,
             },
             Aliases = new Dictionary<Name, Alias> { [options.Index] = new Alias { IsWriteIndex = true } },

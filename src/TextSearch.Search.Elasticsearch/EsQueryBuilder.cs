@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text;
 using Elastic.Clients.Elasticsearch;
+using Elastic.Clients.Elasticsearch.Aggregations;
 using Elastic.Clients.Elasticsearch.Core.Search;
 using Elastic.Clients.Elasticsearch.QueryDsl;
 using TextSearch.Search.Query;
@@ -45,18 +47,128 @@ internal sealed class EsQueryBuilder(RankingOptions ranking)
     /// original fields of _source (none when <paramref name="source"/> is false); partial results refused (every shard
     /// answers, or it fails); with several shards, dfs_query_then_fetch, so scores use the index's global statistics.
     /// </summary>
-    public static SearchRequest Search(string index, EsQuery query, int size, SearchCursor? after, int shards, bool source = true, bool total = true) => new(index)
+    public static SearchRequest Search(
+        string index, EsQuery query, int size, SearchCursor? after, int shards, bool source = true, bool total = true,
+        SortOrder order = SortOrder.Relevance, IDictionary<string, Aggregation>? aggregations = null)
     {
-        Size = size,
-        TrackTotalHits = new TrackHits(total),
-        Source = source ? new SourceConfig(new SourceFilter { Includes = EsFields.Original }) : new SourceConfig(false),
-        Query = query,
-        Sort = [new SortOptions { Score = new ScoreSort { Order = EsSortOrder.Desc } }, new SortOptions { Field = new FieldSort(EsFields.Id) { Order = EsSortOrder.Asc } }],
-        // The float score widened to double prints exactly the value Elasticsearch returned.
-        SearchAfter = after is { } cursor ? [FieldValue.Double(cursor.Score), FieldValue.String(cursor.Id)] : null,
-        AllowPartialSearchResults = false,
-        SearchType = shards > 1 ? SearchType.DfsQueryThenFetch : null,
-    };
+        return new SearchRequest(index)
+        {
+            Size = size,
+            TrackTotalHits = new TrackHits(total),
+            Source = source ? new SourceConfig(new SourceFilter { Includes = EsFields.Original }) : new SourceConfig(false),
+            Query = query,
+            Sort = order == SortOrder.Relevance
+                ? [ScoreSort, IdSort]
+                : [new SortOptions { Field = new FieldSort(EsFields.PublishedAt) { Order = order == SortOrder.Newest ? EsSortOrder.Desc : EsSortOrder.Asc, Missing = "_last" } }, ScoreSort, IdSort],
+            // The float score widened to double prints exactly the value Elasticsearch returned.
+            SearchAfter = after is not { } cursor ? null
+                : order == SortOrder.Relevance ? [FieldValue.Double(cursor.Score), FieldValue.String(cursor.Id)]
+                : [FieldValue.Long(cursor.SortValue), FieldValue.Double(cursor.Score), FieldValue.String(cursor.Id)],
+            TrackScores = order == SortOrder.Relevance ? null : true,
+            Aggregations = aggregations is { Count: > 0 } ? aggregations : null,
+            AllowPartialSearchResults = false,
+            SearchType = shards > 1 ? SearchType.DfsQueryThenFetch : null,
+        };
+    }
+
+    private static SortOptions ScoreSort => new() { Score = new ScoreSort { Order = EsSortOrder.Desc } };
+
+    private static SortOptions IdSort => new() { Field = new FieldSort(EsFields.Id) { Order = EsSortOrder.Asc } };
+
+    /// <summary>
+    /// The query in a <c>bool</c> whose <c>filter</c> clauses (no score) hold the search's filter: <c>terms</c> on the
+    /// normalized source, a <c>range</c> [after, before) on the date in epoch milliseconds, a <c>term</c> per
+    /// metadata entry; and a <c>must_not</c> for the document left out. The query alone when there is none.
+    /// </summary>
+    public static EsQuery Filtered(EsQuery query, BackendSearch search)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        var spec = search.Filter;
+        var filters = new List<EsQuery>();
+        if (spec.SourceKeys.Count > 0)
+        {
+            filters.Add(new TermsQuery { Field = EsFields.SourceKey, Terms = new TermsQueryField([.. spec.SourceKeys.Select(FieldValue.String)]) });
+        }
+
+        if (spec.AfterMillis is not null || spec.BeforeMillis is not null)
+        {
+            var range = new DateRangeQuery(EsFields.PublishedAt) { Format = "epoch_millis" };
+            if (spec.AfterMillis is { } after)
+            {
+                range.Gte = after.ToString(CultureInfo.InvariantCulture);
+            }
+
+            if (spec.BeforeMillis is { } before)
+            {
+                range.Lt = before.ToString(CultureInfo.InvariantCulture);
+            }
+
+            filters.Add(range);
+        }
+
+        filters.AddRange(spec.MetadataPairs.Select(pair => (EsQuery)new TermQuery(EsFields.MetadataPairs, FieldValue.String(pair))));
+        List<EsQuery>? mustNot = search.ExcludeId is { } id ? [new TermQuery(EsFields.Id, FieldValue.String(id))] : null;
+        return filters.Count == 0 && mustNot is null ? query : new BoolQuery { Must = [query], Filter = filters.Count > 0 ? filters : null, MustNot = mustNot };
+    }
+
+    /// <summary>
+    /// The facets as aggregations: <c>terms</c> on the normalized source (by count, then key), <c>date_histogram</c> by
+    /// calendar month in UTC (months with documents only).
+    /// </summary>
+    public static Dictionary<string, Aggregation>? Facets(BackendSearch search)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        if (search.Facets.Count == 0)
+        {
+            return null;
+        }
+
+        var aggregations = new Dictionary<string, Aggregation>(StringComparer.Ordinal);
+        foreach (var facet in search.Facets)
+        {
+            aggregations[DocumentKeys.Name(facet)] = facet == FacetField.Source
+                ? new Aggregation
+                {
+                    Terms = new TermsAggregation
+                    {
+                        Field = EsFields.SourceKey,
+                        Size = search.FacetSize,
+                        Order = [new KeyValuePair<Field, EsSortOrder>("_count", EsSortOrder.Desc), new KeyValuePair<Field, EsSortOrder>("_key", EsSortOrder.Asc)],
+                    },
+                }
+                : new Aggregation
+                {
+                    DateHistogram = new DateHistogramAggregation
+                    {
+                        Field = EsFields.PublishedAt,
+                        CalendarInterval = CalendarInterval.Month,
+                        Format = "yyyy-MM",
+                        MinDocCount = 1,
+                        TimeZone = "UTC",
+                    },
+                };
+        }
+
+        return aggregations;
+    }
+
+    /// <summary>A Lucene regular expression matching <paramref name="text"/> literally (for a terms aggregation's include).</summary>
+    public static string RegexLiteral(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var sb = new StringBuilder(text.Length * 2);
+        foreach (var c in text)
+        {
+            if (!char.IsLetterOrDigit(c))
+            {
+                sb.Append('\\');
+            }
+
+            sb.Append(c);
+        }
+
+        return sb.ToString();
+    }
 
     /// <summary>The first phase: every document the query matches, ranked by BM25 on one term per word.</summary>
     public EsQuery FirstPhase(SearchQuery query) => Root(query, FirstPhaseAlternative, exclusions: true);

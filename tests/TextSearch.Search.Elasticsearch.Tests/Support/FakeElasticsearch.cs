@@ -132,6 +132,7 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
         var bm25 = settings?["similarity"]?["textsearch_bm25"];
         var properties = definition["mappings"]!["properties"]!.AsObject();
         var termFields = properties.Where(p => p.Value?["analyzer"]?.GetValue<string>() == ElasticsearchAnalysis.TermsAnalyzer).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+        var keywordFields = properties.Where(p => p.Key != "id" && p.Value?["type"]?.GetValue<string>() == "keyword").Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
         var excluded = Strings(definition["mappings"]?["_source"]?["excludes"]).ToHashSet(StringComparer.Ordinal);
         _indices[name] = new FakeIndex(
             name,
@@ -139,6 +140,7 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
             (float?)bm25?["b"]?.GetValue<double>() ?? 0.75f,
             [.. properties.Select(p => p.Key)],
             termFields,
+            keywordFields,
             excluded);
         foreach (var alias in definition["aliases"]?.AsObject() ?? [])
         {
@@ -186,6 +188,7 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
         private readonly string _name;
         private readonly HashSet<string> _fields;
         private readonly HashSet<string> _termFields;
+        private readonly HashSet<string> _keywordFields;
         private readonly HashSet<string> _excluded;
         private readonly BM25Similarity _similarity;
         private readonly RAMDirectory _directory = new();
@@ -193,11 +196,12 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
         private readonly Analyzer _analyzer = new TermsAnalyzer();
         private DirectoryReader _reader;
 
-        public FakeIndex(string name, float k1, float b, HashSet<string> fields, HashSet<string> termFields, HashSet<string> excluded)
+        public FakeIndex(string name, float k1, float b, HashSet<string> fields, HashSet<string> termFields, HashSet<string> keywordFields, HashSet<string> excluded)
         {
             _name = name;
             _fields = fields;
             _termFields = termFields;
+            _keywordFields = keywordFields;
             _excluded = excluded;
             _similarity = new BM25Similarity(k1, b);
             _writer = new IndexWriter(_directory, new IndexWriterConfig(LuceneVersion.LUCENE_48, _analyzer) { Similarity = _similarity });
@@ -312,50 +316,210 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
             using var request = JsonDocument.Parse(body);
             var root = request.RootElement;
             var size = root.GetProperty("size").GetInt32();
-            var query = Translate(root.GetProperty("query"));
+            var query = root.TryGetProperty("query", out var q) ? Translate(q) : new MatchAllDocsQuery();
             var includes = root.TryGetProperty("_source", out var src) ? SourceIncludes(src) : null;
             var withSource = src.ValueKind != JsonValueKind.False;
+
+            // The sort the engine sends: _score then id, or published_at (missing _last) then _score then id.
+            var (sort, dateOrder) = ScoreThenId is var byScore && root.TryGetProperty("sort", out var sortSpec)
+                && sortSpec.EnumerateArray().FirstOrDefault() is { ValueKind: JsonValueKind.Object } firstSort && firstSort.TryGetProperty("published_at", out var dateSort)
+                ? (ByDate(dateSort.GetProperty("order").GetString() == "desc", dateSort.GetProperty("missing").GetString()!), dateSort.GetProperty("order").GetString())
+                : (byScore, null);
             FieldDoc? after = null;
             if (root.TryGetProperty("search_after", out var sa))
             {
-                var score = (float)sa[0].GetDouble();
-                after = new FieldDoc(int.MaxValue, score, [J2N.Numerics.Single.GetInstance(score), new BytesRef(sa[1].GetString()!)]);
+                if (dateOrder is null)
+                {
+                    var score = (float)sa[0].GetDouble();
+                    after = new FieldDoc(int.MaxValue, score, [J2N.Numerics.Single.GetInstance(score), new BytesRef(sa[1].GetString()!)]);
+                }
+                else
+                {
+                    var score = (float)sa[1].GetDouble();
+                    after = new FieldDoc(int.MaxValue, score, [J2N.Numerics.Int64.GetInstance(sa[0].GetInt64()), J2N.Numerics.Single.GetInstance(score), new BytesRef(sa[2].GetString()!)]);
+                }
             }
 
             var searcher = new IndexSearcher(_reader) { Similarity = _similarity };
-            var top = searcher.SearchAfter(after, query, null, size, ScoreThenId, doDocScores: true, doMaxScore: false);
             var hits = new JsonArray();
-            foreach (var sd in top.ScoreDocs)
+            var total = 0;
+            if (size > 0)
             {
-                var id = searcher.Doc(sd.Doc).Get(IdField);
-                var hit = new JsonObject
+                var top = searcher.SearchAfter(after, query, null, size, sort, doDocScores: true, doMaxScore: false);
+                total = top.TotalHits;
+                foreach (var sd in top.ScoreDocs)
                 {
-                    ["_index"] = _name,
-                    ["_id"] = id,
-                    ["_score"] = sd.Score,
-                    ["sort"] = new JsonArray(sd.Score, searcher.Doc(sd.Doc).Get("id")),
-                };
-                if (withSource)
-                {
-                    // _source: false leaves it out of every hit.
-                    hit["_source"] = Source(_reader, sd.Doc, includes);
-                }
+                    var id = searcher.Doc(sd.Doc).Get(IdField);
+                    var fields = ((FieldDoc)sd).Fields;
+                    var hit = new JsonObject
+                    {
+                        ["_index"] = _name,
+                        ["_id"] = id,
+                        ["_score"] = sd.Score,
+                        ["sort"] = dateOrder is null
+                            ? new JsonArray(sd.Score, searcher.Doc(sd.Doc).Get("id"))
+                            : new JsonArray((long)(J2N.Numerics.Int64)fields[0], sd.Score, searcher.Doc(sd.Doc).Get("id")),
+                    };
+                    if (withSource)
+                    {
+                        // _source: false leaves it out of every hit.
+                        hit["_source"] = Source(_reader, sd.Doc, includes);
+                    }
 
-                hits.Add(hit);
+                    hits.Add(hit);
+                }
             }
 
-            return (200, new JsonObject
+            var answer = new JsonObject
             {
                 ["took"] = 1,
                 ["timed_out"] = false,
                 ["_shards"] = new JsonObject { ["total"] = 1, ["successful"] = 1, ["skipped"] = 0, ["failed"] = 0 },
-                ["hits"] = new JsonObject
+            };
+            var aggregations = root.TryGetProperty("aggregations", out var aggs) || root.TryGetProperty("aggs", out aggs) ? aggs : (JsonElement?)null;
+            if (aggregations is { } requested)
+            {
+                var matches = Matches(searcher, query);
+                total = matches.Count;
+                answer["aggregations"] = Aggregate(searcher, matches, requested);
+            }
+
+            answer["hits"] = new JsonObject
+            {
+                ["total"] = new JsonObject { ["value"] = total, ["relation"] = "eq" },
+                ["max_score"] = null,
+                ["hits"] = hits,
+            };
+            return (200, answer.ToJsonString());
+        }
+
+        private const string DateField = "published_at";
+
+        private static Sort ByDate(bool descending, string missing)
+        {
+            Assert.Equal("_last", missing);
+            var date = new SortField(DateField, SortFieldType.INT64, descending);
+            date.SetMissingValue(J2N.Numerics.Int64.GetInstance(descending ? long.MinValue : long.MaxValue));
+            return new Sort(date, SortField.FIELD_SCORE, new SortField("id", SortFieldType.STRING));
+        }
+
+        /// <summary>Every document the query matches.</summary>
+        private static List<int> Matches(IndexSearcher searcher, LuceneQuery query)
+        {
+            var collector = new AllDocs();
+            searcher.Search(query, collector);
+            return collector.Docs;
+        }
+
+        /// <summary>The aggregations the engine sends (terms, date_histogram by month, anonymous filters), with typed keys.</summary>
+        private JsonObject Aggregate(IndexSearcher searcher, List<int> matches, JsonElement requested)
+        {
+            var result = new JsonObject();
+            foreach (var aggregation in requested.EnumerateObject())
+            {
+                var (kind, spec) = Single(aggregation.Value);
+                switch (kind)
                 {
-                    ["total"] = new JsonObject { ["value"] = top.TotalHits, ["relation"] = "eq" },
-                    ["max_score"] = null,
-                    ["hits"] = hits,
-                },
-            }.ToJsonString());
+                    case "terms":
+                        {
+                            var field = spec.GetProperty("field").GetString()!;
+                            var include = spec.TryGetProperty("include", out var inc) ? new System.Text.RegularExpressions.Regex("^(?:" + inc.GetString() + ")$") : null;
+                            var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+                            foreach (var doc in matches)
+                            {
+                                foreach (var value in searcher.Doc(doc).GetValues(field).Distinct(StringComparer.Ordinal))
+                                {
+                                    if (include is null || include.IsMatch(value))
+                                    {
+                                        counts[value] = counts.GetValueOrDefault(value) + 1;
+                                    }
+                                }
+                            }
+
+                            AssertCountThenKey(spec.GetProperty("order"));
+                            var size = spec.GetProperty("size").GetInt32();
+                            var top = counts.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).ToList();
+                            result[$"sterms#{aggregation.Name}"] = new JsonObject
+                            {
+                                ["doc_count_error_upper_bound"] = 0,
+                                ["sum_other_doc_count"] = top.Skip(size).Sum(c => c.Value),
+                                ["buckets"] = new JsonArray([.. top.Take(size).Select(c => (JsonNode)new JsonObject { ["key"] = c.Key, ["doc_count"] = c.Value })]),
+                            };
+                            break;
+                        }
+
+                    case "date_histogram":
+                        {
+                            Assert.Equal(DateField, spec.GetProperty("field").GetString());
+                            Assert.Equal("month", spec.GetProperty("calendar_interval").GetString());
+                            Assert.Equal("yyyy-MM", spec.GetProperty("format").GetString());
+                            Assert.Equal(1, spec.GetProperty("min_doc_count").GetInt32());
+                            Assert.Equal("UTC", spec.GetProperty("time_zone").GetString());
+                            var counts = new SortedDictionary<long, long>();
+                            foreach (var doc in matches)
+                            {
+                                if (searcher.Doc(doc).GetField(DateField)?.GetInt64Value() is { } millis)
+                                {
+                                    var date = DateTimeOffset.FromUnixTimeMilliseconds(millis);
+                                    var month = new DateTimeOffset(date.Year, date.Month, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+                                    counts[month] = counts.GetValueOrDefault(month) + 1;
+                                }
+                            }
+
+                            result[$"date_histogram#{aggregation.Name}"] = new JsonObject
+                            {
+                                ["buckets"] = new JsonArray([.. counts.Select(c => (JsonNode)new JsonObject
+                                {
+                                    ["key_as_string"] = DateTimeOffset.FromUnixTimeMilliseconds(c.Key).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture),
+                                    ["key"] = c.Key,
+                                    ["doc_count"] = c.Value,
+                                })]),
+                            };
+                            break;
+                        }
+
+                    case "filters":
+                        {
+                            var set = matches.ToHashSet();
+                            var buckets = new JsonArray();
+                            foreach (var filter in spec.GetProperty("filters").EnumerateArray())
+                            {
+                                buckets.Add(new JsonObject { ["doc_count"] = Matches(searcher, Translate(filter)).Count(set.Contains) });
+                            }
+
+                            result[$"filters#{aggregation.Name}"] = new JsonObject { ["buckets"] = buckets };
+                            break;
+                        }
+
+                    default:
+                        throw new NotSupportedException($"aggregation {kind} is not supported by the fake");
+                }
+            }
+
+            return result;
+        }
+
+        private static void AssertCountThenKey(JsonElement order)
+        {
+            var keys = order.EnumerateArray().Select(o => Single(o)).Select(o => $"{o.Name}:{o.Value.GetString()}").ToList();
+            Assert.Equal(["_count:desc", "_key:asc"], keys);
+        }
+
+        private sealed class AllDocs : ICollector
+        {
+            private int _base;
+
+            public List<int> Docs { get; } = [];
+
+            public bool AcceptsDocsOutOfOrder => true;
+
+            public void SetScorer(Scorer scorer)
+            {
+            }
+
+            public void SetNextReader(AtomicReaderContext context) => _base = context.DocBase;
+
+            public void Collect(int doc) => Docs.Add(_base + doc);
         }
 
         // Strict mappings, a date that parses, and Elasticsearch's 512-byte limit on _id.
@@ -393,6 +557,22 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
                 {
                     doc.Add(new TextField(field, value.GetValue<string>(), Field.Store.NO));
                 }
+            }
+
+            foreach (var field in _keywordFields)
+            {
+                foreach (var value in Items(source[field]))
+                {
+                    // Indexed for term, terms and prefix queries; stored (apart from _source) for the aggregations.
+                    doc.Add(new StringField(field, value.GetValue<string>(), Field.Store.YES));
+                }
+            }
+
+            if (source["published_at"] is { } date)
+            {
+                var millis = DateTimeOffset.Parse(date.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
+                doc.Add(new Int64Field(DateField, millis, Field.Store.YES));
+                doc.Add(new NumericDocValuesField(DateField, millis));
             }
 
             var stored = new JsonObject();
@@ -470,6 +650,24 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
                         }
 
                         return new ConstantScoreQuery(any);
+                    }
+
+                case "range":
+                    {
+                        // A date range in epoch milliseconds, [gte, lt), as the engine's filter sends it.
+                        var (field, spec) = Single(body);
+                        Assert.Equal(DateField, field);
+                        Assert.Equal("epoch_millis", spec.GetProperty("format").GetString());
+                        long? Bound(string name) => spec.TryGetProperty(name, out var v) ? long.Parse(v.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : null;
+                        Assert.False(spec.TryGetProperty("gt", out _) || spec.TryGetProperty("lte", out _));
+                        return NumericRangeQuery.NewInt64Range(DateField, Bound("gte"), Bound("lt"), minInclusive: true, maxInclusive: false);
+                    }
+
+                case "prefix":
+                    {
+                        var (field, spec) = Single(body);
+                        var value = spec.ValueKind == JsonValueKind.Object ? spec.GetProperty("value").GetString()! : spec.GetString()!;
+                        return new ConstantScoreQuery(new PrefixQuery(new Term(field, value)));
                     }
 
                 case "match_phrase":

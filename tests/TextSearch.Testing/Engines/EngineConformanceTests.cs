@@ -8,7 +8,7 @@ namespace TextSearch.Testing;
 /// The behaviour every engine must show, run against each backend: the seeds relevance table, ranking,
 /// pagination, writes and errors. A backend's test class derives from this and says how to open it.
 /// </summary>
-public abstract class EngineConformanceTests : IAsyncLifetime
+public abstract partial class EngineConformanceTests : IAsyncLifetime
 {
     protected const string D0 = "000_e7c410046469def3";
     protected const string D1 = "001_0cdae21df2de8709";
