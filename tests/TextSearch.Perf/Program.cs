@@ -126,6 +126,98 @@ switch (opts.Mode)
             return 0;
         }
 
+    case "discovery":
+        {
+            // Issue 16: the same questions through the engine (10 hits, a snippet each), in-process, alone and with a
+            // filter, facets or a date sort, alternated round by round; then Suggest on prefixes of their words.
+            var queries = File.ReadAllLines(opts.Require("queries")).Where(l => l.Trim().Length > 0).ToArray();
+            var rounds = opts.Int("rounds", 3);
+            var count = opts.Int("count", 1000);
+            var index = opts.Require("index");
+            var synonyms = SynonymMap.Parse(File.ReadAllText(Path.Combine(repo, "src", "TextSearch.Search", "synonyms.txt")), TextAnalyzer.Default);
+            await using var backend = new LuceneBackend(new LuceneOptions { IndexPath = index }, TextAnalyzer.Default, NullLogger<LuceneBackend>.Instance);
+            var engine = new SearchEngine(backend, new QueryParser(TextAnalyzer.Default, synonyms), new TextSearch.Search.Snippets.SnippetBuilder(TextAnalyzer.Default));
+            if (await backend.CountAsync(default) == 0)
+            {
+                var docs = JsonlCorpus.Read(opts.Require("corpus")).ToList();
+                var build = Stopwatch.StartNew();
+                await using (var bulk = backend.BeginBulk())
+                {
+                    foreach (var batch in docs.Chunk(2000))
+                    {
+                        await bulk.AddAsync(batch, default);
+                    }
+
+                    await bulk.CommitAsync(default);
+                }
+
+                Console.WriteLine($"indexed {docs.Count} documents in {build.Elapsed.TotalSeconds:F0} s (measure on a second run, once the background merge is done)");
+                return 0;
+            }
+
+            var facetsOfAll = await engine.SearchAsync(new SearchRequestModel(null, 1) { Facets = ["source", "published_at"], FacetSize = 100 }, default);
+            var topSource = facetsOfAll.Facets[0].Values[0];
+            var months = facetsOfAll.Facets[1].Values.Select(v => v.Value).Order(StringComparer.Ordinal).ToList();
+            var year = DateTimeOffset.Parse(months[months.Count / 2][..4] + "-01-01T00:00:00Z", CultureInfo.InvariantCulture);
+            Console.WriteLine($"{await backend.CountAsync(default)} documents; the commonest source {topSource.Value} ({topSource.Count}); date filter: the year {year.Year}");
+            var variants = new (string Name, Func<string, SearchRequestModel> Request)[]
+            {
+                ("query alone", q => new SearchRequestModel(q, 10)),
+                ($"+ source filter ({topSource.Value})", q => new SearchRequestModel(q, 10) { Filter = new TextSearch.Search.SearchFilter { Sources = [topSource.Value] } }),
+                ($"+ date filter ({year.Year})", q => new SearchRequestModel(q, 10) { Filter = new TextSearch.Search.SearchFilter { PublishedAfter = year, PublishedBefore = year.AddYears(1) } }),
+                ("+ facets source, published_at", q => new SearchRequestModel(q, 10) { Facets = ["source", "published_at"] }),
+                ("+ source filter + facets", q => new SearchRequestModel(q, 10) { Filter = new TextSearch.Search.SearchFilter { Sources = [topSource.Value] }, Facets = ["source", "published_at"] }),
+                ("sort newest", q => new SearchRequestModel(q, 10) { Sort = TextSearch.Search.SortOrder.Newest }),
+            };
+            var results = variants.ToDictionary(v => v.Name, _ => new List<double>());
+            foreach (var q in queries.Take(50))
+            {
+                foreach (var v in variants)
+                {
+                    await engine.SearchAsync(v.Request(q), default); // warm-up
+                }
+            }
+
+            for (var round = 0; round < rounds; round++)
+            {
+                foreach (var v in variants)
+                {
+                    var latencies = new List<double>(count);
+                    for (var i = 0; i < count; i++)
+                    {
+                        var t = Stopwatch.GetTimestamp();
+                        await engine.SearchAsync(v.Request(queries[((round * count) + i) % queries.Length]), default);
+                        latencies.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+                    }
+
+                    results[v.Name].AddRange(latencies);
+                }
+            }
+
+            var plain = results[variants[0].Name].Sum();
+            Console.WriteLine($"{"variant",-40} {"queries/s",10} {"p50 ms",8} {"p99 ms",8} {"time vs query alone",20}");
+            foreach (var v in variants)
+            {
+                var l = results[v.Name].Order().ToList();
+                Console.WriteLine($"{v.Name,-40} {l.Count / (l.Sum() / 1000):F0,10} {l[l.Count / 2],8:F2} {l[(int)(l.Count * 0.99)],8:F2} {l.Sum() / plain,19:F2}x");
+            }
+
+            // Suggest on every prefix of two to six letters of the questions' words, as typed.
+            var prefixes = queries.SelectMany(q => q.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .Where(w => w.Length >= 2).SelectMany(w => Enumerable.Range(2, Math.Min(5, w.Length - 1)).Select(n => w[..n])).Take(count * rounds).ToList();
+            var suggest = new List<double>(prefixes.Count);
+            foreach (var prefix in prefixes)
+            {
+                var t = Stopwatch.GetTimestamp();
+                await engine.SuggestAsync(prefix, 10, default);
+                suggest.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            }
+
+            suggest.Sort();
+            Console.WriteLine($"{"Suggest (prefixes of 2-6 letters)",-40} {suggest.Count / (suggest.Sum() / 1000),10:F0} {suggest[suggest.Count / 2],8:F2} {suggest[(int)(suggest.Count * 0.99)],8:F2}");
+            return 0;
+        }
+
     case "serve":
         {
             // Cold starts to SERVING on an existing index, then the server stays up for a load run, sampling its RSS.

@@ -102,9 +102,11 @@ public sealed class RequestContractTests
         Assert.EndsWith("\n", bulk.Body, StringComparison.Ordinal);
         Golden.AssertMatches("bulk.http", bulk);
 
-        // The source serializer writes Arabic as it is, not as \uXXXX escapes.
+        // The source serializer writes Arabic as it is, not as \uXXXX escapes (only the metadata pairs' control
+        // separator, U+001F, is escaped).
         Assert.Contains("\"title\":\"قوات سوريا الديمقراطية في الرَّقَّة\"", bulk.Body, StringComparison.Ordinal);
-        Assert.DoesNotContain("\\u0", bulk.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u06", bulk.Body, StringComparison.Ordinal);
+        Assert.Contains("\"metadata_pairs\":[\"lang\\u001Far\",\"origin\\u001Fseed\"]", bulk.Body, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -226,7 +228,7 @@ public sealed class RequestContractTests
     public async Task An_index_created_before_the_variant_keys_is_refused_with_what_to_do()
     {
         // The mapping of an index created before issue 15: every term field but body_keys.
-        var old = Fakes.Mapping(EsFields.Terms.Where(f => f != EsFields.BodyKeys));
+        var old = Fakes.Mapping(EsFields.Required.Where(f => f != EsFields.BodyKeys));
         var handler = new FakeHandler((request, _) => request.Method == "HEAD" ? FakeHandler.Json(200, string.Empty) : FakeHandler.Json(200, old));
         await using var backend = Fakes.Backend(handler);
 

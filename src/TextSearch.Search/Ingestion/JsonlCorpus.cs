@@ -36,10 +36,17 @@ public static class JsonlCorpus
                 Title = Text(root, "title"),
                 Body = Text(root, "body"),
                 Source = Text(root, "source"),
+                PublishedAt = Date(Text(root, "date")),
             };
             n++;
         }
     }
+
+    // "2015-07-21 02:51:32" (SaudiNewsNet) or ISO 8601, read as UTC; anything else leaves the document undated.
+    private static DateTimeOffset? Date(string value) =>
+        DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var date)
+            ? date
+            : null;
 
     public static void Write(string path, IEnumerable<Document> documents)
     {

@@ -45,7 +45,7 @@ internal static class Fakes
                 : respond(request) ?? FakeHandler.Json(200, "{}"));
 
     /// <summary>GET /textsearch/_mapping of an index created by this version: every term field.</summary>
-    public static string CurrentMapping => Mapping(EsFields.Terms);
+    public static string CurrentMapping => Mapping(EsFields.Required);
 
     /// <summary>GET /textsearch/_mapping of textsearch-v1 with these text fields.</summary>
     public static string Mapping(IEnumerable<string> fields) => new System.Text.Json.Nodes.JsonObject

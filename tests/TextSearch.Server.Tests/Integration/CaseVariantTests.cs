@@ -57,7 +57,7 @@ public sealed class CaseVariantTests
         await using var server = await StartAsync();
         using var client = transport == "grpc" ? RawGrpc.Http2Client() : RawGrpc.Http11Client();
         var methods = Methods();
-        Assert.Equal(8, methods.Count);
+        Assert.Equal(10, methods.Count);
         var failures = new List<string>();
         var variantsSent = new List<string>();
         foreach (var (service, method, streaming) in methods)

@@ -42,7 +42,9 @@ public sealed class ServiceTests
             new SearchRequest { Query = "الرقة", PageSize = 7, PageToken = "tok", MaxSnippets = 2, FragmentChars = 90, OffsetEncoding = OffsetEncoding.CodePoint },
             new TestServerCallContext());
 
-        Assert.Equal(new SearchRequestModel("الرقة", 7, "tok", 2, 90), Assert.Single(_engine.Calls));
+        var call = Assert.IsType<SearchRequestModel>(Assert.Single(_engine.Calls));
+        Assert.Empty(call.Facets);
+        Assert.Equal(new SearchRequestModel("الرقة", 7, "tok", 2, 90) { Facets = call.Facets }, call);
         Assert.Equal((42L, "next-token", query.Normalized), (response.TotalHits, response.NextPageToken, response.NormalizedQuery));
         Assert.Equal(query.Stems, response.Terms);
         var hit = Assert.Single(response.Hits);
@@ -51,6 +53,67 @@ public sealed class ServiceTests
         Assert.Equal((2, 13), (snippet.Start, snippet.End)); // the emoji is one code point, two UTF-16 units
         Assert.Equal((6, 11), (snippet.Highlights[0].Start, snippet.Highlights[0].End));
         Assert.Equal((1, 6), (hit.TitleHighlights[0].Start, hit.TitleHighlights[0].End));
+    }
+
+    [Fact]
+    public async Task Search_passes_the_filter_sort_and_facets_and_maps_the_facets()
+    {
+        var query = new QueryParser(TextAnalyzer.Default, SynonymMap.Empty).Parse("الرقة");
+        _engine.SearchResult = new SearchResultModel([], 3, null, query)
+        {
+            Facets = [new FacetResult(FacetField.Source, [new FacetCount("الخليج", 2), new FacetCount("عكاظ", 1)]), new FacetResult(FacetField.PublishedAt, [])],
+        };
+        var request = new SearchRequest
+        {
+            Query = "الرقة",
+            Filter = new V1.SearchFilter
+            {
+                Sources = { "الخليج", "عكاظ" },
+                PublishedAfter = Timestamp.FromDateTimeOffset(new DateTimeOffset(2017, 1, 1, 0, 0, 0, TimeSpan.Zero)),
+                Metadata = { ["lang"] = "ar" },
+            },
+            Sort = V1.SortOrder.Newest,
+            Facets = { "source", "published_at" },
+            FacetSize = 5,
+        };
+
+        var response = await Search.Search(request, new TestServerCallContext());
+
+        var call = Assert.IsType<SearchRequestModel>(Assert.Single(_engine.Calls));
+        Assert.Equal((TextSearch.Search.SortOrder.Newest, 5), (call.Sort, call.FacetSize));
+        Assert.Equal(["source", "published_at"], call.Facets);
+        Assert.Equal(["الخليج", "عكاظ"], call.Filter!.Sources);
+        Assert.Equal(new DateTimeOffset(2017, 1, 1, 0, 0, 0, TimeSpan.Zero), call.Filter.PublishedAfter);
+        Assert.Null(call.Filter.PublishedBefore);
+        Assert.Equal("ar", call.Filter.Metadata["lang"]);
+        Assert.Equal(["source", "published_at"], response.Facets.Select(f => f.Field));
+        Assert.Equal([("الخليج", 2L), ("عكاظ", 1L)], response.Facets[0].Values.Select(v => (v.Value, v.Count)));
+        Assert.Empty(response.Facets[1].Values);
+    }
+
+    [Fact]
+    public async Task A_filter_bound_that_is_not_a_timestamp_is_invalid_and_named()
+    {
+        var request = new SearchRequest { Query = "الرقة", Filter = new V1.SearchFilter { PublishedBefore = new Timestamp { Seconds = 1, Nanos = -1 } } };
+        var ex = await Assert.ThrowsAsync<TextSearchException>(() => Search.Search(request, new TestServerCallContext()));
+        Assert.Equal((ErrorKind.InvalidArgument, "filter.published_before"), (ex.Kind, ex.Field));
+        Assert.Empty(_engine.Calls);
+    }
+
+    [Fact]
+    public async Task Suggest_and_related_map_to_the_engine_and_back()
+    {
+        _engine.Suggestions = [new SuggestionModel("قوات الإسلامية", "الاسلاميه", 4)];
+        var suggested = await Search.Suggest(new SuggestRequest { Prefix = "قوات الاسلا", Size = 3 }, new TestServerCallContext());
+        Assert.Equal(("suggest", (string?)"قوات الاسلا", 3), Assert.IsType<(string, string?, int)>(_engine.Calls[0]));
+        var s = Assert.Single(suggested.Suggestions);
+        Assert.Equal(("قوات الإسلامية", "الاسلاميه", 4L), (s.Text, s.Normalized, s.Count));
+
+        _engine.SearchResult = new SearchResultModel([], 0, null, SearchQuery.Empty);
+        await Search.Related(new RelatedRequest { DocumentId = "d1", PageSize = 4, Filter = new V1.SearchFilter { Sources = { "عكاظ" } } }, new TestServerCallContext());
+        var (kind, id, size, filter) = Assert.IsType<(string, string?, int, TextSearch.Search.SearchFilter?)>(_engine.Calls[1]);
+        Assert.Equal(("related", "d1", 4), (kind, id, size));
+        Assert.Equal(["عكاظ"], filter!.Sources);
     }
 
     [Fact]
