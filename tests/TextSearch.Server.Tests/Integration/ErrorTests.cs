@@ -172,7 +172,67 @@ public sealed class FieldViolationTests(ServerFixture server)
         { "document.published_at", c => new DocumentService.DocumentServiceClient(c).UpsertDocumentAsync(new UpsertDocumentRequest { Document = new Document { Id = "fv", PublishedAt = new Google.Protobuf.WellKnownTypes.Timestamp { Nanos = -1 } } }).ResponseAsync },
         { "document.id", c => new DocumentService.DocumentServiceClient(c).UpsertDocumentAsync(new UpsertDocumentRequest { Document = new Document() }).ResponseAsync },
         { "text", c => new NormalizationService.NormalizationServiceClient(c).NormalizeAsync(new NormalizeRequest()).ResponseAsync },
+        { "facets", c => new SearchService.SearchServiceClient(c).SearchAsync(new SearchRequest { Query = "قسد", Facets = { "author" } }).ResponseAsync },
+        { "facet_size", c => new SearchService.SearchServiceClient(c).SearchAsync(new SearchRequest { Query = "قسد", Facets = { "source" }, FacetSize = 101 }).ResponseAsync },
+        { "sort", c => new SearchService.SearchServiceClient(c).SearchAsync(new SearchRequest { Query = "قسد", Sort = (SortOrder)9 }).ResponseAsync },
+        { "filter.sources", c => new SearchService.SearchServiceClient(c).SearchAsync(new SearchRequest { Query = "قسد", Filter = new SearchFilter { Sources = { " " } } }).ResponseAsync },
+        {
+            "filter.published_after",
+            c => new SearchService.SearchServiceClient(c).SearchAsync(new SearchRequest
+            {
+                Query = "قسد",
+                Filter = new SearchFilter { PublishedAfter = new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = 2_000_000_000 }, PublishedBefore = new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = 1_000_000_000 } },
+            }).ResponseAsync
+        },
+        { "filter.published_before", c => new SearchService.SearchServiceClient(c).SearchAsync(new SearchRequest { Filter = new SearchFilter { PublishedBefore = new Google.Protobuf.WellKnownTypes.Timestamp { Nanos = -5 } } }).ResponseAsync },
+        { "prefix", c => new SearchService.SearchServiceClient(c).SuggestAsync(new SuggestRequest()).ResponseAsync },
+        { "size", c => new SearchService.SearchServiceClient(c).SuggestAsync(new SuggestRequest { Prefix = "ال", Size = 51 }).ResponseAsync },
+        { "page_size", c => new SearchService.SearchServiceClient(c).RelatedAsync(new RelatedRequest { DocumentId = "x", PageSize = 101 }).ResponseAsync },
+        { "document_id", c => new SearchService.SearchServiceClient(c).RelatedAsync(new RelatedRequest()).ResponseAsync },
     };
+
+    [Fact]
+    public async Task A_page_token_used_with_another_sort_is_invalid()
+    {
+        var search = new SearchService.SearchServiceClient(server.Channel);
+        var first = await search.SearchAsync(new SearchRequest { Query = "سوريا", PageSize = 1, Sort = SortOrder.Newest });
+        Assert.NotEmpty(first.NextPageToken);
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await search.SearchAsync(new SearchRequest { Query = "سوريا", PageSize = 1, PageToken = first.NextPageToken }));
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.Equal("page_token", Assert.Single(ex.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations).Field);
+    }
+
+    [Fact]
+    public async Task Related_of_a_document_that_does_not_exist_is_not_found()
+    {
+        var ex = await Assert.ThrowsAsync<RpcException>(async () =>
+            await new SearchService.SearchServiceClient(server.Channel).RelatedAsync(new RelatedRequest { DocumentId = "no-such-document" }));
+        Assert.Equal(StatusCode.NotFound, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task Facets_suggestions_and_related_articles_over_json()
+    {
+        using var http = new HttpClient { BaseAddress = server.HttpAddress };
+        var listing = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri("v1/search?facets=source&facets=published_at&page_size=1&sort=SORT_ORDER_NEWEST", UriKind.Relative))).RootElement;
+        var facets = listing.GetProperty("facets").EnumerateArray().ToList();
+        Assert.Equal(["source", "published_at"], facets.Select(f => f.GetProperty("field").GetString()));
+        Assert.NotNull(listing.GetProperty("hits")[0].GetProperty("publishedAt").GetString()); // the newest first: a dated one
+
+        var source = facets[0].GetProperty("values")[0];
+        var filtered = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri(
+            "v1/search?filter.sources=" + Uri.EscapeDataString(source.GetProperty("value").GetString()!), UriKind.Relative))).RootElement;
+        Assert.Equal(source.GetProperty("count").GetInt64(), filtered.GetProperty("totalHits").GetInt64());
+
+        var suggest = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri("v1/suggest?prefix=" + Uri.EscapeDataString("الديمو"), UriKind.Relative))).RootElement;
+        Assert.Equal("الديموقراطية", suggest.GetProperty("suggestions")[0].GetProperty("text").GetString());
+
+        var id = listing.GetProperty("hits")[0].GetProperty("id").GetString()!;
+        var related = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri($"v1/documents/{Uri.EscapeDataString(id)}/related?page_size=3", UriKind.Relative))).RootElement;
+        var ids = related.GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("id").GetString()).ToList();
+        Assert.NotEmpty(ids);
+        Assert.DoesNotContain(id, ids);
+    }
 
     [Theory]
     [MemberData(nameof(Calls))]
