@@ -47,8 +47,26 @@ internal sealed class Commands(Invocation invocation, TextSearchClient client, C
                     PageToken = invocation.PageToken,
                     MaxSnippets = invocation.Snippets ?? 0,
                     OffsetEncoding = Offsets,
+                    Filter = invocation.Filter,
+                    Sort = invocation.Sort ?? SortOrder.Unspecified,
+                    Facets = invocation.Facets,
+                    FacetSize = invocation.FacetSize ?? 0,
                 };
-                Write(await client.SearchAsync(args[0], search, cancellationToken).ConfigureAwait(false), r => _human.Search(r, args[0], invocation.PageSize));
+                Write(await client.SearchAsync(args[0], search, cancellationToken).ConfigureAwait(false), r => _human.Search(r, args[0], invocation.SearchOptionArguments()));
+                return CliApp.ExitOk;
+
+            case CommandKind.Suggest:
+                Write(await client.SuggestAsync(args[0], new SuggestOptions { Size = invocation.Size ?? 0 }, cancellationToken).ConfigureAwait(false), _human.Suggestions);
+                return CliApp.ExitOk;
+
+            case CommandKind.Related:
+                var related = new RelatedOptions
+                {
+                    PageSize = invocation.PageSize ?? 0,
+                    Filter = invocation.Filter,
+                    OffsetEncoding = Offsets,
+                };
+                Write(await client.RelatedAsync(args[0], related, cancellationToken).ConfigureAwait(false), _human.Related);
                 return CliApp.ExitOk;
 
             case CommandKind.Snippet:

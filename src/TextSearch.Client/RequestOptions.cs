@@ -1,3 +1,4 @@
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using TextSearch.V1;
 
@@ -36,6 +37,115 @@ public sealed class SearchOptions : RequestOptions
 
     /// <summary>Approximate snippet length (20–1,000); 0 uses the server's default (160).</summary>
     public int FragmentChars { get; set; }
+
+    /// <summary>
+    /// Which documents to consider; null for all. With a filter (or <see cref="Facets"/>) the query may be empty: the
+    /// matching documents are then listed.
+    /// </summary>
+    public DocumentFilter? Filter { get; set; }
+
+    /// <summary>The order of the hits; unspecified means by relevance.</summary>
+    public SortOrder Sort { get; set; }
+
+    /// <summary>
+    /// Counts over every matching document, one <see cref="Facet"/> per name in the response, in this order:
+    /// <see cref="SearchFacets.Source"/>, <see cref="SearchFacets.PublishedAt"/>. Null or empty for none.
+    /// </summary>
+    public IReadOnlyList<string>? Facets { get; set; }
+
+    /// <summary>Values per facet (1–100); 0 uses the server's default (10).</summary>
+    public int FacetSize { get; set; }
+}
+
+/// <summary>The facets <see cref="SearchOptions.Facets"/> may ask for.</summary>
+public static class SearchFacets
+{
+    /// <summary>Per source; the values are the normalized sources (what <see cref="DocumentFilter.Sources"/> matches).</summary>
+    public const string Source = "source";
+
+    /// <summary>Per month of publication; the values are "YYYY-MM" (UTC).</summary>
+    public const string PublishedAt = "published_at";
+}
+
+/// <summary>
+/// Restricts a search (or <see cref="TextSearchClient.RelatedAsync"/>) to some documents; never changes scores. Every
+/// condition that is set must hold; an empty filter restricts nothing.
+/// </summary>
+public sealed class DocumentFilter
+{
+    /// <summary>Any of these sources (compared after normalization: "الاسلامية" matches "الإسلامية"); null or empty for any. At most 100.</summary>
+    public IReadOnlyList<string>? Sources { get; set; }
+
+    /// <summary>Published at or after this instant (inclusive). Documents without a date are left out when a bound is set.</summary>
+    public DateTimeOffset? PublishedAfter { get; set; }
+
+    /// <summary>Published before this instant (exclusive).</summary>
+    public DateTimeOffset? PublishedBefore { get; set; }
+
+    /// <summary>Every pair must match a metadata entry of the document exactly; null or empty for any. At most 64.</summary>
+    public IReadOnlyDictionary<string, string>? Metadata { get; set; }
+
+    /// <summary>True when no condition is set.</summary>
+    public bool IsEmpty =>
+        (Sources is null || Sources.Count == 0) && PublishedAfter is null && PublishedBefore is null && (Metadata is null || Metadata.Count == 0);
+
+    /// <summary>The contract's filter; null when <paramref name="filter"/> is null or empty.</summary>
+    internal static SearchFilter? ToProto(DocumentFilter? filter)
+    {
+        if (filter is null || filter.IsEmpty)
+        {
+            return null;
+        }
+
+        var proto = new SearchFilter();
+        if (filter.Sources is { } sources)
+        {
+            foreach (var source in sources)
+            {
+                proto.Sources.Add(source ?? throw new ArgumentException("a source of the filter is null.", nameof(filter)));
+            }
+        }
+
+        if (filter.PublishedAfter is { } after)
+        {
+            proto.PublishedAfter = Timestamp.FromDateTimeOffset(after);
+        }
+
+        if (filter.PublishedBefore is { } before)
+        {
+            proto.PublishedBefore = Timestamp.FromDateTimeOffset(before);
+        }
+
+        if (filter.Metadata is { } metadata)
+        {
+            foreach (var (key, value) in metadata)
+            {
+                proto.Metadata.Add(key, value ?? throw new ArgumentException($"the metadata filter's value for '{key}' is null.", nameof(filter)));
+            }
+        }
+
+        return proto;
+    }
+}
+
+/// <summary>Settings of <see cref="TextSearchClient.SuggestAsync"/>.</summary>
+public sealed class SuggestOptions : RequestOptions
+{
+    /// <summary>Suggestions to return (1–50); 0 uses the server's default (10).</summary>
+    public int Size { get; set; }
+}
+
+/// <summary>Settings of <see cref="TextSearchClient.RelatedAsync"/>.</summary>
+public sealed class RelatedOptions : RequestOptions
+{
+    /// <summary>Related documents to return (1–100); 0 uses the server's default (10).</summary>
+    public int PageSize { get; set; }
+
+    /// <summary>Which documents may be returned; null for all.</summary>
+    public DocumentFilter? Filter { get; set; }
+
+    /// <summary>The unit of highlight and snippet offsets; unspecified means Unicode code points.</summary>
+    public OffsetEncoding OffsetEncoding { get; set; }
 }
 
 /// <summary>Settings of <see cref="TextSearchClient.SnippetAsync"/>.</summary>

@@ -117,15 +117,26 @@ public sealed class TextSearchClient : IDisposable
             OffsetEncoding = options?.OffsetEncoding ?? OffsetEncoding.Unspecified,
             MaxSnippets = options?.MaxSnippets ?? 0,
             FragmentChars = options?.FragmentChars ?? 0,
+            Filter = DocumentFilter.ToProto(options?.Filter),
+            Sort = options?.Sort ?? SortOrder.Unspecified,
+            FacetSize = options?.FacetSize ?? 0,
         };
+        if (options?.Facets is { } facets)
+        {
+            foreach (var facet in facets)
+            {
+                request.Facets.Add(facet ?? throw new ArgumentException("a facet name is null.", nameof(options)));
+            }
+        }
+
         using var call = _search.SearchAsync(request, Unary(options, cancellationToken));
         return await call.ResponseAsync.ConfigureAwait(false);
     }
 
     /// <summary>
     /// Every hit of <paramref name="query"/>, page after page (starting at <see cref="SearchOptions.PageToken"/> if
-    /// given). Each page is its own call with its own deadline (an explicit <see cref="RequestOptions.Deadline"/>
-    /// bounds them all).
+    /// given), with the options' filter and sort order. Each page is its own call with its own deadline (an explicit
+    /// <see cref="RequestOptions.Deadline"/> bounds them all). Facets are not asked for: only hits are returned.
     /// </summary>
     public async IAsyncEnumerable<SearchHit> SearchAllAsync(string query, SearchOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -137,6 +148,8 @@ public sealed class TextSearchClient : IDisposable
             OffsetEncoding = options?.OffsetEncoding ?? OffsetEncoding.Unspecified,
             MaxSnippets = options?.MaxSnippets ?? 0,
             FragmentChars = options?.FragmentChars ?? 0,
+            Filter = options?.Filter,
+            Sort = options?.Sort ?? SortOrder.Unspecified,
             Deadline = options?.Deadline,
             Timeout = options?.Timeout,
             Headers = options?.Headers,
@@ -172,6 +185,37 @@ public sealed class TextSearchClient : IDisposable
             OffsetEncoding = options?.OffsetEncoding ?? OffsetEncoding.Unspecified,
         };
         using var call = _search.SnippetAsync(request, Unary(options, cancellationToken));
+        return await call.ResponseAsync.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Completions of the last word of <paramref name="prefix"/> (the words before it are kept as typed), from the
+    /// words of the indexed titles and bodies, ranked by the number of documents holding them. INVALID_ARGUMENT
+    /// (field <c>prefix</c>) when it is blank or longer than 256 characters.
+    /// </summary>
+    public async Task<SuggestResponse> SuggestAsync(string prefix, SuggestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        var request = new SuggestRequest { Prefix = prefix, Size = options?.Size ?? 0 };
+        using var call = _search.SuggestAsync(request, Unary(options, cancellationToken));
+        return await call.ResponseAsync.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The documents most like <paramref name="documentId"/> (its most distinctive terms as a query), never the document
+    /// itself; one page, with snippets. NOT_FOUND when the document does not exist.
+    /// </summary>
+    public async Task<SearchResponse> RelatedAsync(string documentId, RelatedOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(documentId);
+        var request = new RelatedRequest
+        {
+            DocumentId = documentId,
+            PageSize = options?.PageSize ?? 0,
+            Filter = DocumentFilter.ToProto(options?.Filter),
+            OffsetEncoding = options?.OffsetEncoding ?? OffsetEncoding.Unspecified,
+        };
+        using var call = _search.RelatedAsync(request, Unary(options, cancellationToken));
         return await call.ResponseAsync.ConfigureAwait(false);
     }
 

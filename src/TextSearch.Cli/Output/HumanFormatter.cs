@@ -68,11 +68,79 @@ internal sealed class HumanFormatter(DisplayOptions options)
         return sb.ToString();
     }
 
-    public string Search(SearchResponse response, string query, int? pageSize)
+    public string Search(SearchResponse response, string query, int? pageSize) =>
+        Search(response, query, pageSize is { } size ? ["--page-size", size.ToString(CultureInfo.InvariantCulture)] : []);
+
+    /// <summary>
+    /// The hits, the facets, the total and the next page. <paramref name="repeat"/> are the options that ask for the same
+    /// search again (page size, filters, sort order, ...): the "next page" command repeats them before its --page-token.
+    /// A blank <paramref name="query"/> (a listing of a filter) is left out of that command.
+    /// </summary>
+    public string Search(SearchResponse response, string query, IReadOnlyList<string> repeat)
     {
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(repeat);
         var sb = new StringBuilder();
+        AppendHits(sb, response);
+        AppendFacets(sb, response.Facets);
+        sb.Append("total hits: ").Append(response.TotalHits.ToString(CultureInfo.InvariantCulture)).AppendLine();
+        if (response.NextPageToken.Length > 0)
+        {
+            sb.Append("next page token: ").Append(response.NextPageToken).AppendLine();
+            sb.Append("next page: textsearch search");
+            foreach (var arg in repeat)
+            {
+                sb.Append(' ').Append(ShellQuote(arg));
+            }
+
+            sb.Append(" --page-token ").Append(ShellQuote(response.NextPageToken));
+            if (query.Length > 0)
+            {
+                sb.Append(query.StartsWith('-') ? " -- " : " ").Append(ShellQuote(query));
+            }
+
+            sb.AppendLine();
+        }
+        else
+        {
+            sb.AppendLine("next page token: (none, last page)");
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>The documents related to one: its hits as search shows them, then how many matched.</summary>
+    public string Related(SearchResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var sb = new StringBuilder();
+        AppendHits(sb, response, none: "no related documents");
+        sb.Append("total hits: ").Append(response.TotalHits.ToString(CultureInfo.InvariantCulture)).AppendLine();
+        return sb.ToString();
+    }
+
+    /// <summary>One row per suggestion: the completed text, the completed word normalized, the documents holding it.</summary>
+    public string Suggestions(SuggestResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        if (response.Suggestions.Count == 0)
+        {
+            return "(no suggestions)" + Environment.NewLine;
+        }
+
+        var sb = new StringBuilder();
+        AppendTable(
+            sb,
+            ["suggestion", "normalized", "documents"],
+            [.. response.Suggestions.Select(s => new[] { Cell(s.Text), Cell(s.Normalized), s.Count.ToString(CultureInfo.InvariantCulture) })],
+            rightAligned: 2,
+            indent: string.Empty);
+        return sb.ToString();
+    }
+
+    private void AppendHits(StringBuilder sb, SearchResponse response, string none = "no hits")
+    {
         var rankWidth = response.Hits.Count.ToString(CultureInfo.InvariantCulture).Length;
         for (var i = 0; i < response.Hits.Count; i++)
         {
@@ -105,28 +173,73 @@ internal sealed class HumanFormatter(DisplayOptions options)
 
         if (response.Hits.Count == 0)
         {
-            sb.AppendLine("no hits");
+            sb.AppendLine(none);
+        }
+    }
+
+    /// <summary>
+    /// Each facet as a small table under its name: value and count, by count (the server's order); then a blank line.
+    /// </summary>
+    private void AppendFacets(StringBuilder sb, IReadOnlyList<Facet> facets)
+    {
+        if (facets.Count == 0)
+        {
+            return;
         }
 
-        sb.Append("total hits: ").Append(response.TotalHits.ToString(CultureInfo.InvariantCulture)).AppendLine();
-        if (response.NextPageToken.Length > 0)
+        if (sb.Length > 0 && !sb.ToString().EndsWith(Environment.NewLine + Environment.NewLine, StringComparison.Ordinal))
         {
-            sb.Append("next page token: ").Append(response.NextPageToken).AppendLine();
-            sb.Append("next page: textsearch search");
-            if (pageSize is { } size)
+            sb.AppendLine();
+        }
+
+        foreach (var facet in facets)
+        {
+            sb.Append("facet ").Append(facet.Field).AppendLine(":");
+            if (facet.Values.Count == 0)
             {
-                sb.Append(" --page-size ").Append(size.ToString(CultureInfo.InvariantCulture));
+                sb.Append(Indent).AppendLine("(no values)");
+            }
+            else
+            {
+                AppendTable(
+                    sb,
+                    [facet.Field == "published_at" ? "month" : facet.Field, "count"],
+                    [.. facet.Values.Select(v => new[] { Cell(v.Value), v.Count.ToString(CultureInfo.InvariantCulture) })],
+                    rightAligned: 1,
+                    indent: Indent);
             }
 
-            sb.Append(" --page-token ").Append(ShellQuote(response.NextPageToken));
-            sb.Append(query.StartsWith('-') ? " -- " : " ").Append(ShellQuote(query)).AppendLine();
+            sb.AppendLine();
         }
-        else
+    }
+
+    /// <summary>
+    /// Columns separated by two spaces, widths in text elements (cells are already in display order, so the columns stay
+    /// aligned in visual mode); column <paramref name="rightAligned"/> (numbers) is aligned to the right.
+    /// </summary>
+    private static void AppendTable(StringBuilder sb, string[] header, IReadOnlyList<string[]> rows, int rightAligned, string indent)
+    {
+        var widths = new int[header.Length];
+        foreach (var row in rows.Prepend(header))
         {
-            sb.AppendLine("next page token: (none, last page)");
+            for (var c = 0; c < row.Length; c++)
+            {
+                widths[c] = Math.Max(widths[c], StyledText.Columns(row[c]));
+            }
         }
 
-        return sb.ToString();
+        foreach (var row in rows.Prepend(header))
+        {
+            var line = new StringBuilder(indent);
+            for (var c = 0; c < row.Length; c++)
+            {
+                var pad = new string(' ', widths[c] - StyledText.Columns(row[c]));
+                line.Append(c == rightAligned ? pad + row[c] : row[c] + pad);
+                line.Append(c < row.Length - 1 ? "  " : string.Empty);
+            }
+
+            sb.Append(line.ToString().TrimEnd()).AppendLine();
+        }
     }
 
     public string Snippets(SnippetResponse response)
@@ -223,7 +336,7 @@ internal sealed class HumanFormatter(DisplayOptions options)
     internal static string ShellQuote(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (value.Length > 0 && value.All(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or ':' or '=' or '+' || char.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark))
+        if (value.Length > 0 && value.All(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or ':' or '=' or '+' or ',' || char.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark))
         {
             return value;
         }

@@ -12,6 +12,8 @@ internal enum CommandKind
     Delete,
     Index,
     Bench,
+    Suggest,
+    Related,
 }
 
 /// <summary>
@@ -26,7 +28,10 @@ internal sealed class CliCommand : Command
         Kind = kind;
         OwnOptions = ownOptions;
         Details = details;
-        Positionals = [.. arguments.Select(a => new Argument<string>(a))];
+        // "[NAME]" is an optional argument named NAME.
+        Positionals = [.. arguments.Select(a => a.StartsWith('[') && a.EndsWith(']')
+            ? new Argument<string>(a[1..^1]) { Arity = ArgumentArity.ZeroOrOne }
+            : new Argument<string>(a))];
         foreach (var argument in Positionals)
         {
             Arguments.Add(argument);
@@ -43,6 +48,12 @@ internal sealed class CliCommand : Command
     /// <summary>What the command's help says after the summary; may be empty.</summary>
     public string Details { get; }
 
+    /// <summary>The arguments that must be given (the optional ones come after them).</summary>
+    public int RequiredPositionals => Positionals.Count(a => a.Arity.MinimumNumberOfValues > 0);
+
+    /// <summary>The arguments as help shows them: NAME, or [NAME] when it may be left out.</summary>
+    public string PositionalsLabel => string.Join(' ', Positionals.Select(a => a.Arity.MinimumNumberOfValues > 0 ? a.Name : $"[{a.Name}]"));
+
     public string Usage =>
-        $"textsearch {Name}{string.Concat(OwnOptions.Select(o => $" [{CliOption.Label(o)}]"))} {string.Join(' ', Positionals.Select(a => a.Name))}".TrimEnd();
+        $"textsearch {Name}{string.Concat(OwnOptions.Select(o => $" [{CliOption.Label(o)}]{(CliOption.IsRepeatable(o) ? "..." : string.Empty)}"))} {PositionalsLabel}".TrimEnd();
 }

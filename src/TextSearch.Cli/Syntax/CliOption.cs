@@ -24,6 +24,8 @@ internal static class CliOption
             HelpName = helpName,
             Description = description,
             Recursive = true,
+            // One value, even when T is a list (--facets a,b): a second --name is "given more than once".
+            Arity = ArgumentArity.ExactlyOne,
             CustomParser = result =>
             {
                 // No value, or the option twice: System.CommandLine reports the arity; CliSyntax words it.
@@ -55,6 +57,56 @@ internal static class CliOption
             description,
             text => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max ? value : null,
             text => string.Create(CultureInfo.InvariantCulture, $"{name} must be a whole number from {min} to {max}; got '{text}'."));
+
+    /// <summary>
+    /// An option that may be given again and again, one value each time ("--source A --source B"); empty when it is not
+    /// given. <paramref name="parse"/> returns null for a value it refuses; <paramref name="error"/> words that value.
+    /// </summary>
+    public static Option<IReadOnlyList<T>> Repeatable<T>(string name, string helpName, string description, Func<string, T?> parse, Func<string, string> error)
+        where T : class =>
+        new(name)
+        {
+            HelpName = helpName,
+            Description = description,
+            Recursive = true,
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
+            DefaultValueFactory = _ => [],
+            CustomParser = result =>
+            {
+                var values = new List<T>();
+                foreach (var token in result.Tokens)
+                {
+                    if (parse(token.Value) is { } value)
+                    {
+                        values.Add(value);
+                    }
+                    else
+                    {
+                        result.AddError(error(token.Value));
+                        break;
+                    }
+                }
+
+                return values;
+            },
+        };
+
+    /// <summary>A calendar day written as YYYY-MM-DD (ISO 8601), nothing else.</summary>
+    public static Option<DateOnly?> Day(string name, string description) =>
+        Value<DateOnly?>(
+            name,
+            "DATE",
+            description,
+            text => DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null,
+            text => $"{name} must be a date as YYYY-MM-DD, e.g. 2017-01-31; got '{text}'.");
+
+    /// <summary>True for an option that may be given more than once (<see cref="Repeatable{T}"/>).</summary>
+    public static bool IsRepeatable(Option option)
+    {
+        ArgumentNullException.ThrowIfNull(option);
+        return option.Arity.MaximumNumberOfValues > 1;
+    }
 
     /// <summary>"--name VALUE" in help and usage lines; a switch is its name alone.</summary>
     public static string Label(Option option)

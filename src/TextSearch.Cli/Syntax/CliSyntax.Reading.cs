@@ -90,11 +90,33 @@ internal sealed partial class CliSyntax
             throw new UsageException(parse.Errors[0].Message, command.Name);
         }
 
+        var sources = parse.GetValue(Source) ?? [];
+        var from = parse.GetValue(From);
+        var to = parse.GetValue(To);
+        var facets = parse.GetValue(Facets) ?? [];
+        if (from is { } first && to is { } last && first > last)
+        {
+            throw new UsageException($"--from {first:yyyy-MM-dd} is after --to {last:yyyy-MM-dd}.", command.Name);
+        }
+
+        if (CliOption.Given(parse, FacetSize) && facets.Count == 0)
+        {
+            throw new UsageException("--facet-size needs --facets.", command.Name);
+        }
+
+        // A search without a query lists the documents of a filter or counts facets; with neither, it has nothing to do.
+        if (command.Kind == CommandKind.Search && positionals.Count == 0 && sources.Count == 0 && from is null && to is null && facets.Count == 0)
+        {
+            throw new UsageException(
+                $"{command.Name}: missing QUERY (without one, give {Source.Name}, {From.Name}, {To.Name} or {Facets.Name} to list the matching documents).",
+                command.Name);
+        }
+
         var (server, serverText) = ServerOf(parse.GetValue(Server), environment(ServerVariable), command.Name);
         return new Invocation
         {
             Command = command,
-            Arguments = [.. command.Positionals.Select(a => parse.GetValue(a)!)],
+            Arguments = [.. command.Positionals.Select(a => parse.GetValue(a) ?? string.Empty)],
             Server = server,
             ServerText = serverText,
             Timeout = parse.GetValue(Timeout),
@@ -105,6 +127,13 @@ internal sealed partial class CliSyntax
             PageSize = parse.GetValue(PageSize),
             PageToken = parse.GetValue(PageToken),
             Snippets = parse.GetValue(Snippets),
+            Sources = sources,
+            From = from,
+            To = to,
+            Sort = parse.GetValue(Sort),
+            Facets = facets,
+            FacetSize = parse.GetValue(FacetSize),
+            Size = parse.GetValue(Size),
             Bench = command.Kind == CommandKind.Bench ? BenchSettings.From(parse, Bench, [PageSize, Snippets]) : null,
         };
     }
@@ -126,6 +155,7 @@ internal sealed partial class CliSyntax
         }
 
         var seen = new HashSet<Option>();
+        var occurrences = new Dictionary<Option, int>();
         var stray = new List<Word>();
         var words = new List<Word>();
         var literal = false;
@@ -141,12 +171,14 @@ internal sealed partial class CliSyntax
                     words.Clear();
                     break;
                 case TokenType.Option when FindOption(token.Value) is { } option && option != Help && option != Version:
-                    if (!seen.Add(option))
+                    occurrences[option] = occurrences.GetValueOrDefault(option) + 1;
+                    if (!seen.Add(option) && !CliOption.IsRepeatable(option))
                     {
                         throw new UsageException($"option {option.Name} is given more than once.", command);
                     }
 
-                    if (option.Arity.MinimumNumberOfValues > 0 && parse.GetResult(option) is { Tokens.Count: 0 })
+                    // A repeatable option takes one value each time it is given: fewer values than times means one went without.
+                    if (option.Arity.MinimumNumberOfValues > 0 && parse.GetResult(option) is { } given && given.Tokens.Count < occurrences[option])
                     {
                         throw new UsageException($"option {option.Name} needs a value ({option.HelpName}).", command);
                     }
@@ -181,9 +213,9 @@ internal sealed partial class CliSyntax
     private static void CheckPositionals(CliCommand command, List<string> positionals)
     {
         var expected = command.Positionals.Select(a => a.Name).ToList();
-        if (positionals.Count < expected.Count)
+        if (positionals.Count < command.RequiredPositionals)
         {
-            throw new UsageException($"{command.Name}: missing {string.Join(" and ", expected.Skip(positionals.Count))}.", command.Name);
+            throw new UsageException($"{command.Name}: missing {string.Join(" and ", expected.Take(command.RequiredPositionals).Skip(positionals.Count))}.", command.Name);
         }
 
         if (positionals.Count > 0 && expected.Count == 0)

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using TextSearch.Cli.Bench;
+using TextSearch.Client;
+using TextSearch.V1;
 
 namespace TextSearch.Cli.Syntax;
 
@@ -26,13 +28,24 @@ internal sealed partial class CliSyntax
             new(CommandKind.Analyze, "analyze", ["TEXT"], [],
                 "Show the tokens of TEXT: position, original text, normalized term, stem, flags.",
                 "Stopwords are not indexed but keep their position; numbers are flagged."),
-            new(CommandKind.Search, "search", ["QUERY"], [PageSize, PageToken, Snippets],
-                "Ranked search with highlighted snippets.",
+            new(CommandKind.Search, "search", ["[QUERY]"], [PageSize, PageToken, Snippets, Source, From, To, Sort, Facets, FacetSize],
+                "Ranked search with highlighted snippets, filters, sort orders and facets.",
                 "Words are ranked with BM25; \"a phrase\" must match as a phrase; -word excludes a word (put '--'\n" +
                 "before a query that starts with '-', e.g. textsearch search -- '-word other').\n" +
                 "Each hit shows its rank on this page, title, id, score, source and date when known, and its snippets.\n" +
-                "The last lines give the total number of hits and the token of the next page:\n" +
-                "  textsearch search QUERY --page-token TOKEN"),
+                "The last lines give the total number of hits and the token of the next page, with the command\n" +
+                "that shows it (the same query, filters and sort order):\n" +
+                "  textsearch search QUERY --page-token TOKEN\n" +
+                "\n" +
+                "Filters never change scores: --source (repeatable: any of them; compared after normalization),\n" +
+                "--from and --to (days, UTC, both included; undated documents are left out once either is given).\n" +
+                "--sort newest|oldest orders the hits by date (undated ones last) instead of by relevance.\n" +
+                "--facets source,published_at counts every matching document per source and per month (YYYY-MM),\n" +
+                "printed as a table after the hits; --facet-size N values per facet (default 10).\n" +
+                "With a filter or facets the QUERY may be left out: the matching documents are listed.\n" +
+                "Examples:\n" +
+                "  textsearch search داعش --source الخليج --source 'عنب بلدي' --from 2017-01-01 --to 2017-12-31\n" +
+                "  textsearch search --from 2017-10-01 --sort newest --facets source,published_at"),
             new(CommandKind.Snippet, "snippet", ["DOC_ID", "QUERY"], [Snippets],
                 "Show the passages of one document that match QUERY.", string.Empty),
             new(CommandKind.Get, "get", ["ID"], [],
@@ -55,6 +68,15 @@ internal sealed partial class CliSyntax
                 "exit code 1; the others are stored. Documents go in batches of up to 500 (4 MiB), each acknowledged\n" +
                 "by the server once committed and sent again whole if the server is unavailable; a batch has no\n" +
                 "deadline unless --timeout is given."),
+            new(CommandKind.Suggest, "suggest", ["TEXT"], [Size],
+                "Complete the last word of TEXT from the indexed words.",
+                "The words before the last are kept as typed; the completions are ranked by the number of documents\n" +
+                "holding them and shown in their most frequent spelling, with the normalized word and that number.\n" +
+                "Example: textsearch suggest 'قوات الديمو'   suggests   قوات الديموقراطية"),
+            new(CommandKind.Related, "related", ["ID"], [PageSize, Source, From, To],
+                "The documents most like document ID (never ID itself).",
+                "The most distinctive terms of the document are searched for; --source, --from and --to restrict the\n" +
+                "documents returned, as for search. One page of hits (--page-size, default 10), shown as search shows them."),
             new(CommandKind.Bench, "bench", [],
                 [Bench.Call, Bench.Query, Bench.Queries, Bench.Docs, Bench.UniqueIds, Bench.Concurrency, Bench.Connections, Bench.Count,
                     Bench.Duration, Bench.Warmup, PageSize, Snippets, Bench.CountErrors, Bench.EmitRequest],
@@ -62,7 +84,7 @@ internal sealed partial class CliSyntax
                 BenchSettings.Details),
         ];
         Globals = [Server, Timeout, Json, Visual, Logical, Brackets, Color, NoColor];
-        AllOptions = [.. Globals, PageSize, PageToken, Snippets, .. Bench.All];
+        AllOptions = [.. Globals, PageSize, PageToken, Snippets, Source, From, To, Sort, Facets, FacetSize, Size, .. Bench.All];
         HelpCommand.Arguments.Add(new Argument<string>("COMMAND") { Arity = ArgumentArity.ZeroOrOne });
 
         Root.Options.Add(Help);
@@ -128,9 +150,62 @@ internal sealed partial class CliSyntax
     public Option<int?> Snippets { get; } = CliOption.Whole(
         "--snippets", "N", 1, 10, "Snippets per hit (search, default 1) or per document (snippet, default 3); at most 10.");
 
+    public Option<IReadOnlyList<string>> Source { get; } = CliOption.Repeatable(
+        "--source", "S", "Only documents from source S; repeat it for any of several sources.", text => text.Trim().Length > 0 ? text : null,
+        _ => "--source must not be empty.");
+
+    public Option<DateOnly?> From { get; } = CliOption.Day("--from", "Only documents published on or after DATE (YYYY-MM-DD, UTC).");
+
+    public Option<DateOnly?> To { get; } = CliOption.Day("--to", "Only documents published on or before DATE (YYYY-MM-DD, UTC; the whole day).");
+
+    public Option<SortOrder?> Sort { get; } = CliOption.Value(
+        "--sort", "ORDER", "relevance (default), newest or oldest first (by date; undated documents last).", ParseSort,
+        text => $"--sort must be relevance, newest or oldest; got '{text}'.");
+
+    public Option<IReadOnlyList<string>?> Facets { get; } = CliOption.Value(
+        "--facets", "LIST", "Count the matching documents per source and/or per month: source,published_at.", ParseFacets,
+        text => $"--facets must be a comma-separated list of {string.Join(" and ", FacetNames)} (e.g. source,published_at); got '{text}'.");
+
+    public Option<int?> FacetSize { get; } = CliOption.Whole("--facet-size", "N", 1, 100, "Values per facet, 1 to 100 (default 10).");
+
+    public Option<int?> Size { get; } = CliOption.Whole("--size", "N", 1, 50, "Suggestions to show, 1 to 50 (default 10).");
+
     public BenchOptions Bench { get; } = new();
 
+    /// <summary>The facets the server counts, as --facets names them.</summary>
+    public static IReadOnlyList<string> FacetNames { get; } = [SearchFacets.Source, SearchFacets.PublishedAt];
+
     public CliCommand? Find(string name) => Commands.FirstOrDefault(c => c.Name == name);
+
+    /// <summary>relevance, newest or oldest (any case); null for anything else.</summary>
+    internal static SortOrder? ParseSort(string text) => text.Trim().ToUpperInvariant() switch
+    {
+        "RELEVANCE" => SortOrder.Relevance,
+        "NEWEST" => SortOrder.Newest,
+        "OLDEST" => SortOrder.Oldest,
+        _ => null,
+    };
+
+    /// <summary>Facet names separated by commas, each known, each kept once in the order given; null for anything else.</summary>
+    internal static IReadOnlyList<string>? ParseFacets(string text)
+    {
+        var names = new List<string>();
+        foreach (var item in text.Split(','))
+        {
+            var name = FacetNames.FirstOrDefault(n => string.Equals(n, item.Trim(), StringComparison.OrdinalIgnoreCase));
+            if (name is null)
+            {
+                return null;
+            }
+
+            if (!names.Contains(name))
+            {
+                names.Add(name);
+            }
+        }
+
+        return names;
+    }
 
     /// <summary>An http:// or https:// URL with a host; null for anything else.</summary>
     private static Uri? ServerUri(string text) =>

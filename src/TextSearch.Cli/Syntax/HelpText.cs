@@ -19,7 +19,7 @@ internal static class HelpText
         sb.AppendLine("Commands:");
         foreach (var c in syntax.Commands)
         {
-            Row(sb, $"{c.Name} {string.Join(' ', c.Positionals.Select(a => a.Name))}".TrimEnd(), c.Description);
+            Row(sb, $"{c.Name} {c.PositionalsLabel}".TrimEnd(), c.Description);
         }
 
         Row(sb, "help [COMMAND]", syntax.HelpCommand.Description);

@@ -93,6 +93,6 @@ public sealed class ProcessTests(ServerFixture server)
 
         Assert.Equal(2, code);
         Assert.Equal(string.Empty, stdout);
-        Assert.StartsWith("textsearch: search: missing QUERY.\n", stderr, StringComparison.Ordinal);
+        Assert.StartsWith("textsearch: search: missing QUERY (without one, give --source, --from, --to or --facets to list the matching documents).\n", stderr, StringComparison.Ordinal);
     }
 }

@@ -8,7 +8,9 @@ public sealed class UsageAndConnectionTests
     [Theory]
     [InlineData(new string[0], "textsearch: no command given.")]
     [InlineData(new[] { "frobnicate" }, "textsearch: unknown command 'frobnicate'.")]
-    [InlineData(new[] { "search" }, "textsearch: search: missing QUERY.")]
+    [InlineData(new[] { "search" }, "textsearch: search: missing QUERY (without one, give --source, --from, --to or --facets to list the matching documents).")]
+    [InlineData(new[] { "search", "x", "--to", "2017-31-12" }, "textsearch: --to must be a date as YYYY-MM-DD, e.g. 2017-01-31; got '2017-31-12'.")]
+    [InlineData(new[] { "related" }, "textsearch: related: missing ID.")]
     [InlineData(new[] { "snippet", "doc" }, "textsearch: snippet: missing QUERY.")]
     [InlineData(new[] { "get", "a", "b" }, "textsearch: get: too many arguments (expected ID, got 2); quote text that contains spaces, e.g. textsearch get \"two words\".")]
     [InlineData(new[] { "search", "x", "--page-size", "0" }, "textsearch: --page-size must be a whole number from 1 to 100; got '0'.")]
@@ -47,7 +49,7 @@ public sealed class UsageAndConnectionTests
 
         Assert.Equal(0, result.ExitCode);
         Assert.StartsWith("textsearch: the command-line client", result.Stdout, StringComparison.Ordinal);
-        foreach (var command in new[] { "normalize TEXT", "analyze TEXT", "search QUERY", "snippet DOC_ID QUERY", "get ID", "delete ID", "index PATH" })
+        foreach (var command in new[] { "normalize TEXT", "analyze TEXT", "search [QUERY]", "snippet DOC_ID QUERY", "get ID", "delete ID", "index PATH", "suggest TEXT", "related ID" })
         {
             Assert.Contains("  " + command, result.Stdout, StringComparison.Ordinal);
         }
@@ -65,7 +67,11 @@ public sealed class UsageAndConnectionTests
 
         Assert.Equal(0, viaFlag.ExitCode);
         Assert.Equal(viaFlag.Stdout, viaHelp.Stdout);
-        Assert.StartsWith("Usage: textsearch search [--page-size N] [--page-token TOKEN] [--snippets N] QUERY\n", viaFlag.Stdout, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "Usage: textsearch search [--page-size N] [--page-token TOKEN] [--snippets N] [--source S]... [--from DATE] [--to DATE] [--sort ORDER] " +
+            "[--facets LIST] [--facet-size N] [QUERY]\n",
+            viaFlag.Stdout,
+            StringComparison.Ordinal);
         Assert.DoesNotContain("--page-size", index.Stdout, StringComparison.Ordinal);
         Assert.Contains("title = the first non-empty", index.Stdout, StringComparison.Ordinal);
     }
@@ -93,7 +99,9 @@ public sealed class UsageAndConnectionTests
         var general = (await CliRunner.RunAsync("help")).Stdout;
         var bench = (await CliRunner.RunAsync("help", "bench")).Stdout;
 
-        Assert.Contains("\n  search QUERY            Ranked search with highlighted snippets.\n", general, StringComparison.Ordinal);
+        Assert.Contains("\n  search [QUERY]          Ranked search with highlighted snippets, filters, sort orders and facets.\n", general, StringComparison.Ordinal);
+        Assert.Contains("\n  suggest TEXT            Complete the last word of TEXT from the indexed words.\n", general, StringComparison.Ordinal);
+        Assert.Contains("\n  --source S              Only documents from source S; repeat it for any of several sources.\n", general, StringComparison.Ordinal);
         Assert.Contains("\n  help [COMMAND]          Show this help, or a command's.\n", general, StringComparison.Ordinal);
         Assert.Contains("\n  --server URL            The server (default http://localhost:50051, or $TEXTSEARCH_SERVER).\n", general, StringComparison.Ordinal);
         Assert.Contains("\n  --page-size N           Hits per page, 1 to 100 (default 10).\n", general, StringComparison.Ordinal);

@@ -238,7 +238,7 @@ public sealed class CliSyntaxTests
     [Theory]
     [InlineData("no command given.")]
     [InlineData("unknown command 'serch'.", "serch", "x")]
-    [InlineData("search: missing QUERY.", "search")]
+    [InlineData("search: missing QUERY (without one, give --source, --from, --to or --facets to list the matching documents).", "search")]
     [InlineData("snippet: missing DOC_ID and QUERY.", "snippet")]
     [InlineData("option --json is given more than once.", "--json", "get", "x", "--json")]
     [InlineData("option --json does not take a value.", "--json=yes", "get", "x")]
