@@ -66,7 +66,7 @@ internal sealed class BrowserSession : IAsyncDisposable
                 expected,
                 new PageWaitForFunctionOptions { Timeout = 30_000 });
         }
-        catch (Microsoft.Playwright.PlaywrightException)
+        catch (TimeoutException)
         {
         }
 

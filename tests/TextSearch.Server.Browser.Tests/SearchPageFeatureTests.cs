@@ -341,7 +341,7 @@ public sealed class SearchPageFeatureTests(FeaturesServerFixture server) : IClas
                 expected,
                 new PageWaitForFunctionOptions { Timeout = 30_000 });
         }
-        catch (PlaywrightException)
+        catch (TimeoutException)
         {
         }
 
