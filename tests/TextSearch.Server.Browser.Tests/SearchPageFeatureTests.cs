@@ -212,6 +212,14 @@ public sealed class SearchPageFeatureTests(FeaturesServerFixture server) : IClas
         var second = await server.GetJsonAsync("v1/suggest?" + FeaturesServerFixture.Query(("prefix", "قوات سو"), ("size", "8")));
         await ExpectSuggestionsAsync(page, [.. second.GetProperty("suggestions").EnumerateArray().Select(s => s.GetProperty("text").GetString()!)]);
         Assert.NotEmpty(await page.Locator("#suggestions [role=option]").AllAsync());
+
+        // A click picks a suggestion too.
+        var clicked = await page.Locator("#suggestions [role=option] .suggestion-text").First.TextContentAsync();
+        await page.Locator("#suggestions [role=option]").First.ClickAsync();
+        Assert.Equal(clicked, await input.InputValueAsync());
+        await session.ExpectIdsAsync(await server.SearchIdsAsync(("query", clicked!)));
+        Assert.NotEmpty(await session.IdsAsync());
+        Assert.True(await page.Locator("#suggestions").IsHiddenAsync());
         Assert.All(await page.Locator("#suggestions [role=option] .suggestion-text").AllTextContentsAsync(), t => Assert.StartsWith("قوات سو", t, StringComparison.Ordinal));
 
         Assert.Empty(session.Errors);
