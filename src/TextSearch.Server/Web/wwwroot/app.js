@@ -73,6 +73,11 @@ function dayStart(day, plusDays) {
   return date.toISOString().replace('.000Z', 'Z');
 }
 
+/** A range typed backwards is meant forwards. */
+function ordered(from, to) {
+  return from && to && from > to ? [to, from] : [from, to];
+}
+
 function hasFilter(s) {
   return s.sources.length > 0 || s.from !== '' || s.to !== '';
 }
@@ -100,8 +105,7 @@ function fromUrl(search) {
   const s = emptyState();
   s.query = (params.get('q') || '').trim();
   s.sources = [...new Set(params.getAll('source').map((v) => v.trim()).filter((v) => v !== ''))];
-  s.from = validDay(params.get('from'));
-  s.to = validDay(params.get('to'));
+  [s.from, s.to] = ordered(validDay(params.get('from')), validDay(params.get('to')));
   s.sort = params.get('sort') === 'newest' ? 'newest' : 'relevance';
   s.related = (params.get('related') || '').trim();
   return s;
@@ -226,6 +230,8 @@ function renderHit(hit) {
   return item;
 }
 
+let refocusChip = null;
+
 function makeChip(value, count, pressed) {
   const chip = document.createElement('button');
   chip.type = 'button';
@@ -244,9 +250,8 @@ function makeChip(value, count, pressed) {
     const sources = state.sources.includes(value)
       ? state.sources.filter((s) => s !== value)
       : state.sources.concat(value);
-    state = { ...state, sources, related: '', page: 0, tokens: [''] };
-    pushUrl();
-    run();
+    refocusChip = value;
+    searchAgain({ sources, query: input.value.trim() });
   });
   return chip;
 }
@@ -260,6 +265,11 @@ function renderChips(facets) {
   }
   chips.replaceChildren(...shown.map((v) => makeChip(v.value, v.count, state.sources.includes(v.value))));
   chips.hidden = shown.length === 0;
+  // The chips are new elements: the one clicked with the keyboard keeps the focus.
+  if (refocusChip !== null) {
+    [...chips.children].find((c) => c.dataset.source === refocusChip)?.focus();
+    refocusChip = null;
+  }
 }
 
 function render(response, sourceFacets) {
@@ -311,7 +321,7 @@ function searchParams(s, withSources) {
     for (const source of s.sources) params.append('filter.sources', source);
   }
   if (s.from) params.set('filter.publishedAfter', dayStart(s.from, 0));
-  if (s.to) params.set('filter.publishedBefore', dayStart(s.to, 1));
+  if (s.to && s.to < '9999-12-31') params.set('filter.publishedBefore', dayStart(s.to, 1));
   if (s.sort === 'newest') params.set('sort', 'SORT_ORDER_NEWEST');
   params.append('facets', 'source');
   params.set('facetSize', String(FACET_SIZE));
@@ -550,8 +560,12 @@ form.addEventListener('submit', (event) => {
 });
 
 function datesChanged() {
-  const from = validDay(fromInput.value);
-  const to = validDay(toInput.value);
+  const [from, to] = ordered(validDay(fromInput.value), validDay(toInput.value));
+  if (from !== validDay(fromInput.value)) {
+    // Typed backwards: show the range as it is searched.
+    fromInput.value = from;
+    toInput.value = to;
+  }
   datesClear.hidden = !from && !to;
   limitDates();
   if (from === state.from && to === state.to) return;
