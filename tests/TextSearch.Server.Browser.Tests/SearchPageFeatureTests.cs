@@ -39,6 +39,8 @@ public sealed class SearchPageFeatureTests(FeaturesServerFixture server) : IClas
         var markup = expected.Single(v => v.Value.Contains('<', StringComparison.Ordinal));
         Assert.Equal(markup.Value, await page.Locator("#sources .chip-label").Filter(new LocatorFilterOptions { HasText = "<" }).TextContentAsync());
         Assert.Equal(0, await page.Locator("#sources b").CountAsync());
+        Assert.Equal(FeaturesServerFixture.MarkupSource, await page.Locator("#results li.hit[data-id='features-markup'] bdi.source").TextContentAsync());
+        Assert.Equal(0, await page.Locator("#results b").CountAsync());
 
         // Choosing a source shows that source's documents only.
         await Chip(page, khaleej.Value).ClickAsync();
@@ -255,6 +257,7 @@ public sealed class SearchPageFeatureTests(FeaturesServerFixture server) : IClas
         Assert.True(await page.IsVisibleAsync("#related-header"));
         Assert.Equal(title, await page.TextContentAsync("#related-title"));
         Assert.False(await page.IsVisibleAsync("#filters"));
+        Assert.False(await page.IsVisibleAsync("#preview"));
         Assert.Equal(related.Length, await page.Locator("#results li.hit:has(.snippet)").CountAsync());
 
         // A reload shows the same related articles, the title read from the document.

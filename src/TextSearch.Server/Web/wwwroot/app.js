@@ -200,7 +200,7 @@ function renderHit(hit) {
   const meta = document.createElement('div');
   meta.className = 'meta';
   if (hit.source) {
-    const source = document.createElement('span');
+    const source = document.createElement('bdi'); // isolated: a source may be in another direction
     source.className = 'source';
     source.textContent = hit.source;
     meta.append(source);
@@ -274,6 +274,8 @@ function renderChips(facets) {
 
 function render(response, sourceFacets) {
   renderPreview(response);
+  // The related articles' query is the article's distinctive terms, not something the reader typed.
+  if (state.related) preview.hidden = true;
   const hits = response.hits || [];
   const total = Number(response.totalHits || 0);
   results.replaceChildren(...hits.map(renderHit));
