@@ -313,15 +313,19 @@ public sealed class SearchPageFeatureTests(FeaturesServerFixture server) : IClas
         Assert.Equal("true", await Chip(page, agency).GetAttributeAsync("aria-pressed"));
         Assert.Equal(1, await page.Locator("#sources .chip[aria-pressed=true]").CountAsync());
 
-        // Back: relevance order again, then without the end date, then without the source.
+        // Back: relevance order again, then without the end date, then without the source. The results may not
+        // change order between two steps, so each step first waits for its controls (set before the search starts).
         await page.GoBackAsync();
+        await page.WaitForFunctionAsync("() => document.querySelector('#sort-relevance').checked");
         await session.ExpectIdsAsync(filtered);
         await ExpectControlsAsync(page, Term, "2016-01-01", "2019-03-23", newest: false);
         await page.GoBackAsync();
+        await page.WaitForFunctionAsync("() => document.querySelector('#to').value === ''");
         await session.ExpectIdsAsync(await server.SearchIdsAsync(("query", Term), ("filter.sources", agency), ("filter.publishedAfter", "2016-01-01T00:00:00Z")));
         await ExpectControlsAsync(page, Term, "2016-01-01", string.Empty, newest: false);
         await page.GoBackAsync();
         await page.GoBackAsync();
+        await page.WaitForFunctionAsync("() => document.querySelector('#from').value === ''");
         await session.ExpectIdsAsync(await server.SearchIdsAsync(("query", Term)));
         await ExpectControlsAsync(page, Term, string.Empty, string.Empty, newest: false);
         Assert.Equal(0, await page.Locator("#sources .chip[aria-pressed=true]").CountAsync());
@@ -332,6 +336,7 @@ public sealed class SearchPageFeatureTests(FeaturesServerFixture server) : IClas
             await page.GoForwardAsync();
         }
 
+        await page.WaitForFunctionAsync("() => document.querySelector('#sort-newest').checked");
         await session.ExpectIdsAsync(newest);
         await ExpectControlsAsync(page, Term, "2016-01-01", "2019-03-23", newest: true);
 
