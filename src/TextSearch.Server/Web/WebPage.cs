@@ -5,8 +5,9 @@ using Microsoft.Net.Http.Headers;
 namespace TextSearch.Server.Web;
 
 /// <summary>
-/// The web search page at <c>/</c>: three files embedded in the assembly (no front-end build), served with an ETag
-/// and a strict content security policy. The page itself calls the JSON API (<c>GET /v1/search</c>).
+/// The web search page at <c>/</c>: four files embedded in the assembly (no front-end build), served with an ETag
+/// and a strict content security policy. The page itself calls the JSON API (<c>GET /v1/search</c>,
+/// <c>/v1/suggest</c>, <c>/v1/documents/{id}/related</c> and <c>/v1/documents/{id}</c>).
 /// </summary>
 internal static class WebPage
 {
