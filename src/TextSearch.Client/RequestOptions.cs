@@ -90,7 +90,7 @@ public sealed class DocumentFilter
         (Sources is null || Sources.Count == 0) && PublishedAfter is null && PublishedBefore is null && (Metadata is null || Metadata.Count == 0);
 
     /// <summary>The contract's filter; null when <paramref name="filter"/> is null or empty.</summary>
-    internal static SearchFilter? ToProto(DocumentFilter? filter)
+    public static SearchFilter? ToProto(DocumentFilter? filter)
     {
         if (filter is null || filter.IsEmpty)
         {

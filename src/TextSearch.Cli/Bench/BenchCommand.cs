@@ -10,7 +10,13 @@ internal sealed class BenchCommand(Invocation invocation, CliEnvironment environ
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var settings = invocation.Bench ?? throw new InvalidOperationException("bench without its settings.");
-        var workload = BenchWorkload.Load(settings, invocation.PageSize, invocation.Snippets);
+        var workload = BenchWorkload.Load(settings, invocation.PageSize, invocation.Snippets, request =>
+        {
+            request.Filter = TextSearch.Client.DocumentFilter.ToProto(invocation.Filter);
+            request.Sort = invocation.Sort ?? V1.SortOrder.Unspecified;
+            request.Facets.Add(invocation.Facets);
+            request.FacetSize = invocation.FacetSize ?? 0;
+        });
 
         if (settings.EmitRequestPath is { } path)
         {

@@ -45,17 +45,17 @@ internal sealed class BenchWorkload
     public string? UniqueIdTag { get; }
 
     /// <summary>Reads the queries or documents the settings name. A missing or empty input file is a usage error.</summary>
-    public static BenchWorkload Load(BenchSettings settings, int? pageSize, int? snippets)
+    public static BenchWorkload Load(BenchSettings settings, int? pageSize, int? snippets, Action<SearchRequest>? shape = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         switch (settings.Call)
         {
             case BenchCall.Search:
-                var searches = ReadLines(settings).Select(q => (IMessage)new SearchRequest
+                var searches = ReadLines(settings).Select(q =>
                 {
-                    Query = q,
-                    PageSize = pageSize ?? 0,
-                    MaxSnippets = snippets ?? 0,
+                    var request = new SearchRequest { Query = q, PageSize = pageSize ?? 0, MaxSnippets = snippets ?? 0 };
+                    shape?.Invoke(request); // the filter, sort and facets of the search options
+                    return (IMessage)request;
                 }).ToArray();
                 return new BenchWorkload(SearchService.Descriptor.FindMethodByName("Search"), searches, (workload, invoker) =>
                 {

@@ -134,7 +134,7 @@ internal sealed partial class CliSyntax
             Facets = facets,
             FacetSize = parse.GetValue(FacetSize),
             Size = parse.GetValue(Size),
-            Bench = command.Kind == CommandKind.Bench ? BenchSettings.From(parse, Bench, [PageSize, Snippets]) : null,
+            Bench = command.Kind == CommandKind.Bench ? BenchSettings.From(parse, Bench, [PageSize, Snippets, Source, From, To, Sort, Facets, FacetSize]) : null,
         };
     }
 

@@ -79,7 +79,7 @@ internal sealed partial class CliSyntax
                 "documents returned, as for search. One page of hits (--page-size, default 10), shown as search shows them."),
             new(CommandKind.Bench, "bench", [],
                 [Bench.Call, Bench.Query, Bench.Queries, Bench.Docs, Bench.UniqueIds, Bench.Concurrency, Bench.Connections, Bench.Count,
-                    Bench.Duration, Bench.Warmup, PageSize, Snippets, Bench.CountErrors, Bench.EmitRequest],
+                    Bench.Duration, Bench.Warmup, PageSize, Snippets, Source, From, To, Sort, Facets, FacetSize, Bench.CountErrors, Bench.EmitRequest],
                 "Load-test the server: many concurrent calls, then latency percentiles and status codes.",
                 BenchSettings.Details),
         ];

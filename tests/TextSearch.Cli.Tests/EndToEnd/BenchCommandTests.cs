@@ -209,6 +209,25 @@ public sealed class BenchCommandTests(ServerFixture server) : IDisposable
         var answer = SearchResponse.Parser.ParseFrom(bytes.AsSpan(5));
         Assert.Equal(5, answer.TotalHits);
     }
+
+    [Fact]
+    public async Task Bench_searches_carry_the_filter_sort_and_facets_of_the_search_options()
+    {
+        var body = Path.Combine(_dir, "filtered.bin");
+
+        var result = await Run("bench", "--query", "قسد", "--source", "الخليج", "--from", "2017-10-01", "--to", "2017-10-31", "--sort", "newest", "--facets", "source", "--emit-request", body);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var request = SearchRequest.Parser.ParseFrom((await System.IO.File.ReadAllBytesAsync(body)).AsSpan(5));
+        Assert.Equal(["الخليج"], request.Filter.Sources);
+        Assert.Equal(new DateTimeOffset(2017, 10, 1, 0, 0, 0, TimeSpan.Zero), request.Filter.PublishedAfter.ToDateTimeOffset());
+        Assert.Equal(new DateTimeOffset(2017, 11, 1, 0, 0, 0, TimeSpan.Zero), request.Filter.PublishedBefore.ToDateTimeOffset());
+        Assert.Equal((SortOrder.Newest, "source"), (request.Sort, request.Facets.Single()));
+
+        // And the server answers it: the one seed from that source, dated in October 2017.
+        var run = await Run("bench", "--query", "قسد", "--source", "الخليج", "--from", "2017-10-01", "--to", "2017-10-31", "--facets", "source", "--count", "5", "--json");
+        Assert.True(run.ExitCode == 0, run.ToString());
+    }
 }
 
 /// <summary>bench against a server that is not there: every call is UNAVAILABLE, and that is a result, not a crash.</summary>

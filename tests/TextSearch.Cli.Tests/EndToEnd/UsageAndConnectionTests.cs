@@ -109,7 +109,8 @@ public sealed class UsageAndConnectionTests
         Assert.Contains("\n  --                      End of options: what follows is text, even if it starts with '-'.\n", general, StringComparison.Ordinal);
         Assert.StartsWith(
             "Usage: textsearch bench [--call CALL] [--query Q] [--queries FILE] [--docs FILE] [--unique-ids] [--concurrency N] [--connections N] " +
-            "[--count N] [--duration TIME] [--warmup N] [--page-size N] [--snippets N] [--count-errors] [--emit-request FILE]\n",
+            "[--count N] [--duration TIME] [--warmup N] [--page-size N] [--snippets N] [--source S]... [--from DATE] [--to DATE] [--sort ORDER] " +
+            "[--facets LIST] [--facet-size N] [--count-errors] [--emit-request FILE]\n",
             bench,
             StringComparison.Ordinal);
         Assert.Contains("\n  --duration TIME         bench: run for this long instead of --count: 30s, 2m, 1m30s, 500ms, 1h.\n", bench, StringComparison.Ordinal);
