@@ -61,8 +61,37 @@ public sealed partial class LuceneBackend
     public Task<IReadOnlyList<SuggestEntry>> SuggestAsync(string prefix, int size, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prefix);
-        return Task.FromResult(Read(cancellationToken, searcher => Suggest(searcher.IndexReader, prefix, size, cancellationToken)));
+        return Task.FromResult(Read(cancellationToken, searcher =>
+        {
+            var reader = searcher.IndexReader;
+            if (prefix.Length > CachedPrefixChars)
+            {
+                return Suggest(reader, prefix, size, cancellationToken);
+            }
+
+            // A short prefix scans many words (every word of the index starts with one of a few dozen letters, and a
+            // third of Arabic words with "ال"): its answer is kept for this reader, as long as the index is unchanged.
+            // The most there may be is kept, and cut to the size asked; at most CachedPrefixes prefixes per reader.
+            var cache = SuggestCache.GetValue(reader, _ => new System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<SuggestEntry>>(StringComparer.Ordinal));
+            if (!cache.TryGetValue(prefix, out var cached))
+            {
+                cached = Suggest(reader, prefix, Limits.MaxSuggestSize, cancellationToken);
+                if (cache.Count < CachedPrefixes)
+                {
+                    cache[prefix] = cached;
+                }
+            }
+
+            return cached.Count <= size ? cached : [.. cached.Take(size)];
+        }));
     }
+
+    /// <summary>Completions of prefixes up to this long are kept per reader.</summary>
+    private const int CachedPrefixChars = 3;
+
+    private const int CachedPrefixes = 4096;
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IndexReader, System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<SuggestEntry>>> SuggestCache = new();
 
     /// <summary>
     /// One scan of the completion terms from the prefix on: a word's term is followed by its spelling terms, so each

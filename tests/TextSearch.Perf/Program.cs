@@ -199,7 +199,7 @@ switch (opts.Mode)
             foreach (var v in variants)
             {
                 var l = results[v.Name].Order().ToList();
-                Console.WriteLine($"{v.Name,-40} {l.Count / (l.Sum() / 1000):F0,10} {l[l.Count / 2],8:F2} {l[(int)(l.Count * 0.99)],8:F2} {l.Sum() / plain,19:F2}x");
+                Console.WriteLine($"{v.Name,-40} {l.Count / (l.Sum() / 1000),10:F0} {l[l.Count / 2],8:F2} {l[(int)(l.Count * 0.99)],8:F2} {l.Sum() / plain,19:F2}x");
             }
 
             // Suggest on every prefix of two to six letters of the questions' words, as typed.
@@ -215,6 +215,54 @@ switch (opts.Mode)
 
             suggest.Sort();
             Console.WriteLine($"{"Suggest (prefixes of 2-6 letters)",-40} {suggest.Count / (suggest.Sum() / 1000),10:F0} {suggest[suggest.Count / 2],8:F2} {suggest[(int)(suggest.Count * 0.99)],8:F2}");
+            return 0;
+        }
+
+    case "suggest-rpc":
+        {
+            // Suggest over gRPC as a search box calls it: every prefix of two to six letters of the questions' words,
+            // from --concurrency clients at once, against a running server (--server URL).
+            var queries = File.ReadAllLines(opts.Require("queries")).Where(l => l.Trim().Length > 0).ToArray();
+            var prefixes = queries.SelectMany(q => q.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .Where(w => w.Length >= 2).SelectMany(w => Enumerable.Range(2, Math.Min(5, w.Length - 1)).Select(n => w[..n])).ToArray();
+            var count = opts.Int("count", 20000);
+            var concurrency = opts.Int("concurrency", 4);
+            using var channel = GrpcChannel.ForAddress(opts.Require("server"));
+            var client = new SearchService.SearchServiceClient(channel);
+            foreach (var p in prefixes.Take(200))
+            {
+                await client.SuggestAsync(new SuggestRequest { Prefix = p }); // warm-up
+            }
+
+            var latencies = new double[count];
+            var byLength = new int[count];
+            var next = -1;
+            var watch = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < count)
+                {
+                    var prefix = prefixes[i % prefixes.Length];
+                    var t = Stopwatch.GetTimestamp();
+                    await client.SuggestAsync(new SuggestRequest { Prefix = prefix });
+                    latencies[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+                    byLength[i] = prefix.Length;
+                }
+            })));
+            var elapsed = watch.Elapsed;
+            static string P(IEnumerable<double> values)
+            {
+                var sorted = values.Order().ToArray();
+                return $"p50 {sorted[sorted.Length / 2]:F2} ms, p99 {sorted[(int)(sorted.Length * 0.99)]:F2} ms ({sorted.Length} calls)";
+            }
+
+            Console.WriteLine($"Suggest over gRPC, {concurrency} clients: {count / elapsed.TotalSeconds:F0} calls/s; {P(latencies)}");
+            foreach (var length in byLength.Distinct().Order())
+            {
+                Console.WriteLine($"  prefixes of {length} letters: {P(latencies.Where((_, i) => byLength[i] == length))}");
+            }
+
             return 0;
         }
 

@@ -221,6 +221,11 @@ public abstract partial class EngineConformanceTests
         await Engine.DeleteAsync("news-12", default);
         Assert.Equal(seeds + 4, (await Engine.SuggestAsync("الاسلا", 1, default)).Single().Count);
 
+        // A short prefix too (the embedded engine keeps those per reader): a write shows at once.
+        Assert.Equal(2, (await Engine.SuggestAsync("ين", 50, default)).Single(s => s.Normalized == "ينمو").Count);
+        await Engine.DeleteAsync("news-09", default);
+        Assert.Equal(1, (await Engine.SuggestAsync("ين", 50, default)).Single(s => s.Normalized == "ينمو").Count);
+
         Assert.Empty(await Engine.SuggestAsync("النفط ", 5, default));
         var empty = await Assert.ThrowsAsync<TextSearchException>(() => Engine.SuggestAsync(" ", 5, default));
         Assert.Equal((ErrorKind.InvalidArgument, "Prefix"), (empty.Kind, empty.Field));
