@@ -1,0 +1,71 @@
+namespace TextSearch.Analysis.Tests;
+
+/// <summary>Keyword values (<see cref="Keywords"/>) and completion terms (<see cref="SuggestTerms"/>): one test per rule.</summary>
+public sealed class KeywordAndSuggestTermTests
+{
+    private static string Normalize(string value) => Keywords.Normalize(TextAnalyzer.Default, value);
+
+    [Theory]
+    [InlineData("الإسلامية", "الاسلاميه")]
+    [InlineData("الاسلامية", "الاسلاميه")]
+    [InlineData("الإسـلامـيّة", "الاسلاميه")]
+    [InlineData("Okaz", "okaz")]
+    public void Keywords_are_normalized_like_text(string value, string expected) => Assert.Equal(expected, Normalize(value));
+
+    [Fact]
+    public void Keywords_lose_outer_white_space_and_inner_runs_become_one_space()
+    {
+        Assert.Equal("وكالات - الامارات 71", Normalize("  وكالات \t-  الإمارات\n71 "));
+        Assert.Equal(string.Empty, Normalize(" \t "));
+    }
+
+    [Fact]
+    public void A_keyword_already_normal_is_returned_as_it_is()
+    {
+        const string value = "الرياض";
+        Assert.Same(value, Normalize(value));
+    }
+
+    private static List<string> Terms(string text)
+    {
+        var terms = new HashSet<string>(StringComparer.Ordinal);
+        SuggestTerms.Collect(new AnalysisSession(TextAnalyzer.Default), text, terms);
+        return [.. terms.Order(StringComparer.Ordinal)];
+    }
+
+    [Fact]
+    public void Each_word_gives_its_normalized_term_and_its_spelling()
+    {
+        Assert.Equal(["الاسلاميه", "الاسلاميه الإسلامية"], Terms("الإسلامية"));
+        Assert.Equal(["سوريا", "سوريا سوريا"], Terms("سوريا"));
+    }
+
+    [Fact]
+    public void Stopwords_and_one_letter_words_are_not_completions()
+    {
+        Assert.Equal(["الرقه", "الرقه الرقة"], Terms("في و الرقة"));
+    }
+
+    [Fact]
+    public void A_word_sorts_before_its_spellings_and_before_longer_words()
+    {
+        var terms = Terms("الاسلام الإسلام الاسلامي");
+        Assert.Equal(["الاسلام", "الاسلام الإسلام", "الاسلام الاسلام", "الاسلامي", "الاسلامي الاسلامي"], terms);
+        Assert.Equal(("الاسلام", "الإسلام"), SuggestTerms.Split("الاسلام الإسلام"));
+        Assert.Equal(("الاسلام", string.Empty), SuggestTerms.Split("الاسلام"));
+    }
+
+    [Theory]
+    [InlineData("الاسلا", "", "الاسلا")]
+    [InlineData("قوات الإسـلا", "قوات ", "الاسلا")]
+    [InlineData("الرَّقَّ", "", "الرق")]
+    public void The_last_word_typed_is_completed_and_what_comes_before_is_kept(string typed, string head, string prefix) =>
+        Assert.Equal((head, prefix), SuggestTerms.LastWord(TextAnalyzer.Default, typed));
+
+    [Theory]
+    [InlineData("الرقة ")]
+    [InlineData("الرقة،")]
+    [InlineData("!!")]
+    public void Text_that_ends_after_its_last_word_has_nothing_to_complete(string typed) =>
+        Assert.Null(SuggestTerms.LastWord(TextAnalyzer.Default, typed));
+}
