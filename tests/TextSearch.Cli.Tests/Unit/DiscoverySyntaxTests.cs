@@ -136,7 +136,8 @@ public sealed class DiscoverySyntaxTests
     [InlineData("option --facets does not apply to 'related'.", "related", "d", "--facets", "source")]
     [InlineData("option --size does not apply to 'search'.", "search", "x", "--size", "3")]
     [InlineData("option --from does not apply to 'get'.", "get", "x", "--from", "2017-01-01")]
-    [InlineData("option --source does not apply to 'bench'.", "bench", "--query", "x", "--source", "a")]
+    [InlineData("--source applies only to --call search.", "bench", "--call", "normalize", "--query", "x", "--source", "a")]
+    [InlineData("option --source does not apply to 'snippet'.", "snippet", "d", "x", "--source", "a")]
     public void Usage_errors_name_the_option(string message, params string[] args)
     {
         var e = Fails(args);
