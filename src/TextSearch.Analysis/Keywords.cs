@@ -70,6 +70,13 @@ public static class SuggestTerms
     /// <summary>Between a normalized word and one of its spellings (never inside a token).</summary>
     public const char Separator = ' ';
 
+    /// <summary>
+    /// A spelling longer than this (marks and tatweel stretch a word without limit, while its normalized term is at
+    /// most <see cref="Tokenizer.MaxTokenLength"/>) is recorded as the normalized term: every completion term stays far
+    /// below the engines' limit on one term (32,766 UTF-8 bytes).
+    /// </summary>
+    public const int MaxSpellingChars = 2 * Tokenizer.MaxTokenLength;
+
     /// <summary>Adds the text's distinct completion terms to <paramref name="terms"/>.</summary>
     public static void Collect(AnalysisSession session, string text, ISet<string> terms)
     {
@@ -87,7 +94,8 @@ public static class SuggestTerms
 
             var term = token.Term.ToString();
             terms.Add(term);
-            terms.Add(string.Concat(term, " ", text.AsSpan(token.Start, token.End - token.Start)));
+            var spelling = token.End - token.Start <= MaxSpellingChars ? text.AsSpan(token.Start, token.End - token.Start) : term.AsSpan();
+            terms.Add(string.Concat(term, " ", spelling));
         }
     }
 

@@ -267,7 +267,7 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
         var words = await SearchAsync(
             Aggregate(new PrefixQuery(EsFields.Suggest, prefix), new Dictionary<string, Aggregation>
             {
-                ["words"] = new() { Terms = new TermsAggregation { Field = EsFields.Suggest, Include = new TermsInclude(EsQueryBuilder.RegexLiteral(prefix) + "[^ ]*"), Size = size, Order = byCount } },
+                ["words"] = new() { Terms = new TermsAggregation { Field = EsFields.Suggest, Include = new TermsInclude(EsQueryBuilder.RegexLiteral(prefix) + "[^ ]*"), Size = size, ShardSize = EsQueryBuilder.ShardSize(size), Order = byCount } },
             }),
             cancellationToken).ConfigureAwait(false);
         var found = words.Aggregations?.GetStringTerms("words")?.Buckets.Select(b => (Word: b.Key.ToString(), Count: b.DocCount)).ToList() ?? [];

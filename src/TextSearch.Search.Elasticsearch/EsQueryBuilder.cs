@@ -92,15 +92,16 @@ internal sealed class EsQueryBuilder(RankingOptions ranking)
 
         if (spec.AfterMillis is not null || spec.BeforeMillis is not null)
         {
-            var range = new DateRangeQuery(EsFields.PublishedAt) { Format = "epoch_millis" };
+            // ISO 8601 to the millisecond (epoch_millis strings before 1970 have not always parsed).
+            var range = new DateRangeQuery(EsFields.PublishedAt) { Format = "strict_date_optional_time" };
             if (spec.AfterMillis is { } after)
             {
-                range.Gte = after.ToString(CultureInfo.InvariantCulture);
+                range.Gte = IsoMillis(after);
             }
 
             if (spec.BeforeMillis is { } before)
             {
-                range.Lt = before.ToString(CultureInfo.InvariantCulture);
+                range.Lt = IsoMillis(before);
             }
 
             filters.Add(range);
@@ -110,6 +111,15 @@ internal sealed class EsQueryBuilder(RankingOptions ranking)
         List<EsQuery>? mustNot = search.ExcludeId is { } id ? [new TermQuery(EsFields.Id, FieldValue.String(id))] : null;
         return filters.Count == 0 && mustNot is null ? query : new BoolQuery { Must = [query], Filter = filters.Count > 0 ? filters : null, MustNot = mustNot };
     }
+
+    private static string IsoMillis(long millis) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(millis).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Terms a shard returns for a terms aggregation of <paramref name="size"/>: more than the size, so counts merged
+    /// from several shards are exact for all but rare ties (one shard, the default, is always exact).
+    /// </summary>
+    public static int ShardSize(int size) => Math.Max(size * 10, 100);
 
     /// <summary>
     /// The facets as aggregations: <c>terms</c> on the normalized source (by count, then key), <c>date_histogram</c> by
@@ -133,6 +143,7 @@ internal sealed class EsQueryBuilder(RankingOptions ranking)
                     {
                         Field = EsFields.SourceKey,
                         Size = search.FacetSize,
+                        ShardSize = ShardSize(search.FacetSize),
                         Order = [new KeyValuePair<Field, EsSortOrder>("_count", EsSortOrder.Desc), new KeyValuePair<Field, EsSortOrder>("_key", EsSortOrder.Asc)],
                     },
                 }
@@ -157,14 +168,16 @@ internal sealed class EsQueryBuilder(RankingOptions ranking)
     {
         ArgumentNullException.ThrowIfNull(text);
         var sb = new StringBuilder(text.Length * 2);
-        foreach (var c in text)
+        foreach (var rune in text.EnumerateRunes())
         {
-            if (!char.IsLetterOrDigit(c))
+            // Regular-expression syntax is ASCII; escape every other character of the Basic Multilingual Plane too
+            // (marks and punctuation), but never half of a surrogate pair.
+            if (!Rune.IsLetterOrDigit(rune) && rune.IsBmp)
             {
                 sb.Append('\\');
             }
 
-            sb.Append(c);
+            sb.Append(rune.ToString());
         }
 
         return sb.ToString();

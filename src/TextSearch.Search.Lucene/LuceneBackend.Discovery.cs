@@ -66,17 +66,19 @@ public sealed partial class LuceneBackend
             var reader = searcher.IndexReader;
             if (prefix.Length > CachedPrefixChars)
             {
-                return Suggest(reader, prefix, size, cancellationToken);
+                return Suggest(reader, prefix, size, cancellationToken).Entries;
             }
 
             // A short prefix scans many words (every word of the index starts with one of a few dozen letters, and a
             // third of Arabic words with "ال"): its answer is kept for this reader, as long as the index is unchanged.
-            // The most there may be is kept, and cut to the size asked; at most CachedPrefixes prefixes per reader.
+            // The most there may be is kept, and cut to the size asked. Only long scans are kept (a prefix no word has,
+            // or few words, is cheap to answer again), so the prefixes kept are the few that begin many words.
             var cache = SuggestCache.GetValue(reader, _ => new System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<SuggestEntry>>(StringComparer.Ordinal));
             if (!cache.TryGetValue(prefix, out var cached))
             {
-                cached = Suggest(reader, prefix, Limits.MaxSuggestSize, cancellationToken);
-                if (cache.Count < CachedPrefixes)
+                var (entries, scanned) = Suggest(reader, prefix, Limits.MaxSuggestSize, cancellationToken);
+                cached = entries;
+                if (scanned >= LongScanTerms && cache.Count < CachedPrefixes)
                 {
                     cache[prefix] = cached;
                 }
@@ -91,18 +93,21 @@ public sealed partial class LuceneBackend
 
     private const int CachedPrefixes = 4096;
 
+    /// <summary>A scan of this many completion terms or more is worth keeping.</summary>
+    private const int LongScanTerms = 2048;
+
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IndexReader, System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<SuggestEntry>>> SuggestCache = new();
 
     /// <summary>
     /// One scan of the completion terms from the prefix on: a word's term is followed by its spelling terms, so each
     /// word's count and best spelling are known when the next word starts; the best <paramref name="size"/> are kept.
     /// </summary>
-    private static IReadOnlyList<SuggestEntry> Suggest(IndexReader reader, string prefix, int size, CancellationToken cancellationToken)
+    private static (IReadOnlyList<SuggestEntry> Entries, int Scanned) Suggest(IndexReader reader, string prefix, int size, CancellationToken cancellationToken)
     {
         var terms = MultiFields.GetTerms(reader, LuceneFields.Suggest);
         if (terms is null)
         {
-            return [];
+            return ([], 0);
         }
 
         var live = MultiFields.GetLiveDocs(reader);
@@ -110,7 +115,7 @@ public sealed partial class LuceneBackend
         var iterator = terms.GetEnumerator();
         if (iterator.SeekCeil(start) == TermsEnum.SeekStatus.END)
         {
-            return [];
+            return ([], 0);
         }
 
         var best = new PriorityQueue<SuggestEntry, (long Count, string Word)>(size + 1, Worst.Instance);
@@ -155,7 +160,7 @@ public sealed partial class LuceneBackend
         }
 
         result.Reverse();
-        return result;
+        return (result, scanned);
 
         void Flush()
         {

@@ -31,6 +31,9 @@ public static class Limits
     /// <summary>Related: the most distinctive terms of the document that make its query.</summary>
     public const int RelatedTerms = 25;
 
+    /// <summary>Related: the stems a document uses most, among which the most distinctive are chosen.</summary>
+    public const int RelatedCandidates = 500;
+
     /// <summary>The longest text the Normalize RPC takes.</summary>
     public const int MaxNormalizeChars = 1_000_000;
 

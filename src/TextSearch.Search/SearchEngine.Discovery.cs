@@ -72,7 +72,7 @@ public sealed partial class SearchEngine
         var pairs = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var (key, value) in filter.Metadata)
         {
-            if (key.Length is 0 or > Limits.MaxMetadataKeyChars || value.Length > Limits.MaxMetadataValueChars || key.Contains(DocumentKeys.MetadataSeparator))
+            if (key.Length is 0 or > Limits.MaxMetadataKeyChars || value.Length > Limits.MaxMetadataValueChars || key.Any(char.IsControl))
             {
                 Throw.Invalid(
                     Parameter.FilterMetadata,
@@ -211,9 +211,14 @@ public sealed partial class SearchEngine
             return SearchQuery.Empty;
         }
 
-        var frequencies = await Backend.DocumentFrequenciesAsync(counts.Keys, cancellationToken).ConfigureAwait(false);
+        // Only the stems the document uses most are weighed (as MoreLikeThis does): a very long document has tens of
+        // thousands of distinct stems, and the backend looks each one up.
+        var candidates = counts.Count <= Limits.RelatedCandidates
+            ? counts
+            : counts.OrderByDescending(c => c.Value.Count).ThenBy(c => c.Key, StringComparer.Ordinal).Take(Limits.RelatedCandidates).ToDictionary(StringComparer.Ordinal);
+        var frequencies = await Backend.DocumentFrequenciesAsync(candidates.Keys, cancellationToken).ConfigureAwait(false);
         var documents = await Backend.CountAsync(cancellationToken).ConfigureAwait(false);
-        var chosen = counts
+        var chosen = candidates
             .Select(c => (Stem: c.Key, c.Value.Term, c.Value.Count, Df: frequencies.GetValueOrDefault(c.Key)))
             .Where(c => c.Df >= 2)
             .Select(c => (c.Stem, c.Term, Weight: c.Count * (1 + Math.Log(documents / (double)(c.Df + 1)))))

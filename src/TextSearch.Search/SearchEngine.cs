@@ -370,11 +370,11 @@ public sealed partial class SearchEngine(ISearchBackend backend, QueryParser par
 
         foreach (var (key, value) in doc.Metadata)
         {
-            if (key.Length is 0 or > Limits.MaxMetadataKeyChars || value.Length > Limits.MaxMetadataValueChars)
+            if (key.Length is 0 or > Limits.MaxMetadataKeyChars || value.Length > Limits.MaxMetadataValueChars || key.Any(char.IsControl))
             {
                 return new InputError(
                     Parameter.DocumentMetadata.Path,
-                    $"the document metadata entry '{Truncate(key)}' breaks the limits (key 1 to {Limits.MaxMetadataKeyChars} characters, value up to {Limits.MaxMetadataValueChars}).");
+                    $"the document metadata entry '{Truncate(key)}' breaks the limits (key 1 to {Limits.MaxMetadataKeyChars} characters without control characters, value up to {Limits.MaxMetadataValueChars}).");
             }
         }
 

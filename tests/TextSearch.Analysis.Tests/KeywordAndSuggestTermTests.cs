@@ -41,6 +41,15 @@ public sealed class KeywordAndSuggestTermTests
     }
 
     [Fact]
+    public void A_spelling_stretched_past_the_limit_is_recorded_as_its_normalized_word()
+    {
+        var stretched = "ب" + new string('\u0640', 40_000) + "ت";
+        Assert.Equal(["بت", "بت بت"], Terms(stretched));
+        var marked = "بَ" + new string('\u0640', 100) + "ت";
+        Assert.Contains("بت " + marked, Terms(marked));
+    }
+
+    [Fact]
     public void Stopwords_and_one_letter_words_are_not_completions()
     {
         Assert.Equal(["الرقه", "الرقه الرقة"], Terms("في و الرقة"));

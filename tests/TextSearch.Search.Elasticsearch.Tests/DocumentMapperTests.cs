@@ -120,4 +120,13 @@ public sealed class DocumentMapperTests
             return new TokenStreamComponents(tokenizer, new StopFilter(LuceneVersion.LUCENE_48, tokenizer, placeholder));
         }
     }
+
+    [Theory]
+    [InlineData("الاسلا", "الاسلا")]
+    [InlineData("a.b", "a\\.b")]
+    [InlineData("ال(", "ال\\(")]
+    [InlineData("بَ", "ب\\\u064e")]
+    [InlineData("\U00020000x", "\U00020000x")]
+    public void Completion_prefixes_are_literal_in_the_include_regex_and_surrogate_pairs_stay_whole(string prefix, string expected) =>
+        Assert.Equal(expected, EsQueryBuilder.RegexLiteral(prefix));
 }

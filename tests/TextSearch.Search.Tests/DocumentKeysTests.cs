@@ -34,6 +34,14 @@ public sealed class DocumentKeysTests
     }
 
     [Fact]
+    public void A_metadata_key_with_a_control_character_is_refused_so_no_pair_can_pose_as_another()
+    {
+        var doc = new Document { Id = "m", Metadata = new Dictionary<string, string> { ["a\u001fb"] = "c" } };
+        Assert.Equal(Parameter.DocumentMetadata.Path, SearchEngine.Validate(doc)?.Field);
+        Assert.Null(SearchEngine.Validate(doc with { Metadata = new Dictionary<string, string> { ["a"] = "b\u001fc" } }));
+    }
+
+    [Fact]
     public void Undated_documents_sort_last_in_either_direction()
     {
         Assert.Equal(long.MinValue, BackendSearch.MissingDate(SortOrder.Newest));

@@ -654,11 +654,13 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
 
                 case "range":
                     {
-                        // A date range in epoch milliseconds, [gte, lt), as the engine's filter sends it.
+                        // A date range in ISO 8601, [gte, lt), as the engine's filter sends it.
                         var (field, spec) = Single(body);
                         Assert.Equal(DateField, field);
-                        Assert.Equal("epoch_millis", spec.GetProperty("format").GetString());
-                        long? Bound(string name) => spec.TryGetProperty(name, out var v) ? long.Parse(v.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : null;
+                        Assert.Equal("strict_date_optional_time", spec.GetProperty("format").GetString());
+                        long? Bound(string name) => spec.TryGetProperty(name, out var v)
+                            ? DateTimeOffset.Parse(v.GetString()!, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal).ToUnixTimeMilliseconds()
+                            : null;
                         Assert.False(spec.TryGetProperty("gt", out _) || spec.TryGetProperty("lte", out _));
                         return NumericRangeQuery.NewInt64Range(DateField, Bound("gte"), Bound("lt"), minInclusive: true, maxInclusive: false);
                     }

@@ -88,6 +88,12 @@ public abstract partial class EngineConformanceTests
 
         var before = await Find("الاقتصاد", new SearchFilter { PublishedBefore = Jan.AddMonths(2) });
         Assert.Equal(["news-03"], IdsOf(before));
+
+        // Bounds before 1970 too: every dated document, and only those.
+        var everything = await Find(string.Empty, facets: ["published_at"]);
+        var dated = await Find(string.Empty, new SearchFilter { PublishedAfter = new DateTimeOffset(1900, 1, 1, 0, 0, 0, TimeSpan.Zero), PublishedBefore = new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero) });
+        Assert.Equal(everything.Hits.Where(h => h.Document.PublishedAt is not null).Select(h => h.Document.Id), IdsOf(dated));
+        Assert.Empty((await Find(string.Empty, new SearchFilter { PublishedBefore = new DateTimeOffset(1960, 1, 1, 0, 0, 0, TimeSpan.Zero) })).Hits);
     }
 
     [ConformanceFact]
