@@ -240,6 +240,15 @@ public abstract partial class EngineConformanceTests
     }
 
     [ConformanceFact]
+    public async Task A_word_stretched_by_tatweel_far_past_the_term_limit_is_stored_and_completed()
+    {
+        var stretched = new Document { Id = "stretched", Body = "بـ" + new string('\u0640', 40_000) + "ـتـلـة" };
+        await Engine.UpsertAsync(stretched, default);
+        Assert.Equal(["stretched"], IdsOf(await Find("بتله")));
+        Assert.Contains(await Engine.SuggestAsync("بتل", 10, default), s => s.Normalized == "بتله" && s.Count == 1);
+    }
+
+    [ConformanceFact]
     public async Task Related_finds_similar_articles_never_itself_with_snippets_and_filters()
     {
         await AddNewsroomAsync();
