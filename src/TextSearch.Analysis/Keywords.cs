@@ -57,10 +57,14 @@ public static class Keywords
 }
 
 /// <summary>
-/// The completion terms of a text (Suggest): for every word that is not a stopword and has at least
-/// <see cref="MinLength"/> characters, its normalized term, and its normalized term, a space and its original spelling
-/// (the characters of the text it came from). Terms sort so that a word's spellings follow the word itself, and every
-/// word with a given normalized prefix sorts after that prefix: a completion is a range scan.
+/// The completion terms of a document (Suggest): for every word that is not a stopword and has at least
+/// <see cref="MinLength"/> characters, its normalized term. A word the document writes in a form other than its
+/// normalized term also gets a marker (the term and a space) and a term for each of its spellings in the document (the
+/// normalized term, a space and the characters of the text), its normalized form included when it is one of them. So
+/// most words cost one term, and the documents that write a word as its normalized form number the word's documents,
+/// less the marker's, plus that spelling's (<see cref="BestSpelling"/>). Terms sort so that a word's marker and
+/// spellings follow the word itself, and every word with a given normalized prefix sorts after that prefix: a
+/// completion is a range scan.
 /// </summary>
 public static class SuggestTerms
 {
@@ -77,26 +81,71 @@ public static class SuggestTerms
     /// </summary>
     public const int MaxSpellingChars = 2 * Tokenizer.MaxTokenLength;
 
-    /// <summary>Adds the text's distinct completion terms to <paramref name="terms"/>.</summary>
-    public static void Collect(AnalysisSession session, string text, ISet<string> terms)
+    /// <summary>Adds the distinct completion terms of a document's texts to <paramref name="terms"/>.</summary>
+    public static void Collect(AnalysisSession session, IEnumerable<string> texts, ISet<string> terms)
     {
         ArgumentNullException.ThrowIfNull(session);
-        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(texts);
         ArgumentNullException.ThrowIfNull(terms);
-        session.Reset(text);
-        while (session.MoveNext())
+        HashSet<string>? plain = null;
+        HashSet<string>? varied = null;
+        foreach (var text in texts)
         {
-            var token = session.Current;
-            if (token.IsStopword || token.Term.Length < MinLength)
+            session.Reset(text);
+            while (session.MoveNext())
             {
-                continue;
-            }
+                var token = session.Current;
+                if (token.IsStopword || token.Term.Length < MinLength)
+                {
+                    continue;
+                }
 
-            var term = token.Term.ToString();
-            terms.Add(term);
-            var spelling = token.End - token.Start <= MaxSpellingChars ? text.AsSpan(token.Start, token.End - token.Start) : term.AsSpan();
-            terms.Add(string.Concat(term, " ", spelling));
+                var term = token.Term.ToString();
+                terms.Add(term);
+                var spelling = token.End - token.Start <= MaxSpellingChars ? text.AsSpan(token.Start, token.End - token.Start) : term.AsSpan();
+                if (spelling.SequenceEqual(term))
+                {
+                    (plain ??= new HashSet<string>(StringComparer.Ordinal)).Add(term);
+                }
+                else
+                {
+                    (varied ??= new HashSet<string>(StringComparer.Ordinal)).Add(term);
+                    terms.Add(string.Concat(term, " ", spelling));
+                }
+            }
         }
+
+        foreach (var word in varied ?? [])
+        {
+            terms.Add(word + Separator);
+            if (plain?.Contains(word) == true)
+            {
+                terms.Add(string.Concat(word, " ", word));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The spelling of <paramref name="word"/> held by most documents (ties by spelling), from its documents, its
+    /// marker's and its spelling terms' (<paramref name="spellings"/>, spelling and documents); with its documents.
+    /// </summary>
+    public static (string Spelling, long Count) BestSpelling(string word, long wordCount, long markerCount, IEnumerable<(string Spelling, long Count)> spellings)
+    {
+        ArgumentNullException.ThrowIfNull(word);
+        ArgumentNullException.ThrowIfNull(spellings);
+        // The documents that write the word as its normalized form: those without a marker, and those with one that
+        // hold that spelling's term.
+        var list = spellings as IReadOnlyCollection<(string Spelling, long Count)> ?? [.. spellings];
+        var best = (Spelling: word, Count: wordCount - markerCount + list.Where(s => s.Spelling == word).Sum(s => s.Count));
+        foreach (var (spelling, count) in list)
+        {
+            if (spelling != word && count > 0 && (count > best.Count || (count == best.Count && string.CompareOrdinal(spelling, best.Spelling) < 0)))
+            {
+                best = (spelling, count);
+            }
+        }
+
+        return best;
     }
 
     /// <summary>The normalized word of a spelling term, and the spelling (empty for a word term).</summary>

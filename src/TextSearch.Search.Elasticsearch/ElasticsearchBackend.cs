@@ -276,6 +276,7 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
             return [];
         }
 
+        // Each word's marker and spellings (terms only for words some document writes otherwise), by count.
         var spellingAggregations = new Dictionary<string, Aggregation>(StringComparer.Ordinal);
         for (var i = 0; i < found.Count; i++)
         {
@@ -285,20 +286,27 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
                 {
                     Field = EsFields.Suggest,
                     Include = new TermsInclude(EsQueryBuilder.RegexLiteral(found[i].Word + SuggestTerms.Separator) + ".*"),
-                    Size = 1,
+                    Size = MaxSpellings,
+                    ShardSize = EsQueryBuilder.ShardSize(MaxSpellings),
                     Order = byCount,
                 },
             };
         }
 
         var spellings = await SearchAsync(
-            Aggregate(new TermsQuery { Field = EsFields.Suggest, Terms = new TermsQueryField([.. found.Select(f => FieldValue.String(f.Word))]) }, spellingAggregations),
+            Aggregate(new TermsQuery { Field = EsFields.Suggest, Terms = new TermsQueryField([.. found.Select(f => FieldValue.String(f.Word + SuggestTerms.Separator))]) }, spellingAggregations),
             cancellationToken).ConfigureAwait(false);
-        return [.. found.Select((f, i) => new SuggestEntry(
-            f.Word,
-            spellings.Aggregations?.GetStringTerms($"s{i}")?.Buckets.FirstOrDefault() is { } best ? SuggestTerms.Split(best.Key.ToString()).Spelling : f.Word,
-            f.Count))];
+        return [.. found.Select((f, i) =>
+        {
+            var buckets = spellings.Aggregations?.GetStringTerms($"s{i}")?.Buckets.Select(b => (Term: b.Key.ToString(), Count: b.DocCount)).ToList() ?? [];
+            var marker = buckets.Where(b => b.Term.Length == f.Word.Length + 1).Sum(b => b.Count);
+            var forms = buckets.Where(b => b.Term.Length > f.Word.Length + 1).Select(b => (SuggestTerms.Split(b.Term).Spelling, b.Count)).ToList();
+            return new SuggestEntry(f.Word, SuggestTerms.BestSpelling(f.Word, f.Count, marker, forms).Spelling, f.Count);
+        })];
     }
+
+    /// <summary>The most spellings of one word Suggest weighs on Elasticsearch (the commonest, by documents).</summary>
+    private const int MaxSpellings = 100;
 
     /// <summary>
     /// The live documents holding each stem in body_terms: one <c>filters</c> aggregation with a <c>term</c> filter per

@@ -65,8 +65,7 @@ internal sealed class EsDocumentMapper(TextAnalyzer analyzer, RankingOptions ran
     {
         var terms = new HashSet<string>(StringComparer.Ordinal);
         var session = new AnalysisSession(Analyzer);
-        SuggestTerms.Collect(session, doc.Title, terms);
-        SuggestTerms.Collect(session, doc.Body, terms);
+        SuggestTerms.Collect(session, [doc.Title, doc.Body], terms);
         return terms;
     }
 

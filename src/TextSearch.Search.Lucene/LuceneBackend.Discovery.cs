@@ -121,8 +121,8 @@ public sealed partial class LuceneBackend
         var best = new PriorityQueue<SuggestEntry, (long Count, string Word)>(size + 1, Worst.Instance);
         string? word = null;
         long wordCount = 0;
-        string? spelling = null;
-        long spellingCount = 0;
+        long markerCount = 0;
+        var spellings = new List<(string Spelling, long Count)>();
         DocsEnum? docs = null;
         var scanned = 0;
         do
@@ -138,16 +138,23 @@ public sealed partial class LuceneBackend
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
+            // A word, then (when some document writes it otherwise) its marker and its spellings.
+            var text = term.Utf8ToString();
             var count = Live(iterator, live, ref docs);
-            var (w, s) = SuggestTerms.Split(term.Utf8ToString());
-            if (s.Length == 0)
+            var (w, s) = SuggestTerms.Split(text);
+            if (w.Length == text.Length)
             {
                 Flush();
-                (word, wordCount, spelling, spellingCount) = (w, count, null, 0);
+                (word, wordCount, markerCount) = (w, count, 0);
+                spellings.Clear();
             }
-            else if (w == word && count > 0 && (count > spellingCount || (count == spellingCount && string.CompareOrdinal(s, spelling) < 0)))
+            else if (w == word && s.Length == 0)
             {
-                (spelling, spellingCount) = (s, count);
+                markerCount = count;
+            }
+            else if (w == word)
+            {
+                spellings.Add((s, count));
             }
         }
         while (iterator.MoveNext());
@@ -166,7 +173,7 @@ public sealed partial class LuceneBackend
         {
             if (word is not null && wordCount > 0)
             {
-                best.Enqueue(new SuggestEntry(word, spelling ?? word, wordCount), (wordCount, word));
+                best.Enqueue(new SuggestEntry(word, SuggestTerms.BestSpelling(word, wordCount, markerCount, spellings).Spelling, wordCount), (wordCount, word));
                 if (best.Count > size)
                 {
                     best.Dequeue();

@@ -93,8 +93,7 @@ public sealed class LuceneSchema
         }
 
         buffers.Suggest.Clear();
-        SuggestTerms.Collect(buffers.Session, doc.Title, buffers.Suggest);
-        SuggestTerms.Collect(buffers.Session, doc.Body, buffers.Suggest);
+        SuggestTerms.Collect(buffers.Session, [doc.Title, doc.Body], buffers.Suggest);
         if (buffers.Suggest.Count > 0)
         {
             d.Add(new Field(LuceneFields.Suggest, buffers.SuggestStream.Load(buffers.Suggest), SuggestFieldType));

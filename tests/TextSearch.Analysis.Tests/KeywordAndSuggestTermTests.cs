@@ -29,22 +29,47 @@ public sealed class KeywordAndSuggestTermTests
     private static List<string> Terms(string text)
     {
         var terms = new HashSet<string>(StringComparer.Ordinal);
-        SuggestTerms.Collect(new AnalysisSession(TextAnalyzer.Default), text, terms);
+        SuggestTerms.Collect(new AnalysisSession(TextAnalyzer.Default), [text], terms);
         return [.. terms.Order(StringComparer.Ordinal)];
     }
 
     [Fact]
-    public void Each_word_gives_its_normalized_term_and_its_spelling()
+    public void A_word_written_as_its_normalized_form_is_one_term()
     {
-        Assert.Equal(["الاسلاميه", "الاسلاميه الإسلامية"], Terms("الإسلامية"));
-        Assert.Equal(["سوريا", "سوريا سوريا"], Terms("سوريا"));
+        Assert.Equal(["سوريا"], Terms("سوريا"));
+    }
+
+    [Fact]
+    public void A_word_written_otherwise_also_gives_a_marker_and_its_spellings_its_normalized_form_included()
+    {
+        Assert.Equal(["الاسلاميه", "الاسلاميه ", "الاسلاميه الإسلامية"], Terms("الإسلامية"));
+        Assert.Equal(["الاسلاميه", "الاسلاميه ", "الاسلاميه الإسلامية", "الاسلاميه الاسلاميه"], Terms("الإسلامية الاسلاميه"));
+    }
+
+    [Fact]
+    public void A_document_counts_once_across_its_title_and_body()
+    {
+        var terms = new HashSet<string>(StringComparer.Ordinal);
+        SuggestTerms.Collect(new AnalysisSession(TextAnalyzer.Default), ["الإسلامية", "الاسلاميه"], terms);
+        Assert.Equal(["الاسلاميه", "الاسلاميه ", "الاسلاميه الإسلامية", "الاسلاميه الاسلاميه"], terms.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void The_best_spelling_counts_the_documents_that_write_the_normalized_form_without_a_term_of_their_own()
+    {
+        // 10 documents hold the word; 4 write it otherwise (the marker), one of them also as the word itself.
+        Assert.Equal(("الاسلاميه", 7L), SuggestTerms.BestSpelling("الاسلاميه", 10, 4, [("الإسلامية", 4), ("الاسلاميه", 1)]));
+        // 10 documents, 8 write it otherwise: the other spelling leads.
+        Assert.Equal(("الإسلامية", 8L), SuggestTerms.BestSpelling("الاسلاميه", 10, 8, [("الإسلامية", 8)]));
+        // A tie goes to the spelling first in ordinal order.
+        Assert.Equal(("الإسلامية", 5L), SuggestTerms.BestSpelling("الاسلاميه", 10, 5, [("الإسلامية", 5)]));
     }
 
     [Fact]
     public void A_spelling_stretched_past_the_limit_is_recorded_as_its_normalized_word()
     {
         var stretched = "ب" + new string('\u0640', 40_000) + "ت";
-        Assert.Equal(["بت", "بت بت"], Terms(stretched));
+        Assert.Equal(["بت"], Terms(stretched));
         var marked = "بَ" + new string('\u0640', 100) + "ت";
         Assert.Contains("بت " + marked, Terms(marked));
     }
@@ -52,14 +77,14 @@ public sealed class KeywordAndSuggestTermTests
     [Fact]
     public void Stopwords_and_one_letter_words_are_not_completions()
     {
-        Assert.Equal(["الرقه", "الرقه الرقة"], Terms("في و الرقة"));
+        Assert.Equal(["الرقه", "الرقه ", "الرقه الرقة"], Terms("في و الرقة"));
     }
 
     [Fact]
     public void A_word_sorts_before_its_spellings_and_before_longer_words()
     {
         var terms = Terms("الاسلام الإسلام الاسلامي");
-        Assert.Equal(["الاسلام", "الاسلام الإسلام", "الاسلام الاسلام", "الاسلامي", "الاسلامي الاسلامي"], terms);
+        Assert.Equal(["الاسلام", "الاسلام ", "الاسلام الإسلام", "الاسلام الاسلام", "الاسلامي"], terms);
         Assert.Equal(("الاسلام", "الإسلام"), SuggestTerms.Split("الاسلام الإسلام"));
         Assert.Equal(("الاسلام", string.Empty), SuggestTerms.Split("الاسلام"));
     }
