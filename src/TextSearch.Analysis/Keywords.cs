@@ -87,41 +87,20 @@ public static class SuggestTerms
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(texts);
         ArgumentNullException.ThrowIfNull(terms);
-        HashSet<string>? plain = null;
-        HashSet<string>? varied = null;
+        var builder = new SuggestTermBuilder();
         foreach (var text in texts)
         {
             session.Reset(text);
             while (session.MoveNext())
             {
                 var token = session.Current;
-                if (token.IsStopword || token.Term.Length < MinLength)
-                {
-                    continue;
-                }
-
-                var term = token.Term.ToString();
-                terms.Add(term);
-                var spelling = token.End - token.Start <= MaxSpellingChars ? text.AsSpan(token.Start, token.End - token.Start) : term.AsSpan();
-                if (spelling.SequenceEqual(term))
-                {
-                    (plain ??= new HashSet<string>(StringComparer.Ordinal)).Add(term);
-                }
-                else
-                {
-                    (varied ??= new HashSet<string>(StringComparer.Ordinal)).Add(term);
-                    terms.Add(string.Concat(term, " ", spelling));
-                }
+                builder.Add(token.Term, text.AsSpan(token.Start, token.End - token.Start), token.IsStopword);
             }
         }
 
-        foreach (var word in varied ?? [])
+        foreach (var term in builder.Terms())
         {
-            terms.Add(word + Separator);
-            if (plain?.Contains(word) == true)
-            {
-                terms.Add(string.Concat(word, " ", word));
-            }
+            terms.Add(term);
         }
     }
 
@@ -189,5 +168,78 @@ public static class SuggestTerms
         }
 
         return (typed[..word.Start], word.Term);
+    }
+}
+
+/// <summary>
+/// Gathers the completion terms of one document token by token (<see cref="SuggestTerms"/>), for an analysis that is
+/// already under way: a word seen again costs a lookup, not a string. Reusable after <see cref="Clear"/>; not
+/// thread-safe.
+/// </summary>
+public sealed class SuggestTermBuilder
+{
+    private readonly HashSet<string> _words = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _plain = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _varied = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _spellings = new(StringComparer.Ordinal);
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _wordLookup;
+
+    public SuggestTermBuilder() => _wordLookup = _words.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    public void Clear()
+    {
+        _words.Clear();
+        _plain.Clear();
+        _varied.Clear();
+        _spellings.Clear();
+    }
+
+    /// <summary>One token: its normalized term and the characters of the text it came from.</summary>
+    public void Add(ReadOnlySpan<char> term, ReadOnlySpan<char> original, bool stopword)
+    {
+        if (stopword || term.Length < SuggestTerms.MinLength)
+        {
+            return;
+        }
+
+        if (!_wordLookup.TryGetValue(term, out var word))
+        {
+            word = term.ToString();
+            _words.Add(word);
+        }
+
+        var spelling = original.Length <= SuggestTerms.MaxSpellingChars ? original : term;
+        if (spelling.SequenceEqual(term))
+        {
+            _plain.Add(word);
+        }
+        else
+        {
+            _varied.Add(word);
+            _spellings.Add(string.Concat(word, " ", spelling));
+        }
+    }
+
+    /// <summary>The document's completion terms, each once, in no particular order.</summary>
+    public IEnumerable<string> Terms()
+    {
+        foreach (var word in _words)
+        {
+            yield return word;
+        }
+
+        foreach (var word in _varied)
+        {
+            yield return word + SuggestTerms.Separator;
+            if (_plain.Contains(word))
+            {
+                yield return string.Concat(word, " ", word);
+            }
+        }
+
+        foreach (var spelling in _spellings)
+        {
+            yield return spelling;
+        }
     }
 }

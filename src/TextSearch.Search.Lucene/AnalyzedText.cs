@@ -42,7 +42,7 @@ internal sealed class AnalyzedText
     public int Positions { get; private set; }
 
     /// <summary>Analyzes <paramref name="text"/> into this instance, replacing what it held.</summary>
-    public AnalyzedText Load(AnalysisSession session, string text)
+    public AnalyzedText Load(AnalysisSession session, string text, SuggestTermBuilder? suggest = null)
     {
         Count = 0;
         Positions = 0;
@@ -58,6 +58,7 @@ internal sealed class AnalyzedText
         while (session.MoveNext())
         {
             var token = session.Current;
+            suggest?.Add(token.Term, text.AsSpan(token.Start, token.End - token.Start), token.IsStopword);
             Positions = token.Position + 1;
             if (!token.IsStopword)
             {

@@ -48,8 +48,10 @@ public sealed class LuceneSchema
         ArgumentNullException.ThrowIfNull(doc);
         // The thread's buffers: the document is built and indexed on this thread before it builds the next one.
         var buffers = t_buffers is { } cached && cached.Session.Analyzer == _analyzer ? cached : t_buffers = new Buffers(new AnalysisSession(_analyzer));
-        var title = buffers.Title.Load(buffers.Session, doc.Title);
-        var body = buffers.Body.Load(buffers.Session, doc.Body);
+        // One analysis of each text also gathers the completion terms.
+        buffers.Suggest.Clear();
+        var title = buffers.Title.Load(buffers.Session, doc.Title, buffers.Suggest);
+        var body = buffers.Body.Load(buffers.Session, doc.Body, buffers.Suggest);
         var head = _titleInBody && doc.Title.Length > 0 ? title : null;
         var d = new LuceneDocument
         {
@@ -92,11 +94,9 @@ public sealed class LuceneSchema
             d.Add(new SortedDocValuesField(LuceneFields.SourceKey, new BytesRef(sourceKey)));
         }
 
-        buffers.Suggest.Clear();
-        SuggestTerms.Collect(buffers.Session, [doc.Title, doc.Body], buffers.Suggest);
-        if (buffers.Suggest.Count > 0)
+        if (buffers.SuggestStream.Load(buffers.Suggest.Terms()).Count > 0)
         {
-            d.Add(new Field(LuceneFields.Suggest, buffers.SuggestStream.Load(buffers.Suggest), SuggestFieldType));
+            d.Add(new Field(LuceneFields.Suggest, buffers.SuggestStream, SuggestFieldType));
         }
 
         return d;
@@ -117,7 +117,7 @@ public sealed class LuceneSchema
     {
         public AnalysisSession Session { get; } = session;
 
-        public HashSet<string> Suggest { get; } = new(StringComparer.Ordinal);
+        public SuggestTermBuilder Suggest { get; } = new();
 
         public TermListStream SuggestStream { get; } = new();
 
@@ -151,6 +151,8 @@ internal sealed class TermListStream : global::Lucene.Net.Analysis.TokenStream
     private readonly global::Lucene.Net.Analysis.TokenAttributes.ICharTermAttribute _term;
     private readonly List<string> _terms = [];
     private int _next;
+
+    public int Count => _terms.Count;
 
     public TermListStream() => _term = AddAttribute<global::Lucene.Net.Analysis.TokenAttributes.ICharTermAttribute>();
 
