@@ -62,7 +62,8 @@ public static class Keywords
 /// normalized term also gets a marker (the term and a space) and a term for each of its spellings in the document (the
 /// normalized term, a space and the characters of the text), its normalized form included when it is one of them. So
 /// most words cost one term, and the documents that write a word as its normalized form number the word's documents,
-/// less the marker's, plus that spelling's (<see cref="BestSpelling"/>). Terms sort so that a word's marker and
+/// less the marker's, plus that spelling's (<see cref="BestSpelling"/>). <see cref="SuggestTermBuilder"/> gathers them
+/// token by token during an analysis the engine makes anyway. Terms sort so that a word's marker and
 /// spellings follow the word itself, and every word with a given normalized prefix sorts after that prefix: a
 /// completion is a range scan.
 /// </summary>
@@ -80,29 +81,6 @@ public static class SuggestTerms
     /// below the engines' limit on one term (32,766 UTF-8 bytes).
     /// </summary>
     public const int MaxSpellingChars = 2 * Tokenizer.MaxTokenLength;
-
-    /// <summary>Adds the distinct completion terms of a document's texts to <paramref name="terms"/>.</summary>
-    public static void Collect(AnalysisSession session, IEnumerable<string> texts, ISet<string> terms)
-    {
-        ArgumentNullException.ThrowIfNull(session);
-        ArgumentNullException.ThrowIfNull(texts);
-        ArgumentNullException.ThrowIfNull(terms);
-        var builder = new SuggestTermBuilder();
-        foreach (var text in texts)
-        {
-            session.Reset(text);
-            while (session.MoveNext())
-            {
-                var token = session.Current;
-                builder.Add(token.Term, text.AsSpan(token.Start, token.End - token.Start), token.IsStopword);
-            }
-        }
-
-        foreach (var term in builder.Terms())
-        {
-            terms.Add(term);
-        }
-    }
 
     /// <summary>
     /// The spelling of <paramref name="word"/> held by most documents (ties by spelling), from its documents, its

@@ -168,7 +168,7 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
     {
         ArgumentNullException.ThrowIfNull(search);
         var (query, size, after) = (search.Query, search.Size, search.After);
-        if (size <= 0 || (query.IsEmpty && !query.IsExclusionOnly && !query.ListsAll))
+        if (size <= 0 || query.FindsNothing)
         {
             return new BackendPage([], 0);
         }
@@ -176,12 +176,7 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
         await EnsureIndexAsync(cancellationToken).ConfigureAwait(false);
         var facets = EsQueryBuilder.Facets(search);
         var window = _ranking.RescoreWindow;
-        if (query.ListsAll)
-        {
-            return await PageAsync(EsQueryBuilder.Filtered(new MatchAllQuery(), search), search, rescored: false, facets, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (window <= 0 || search.Sort != SortOrder.Relevance)
+        if (search.RanksInOnePhase(window))
         {
             return await PageAsync(EsQueryBuilder.Filtered(_queries.Build(query), search), search, rescored: false, facets, cancellationToken).ConfigureAwait(false);
         }
@@ -259,15 +254,10 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
     {
         ArgumentNullException.ThrowIfNull(prefix);
         await EnsureIndexAsync(cancellationToken).ConfigureAwait(false);
-        var byCount = new List<KeyValuePair<Field, Elastic.Clients.Elasticsearch.SortOrder>>
-        {
-            new("_count", Elastic.Clients.Elasticsearch.SortOrder.Desc),
-            new("_key", Elastic.Clients.Elasticsearch.SortOrder.Asc),
-        };
         var words = await SearchAsync(
             Aggregate(new PrefixQuery(EsFields.Suggest, prefix), new Dictionary<string, Aggregation>
             {
-                ["words"] = new() { Terms = new TermsAggregation { Field = EsFields.Suggest, Include = new TermsInclude(EsQueryBuilder.RegexLiteral(prefix) + "[^ ]*"), Size = size, ShardSize = EsQueryBuilder.ShardSize(size), Order = byCount } },
+                ["words"] = new() { Terms = new TermsAggregation { Field = EsFields.Suggest, Include = new TermsInclude(EsQueryBuilder.RegexLiteral(prefix) + "[^ ]*"), Size = size, ShardSize = EsQueryBuilder.ShardSize(size), Order = EsQueryBuilder.ByCountThenKey } },
             }),
             cancellationToken).ConfigureAwait(false);
         var found = words.Aggregations?.GetStringTerms("words")?.Buckets.Select(b => (Word: b.Key.ToString(), Count: b.DocCount)).ToList() ?? [];
@@ -288,7 +278,7 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
                     Include = new TermsInclude(EsQueryBuilder.RegexLiteral(found[i].Word + SuggestTerms.Separator) + ".*"),
                     Size = MaxSpellings,
                     ShardSize = EsQueryBuilder.ShardSize(MaxSpellings),
-                    Order = byCount,
+                    Order = EsQueryBuilder.ByCountThenKey,
                 },
             };
         }

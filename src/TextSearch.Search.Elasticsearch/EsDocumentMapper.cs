@@ -34,8 +34,10 @@ internal sealed class EsDocumentMapper(TextAnalyzer analyzer, RankingOptions ran
     public EsDocument ToEs(Document doc)
     {
         ArgumentNullException.ThrowIfNull(doc);
-        var title = TermFields(doc.Title);
-        var body = TermFields(doc.Body);
+        // One analysis of each text gives its term fields and its completion terms.
+        var suggest = new SuggestTermBuilder();
+        var title = TermFields(doc.Title, suggest);
+        var body = TermFields(doc.Body, suggest);
         if (ranking.TitleInBody && doc.Title.Length > 0)
         {
             // The title's tokens, then the body's, positions continuing (as the embedded engine's body field).
@@ -57,16 +59,8 @@ internal sealed class EsDocumentMapper(TextAnalyzer analyzer, RankingOptions ran
             BodyKeys = body.Keys,
             SourceKey = DocumentKeys.SourceKey(Analyzer, doc.Source) is { Length: > 0 } source ? source : null,
             MetadataPairs = doc.Metadata.Count == 0 ? null : [.. doc.Metadata.Select(m => DocumentKeys.MetadataPair(m.Key, m.Value)).Order(StringComparer.Ordinal)],
-            Suggest = SuggestTermsOf(doc) is { Count: > 0 } terms ? [.. terms.Order(StringComparer.Ordinal)] : null,
+            Suggest = suggest.Terms().Order(StringComparer.Ordinal).ToArray() is { Length: > 0 } terms ? terms : null,
         };
-    }
-
-    private HashSet<string> SuggestTermsOf(Document doc)
-    {
-        var terms = new HashSet<string>(StringComparer.Ordinal);
-        var session = new AnalysisSession(Analyzer);
-        SuggestTerms.Collect(session, [doc.Title, doc.Body], terms);
-        return terms;
     }
 
     public static Document FromEs(EsDocument es, string fallbackId)
@@ -88,7 +82,7 @@ internal sealed class EsDocumentMapper(TextAnalyzer analyzer, RankingOptions ran
     /// index), the normalized unstemmed terms (what its *_exact fields index) and the stems' spelling-variant keys
     /// (<see cref="VariantKey"/>, what its body_key field indexes), stopwords as placeholders.
     /// </summary>
-    public TermTexts TermFields(string text)
+    public TermTexts TermFields(string text, SuggestTermBuilder? suggest = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (text.Length == 0)
@@ -105,6 +99,7 @@ internal sealed class EsDocumentMapper(TextAnalyzer analyzer, RankingOptions ran
         while (session.MoveNext())
         {
             var token = session.Current;
+            suggest?.Add(token.Term, text.AsSpan(token.Start, token.End - token.Start), token.IsStopword);
             if (stems.Length > 0)
             {
                 stems.Append(' ');

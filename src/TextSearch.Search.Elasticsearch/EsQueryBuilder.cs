@@ -112,6 +112,10 @@ internal sealed class EsQueryBuilder(RankingOptions ranking)
         return filters.Count == 0 && mustNot is null ? query : new BoolQuery { Must = [query], Filter = filters.Count > 0 ? filters : null, MustNot = mustNot };
     }
 
+    /// <summary>The order of every terms aggregation the engine asks for: by documents, descending, then by key.</summary>
+    public static List<KeyValuePair<Field, EsSortOrder>> ByCountThenKey =>
+        [new("_count", EsSortOrder.Desc), new("_key", EsSortOrder.Asc)];
+
     private static string IsoMillis(long millis) =>
         DateTimeOffset.FromUnixTimeMilliseconds(millis).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
@@ -144,7 +148,7 @@ internal sealed class EsQueryBuilder(RankingOptions ranking)
                         Field = EsFields.SourceKey,
                         Size = search.FacetSize,
                         ShardSize = ShardSize(search.FacetSize),
-                        Order = [new KeyValuePair<Field, EsSortOrder>("_count", EsSortOrder.Desc), new KeyValuePair<Field, EsSortOrder>("_key", EsSortOrder.Asc)],
+                        Order = ByCountThenKey,
                     },
                 }
                 : new Aggregation
@@ -212,7 +216,7 @@ internal sealed class EsQueryBuilder(RankingOptions ranking)
     {
         ArgumentNullException.ThrowIfNull(query);
         var mustNot = exclusions ? query.Clauses.Where(c => c.Occur == Occur.MustNot).Select(c => Clause(c, alternative)).ToList() : [];
-        if (query.IsExclusionOnly)
+        if (query.IsExclusionOnly || query.ListsAll)
         {
             return Bool(must: [new MatchAllQuery()], mustNot: mustNot);
         }

@@ -282,7 +282,7 @@ public sealed partial class LuceneBackend
 
             if (_dates is { } dates && _dated is { } dated && dated.Get(doc))
             {
-                var month = MonthOf(dates.Get(doc));
+                var month = DocumentKeys.MonthStart(dates.Get(doc));
                 _monthCounts[month] = _monthCounts.GetValueOrDefault(month) + 1;
             }
         }
@@ -293,13 +293,6 @@ public sealed partial class LuceneBackend
             return [.. fields.Select(f => f == FacetField.Source
                 ? new FacetResult(f, [.. _sourceCounts.Select(c => new FacetCount(c.Key, c.Value))])
                 : new FacetResult(f, [.. _monthCounts.Select(c => new FacetCount(DocumentKeys.Month(c.Key), c.Value))]))];
-        }
-
-        /// <summary>The first instant of the month of a date (Unix milliseconds, UTC), so equal months are one key.</summary>
-        private static long MonthOf(long millis)
-        {
-            var date = DateTimeOffset.FromUnixTimeMilliseconds(millis);
-            return new DateTimeOffset(date.Year, date.Month, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
         }
 
         private void FlushSegment()

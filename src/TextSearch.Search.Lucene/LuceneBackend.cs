@@ -169,20 +169,9 @@ public sealed partial class LuceneBackend : ISearchBackend
             var facets = search.Facets.Count > 0 ? new FacetCounter(search.Facets) : null;
             var filter = Filter(search);
             var terms = new TermLookup(searcher.TopReaderContext);
-            BackendPage page;
-            if (search.Query.ListsAll)
-            {
-                var all = Filtered(new MatchAllDocsQuery(), filter);
-                page = OnePhase(searcher, all, search, facets, cancellationToken);
-            }
-            else if (search.Sort != SortOrder.Relevance || window <= 0)
-            {
-                page = OnePhase(searcher, Filtered(_queries.Build(search.Query, exclusions: true, terms), filter), search, facets, cancellationToken);
-            }
-            else
-            {
-                page = TwoPhases(searcher, Filtered(_queries.FirstPhase(search.Query, terms), filter), search, window, terms, facets, cancellationToken);
-            }
+            var page = search.RanksInOnePhase(window)
+                ? OnePhase(searcher, Filtered(_queries.Build(search.Query, exclusions: true, terms), filter), search, facets, cancellationToken)
+                : TwoPhases(searcher, Filtered(_queries.FirstPhase(search.Query, terms), filter), search, window, terms, facets, cancellationToken);
 
             return facets is null ? page : page with { Facets = facets.Results() };
         }));

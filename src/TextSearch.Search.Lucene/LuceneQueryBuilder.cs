@@ -67,7 +67,7 @@ internal sealed class LuceneQueryBuilder(RankingOptions ranking)
             });
         }
 
-        if (query.IsExclusionOnly)
+        if (query.IsExclusionOnly || query.ListsAll)
         {
             root.Add(new MatchAllDocsQuery(), global::Lucene.Net.Search.Occur.MUST);
         }

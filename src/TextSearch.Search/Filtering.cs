@@ -79,10 +79,13 @@ public static class DocumentKeys
     public static string SourceKey(TextAnalyzer analyzer, string source) => Keywords.Normalize(analyzer, source);
 
     /// <summary>A date as both engines sort and filter it: Unix milliseconds, rounded down.</summary>
-    public static long Millis(DateTimeOffset value)
+    public static long Millis(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
+
+    /// <summary>The first instant (Unix milliseconds, UTC) of the month of a date in Unix milliseconds: one key per month.</summary>
+    public static long MonthStart(long millis)
     {
-        var ticks = value.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
-        return ticks >= 0 ? ticks / TimeSpan.TicksPerMillisecond : -((-ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond);
+        var date = DateTimeOffset.FromUnixTimeMilliseconds(millis);
+        return new DateTimeOffset(date.Year, date.Month, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
     }
 
     /// <summary>The month facet value of a date in Unix milliseconds: "yyyy-MM", UTC.</summary>

@@ -29,6 +29,12 @@ public sealed record BackendSearch(SearchQuery Query, int Size, SearchCursor? Af
     /// <summary>A document never returned nor counted (Related leaves out its own document).</summary>
     public string? ExcludeId { get; init; }
 
+    /// <summary>
+    /// True when every match is ranked by the full ranking, without a first phase: no rescoring window, a date sort
+    /// (the score only breaks ties), or a listing (every score is 1).
+    /// </summary>
+    public bool RanksInOnePhase(int window) => window <= 0 || Sort != SortOrder.Relevance || Query.ListsAll;
+
     /// <summary>The sort value of a document without a date: after every dated one, in either direction.</summary>
     public static long MissingDate(SortOrder sort) => sort == SortOrder.Oldest ? long.MaxValue : long.MinValue;
 }

@@ -12,12 +12,8 @@ public sealed partial class SearchEngine
         var facets = new List<FacetField>();
         foreach (var name in names ?? [])
         {
-            FacetField field = name switch
-            {
-                "source" => FacetField.Source,
-                "published_at" => FacetField.PublishedAt,
-                _ => Throw.Invalid<FacetField>(Parameter.Facets, $"the facet '{Truncate(name ?? string.Empty)}' is unknown; the facets are source and published_at."),
-            };
+            var field = Enum.GetValues<FacetField>().Cast<FacetField?>().FirstOrDefault(f => DocumentKeys.Name(f!.Value) == name)
+                ?? Throw.Invalid<FacetField>(Parameter.Facets, $"the facet '{Truncate(name ?? string.Empty)}' is unknown; the facets are {string.Join(" and ", Enum.GetValues<FacetField>().Select(DocumentKeys.Name))}.");
             if (!facets.Contains(field))
             {
                 facets.Add(field);
@@ -91,9 +87,7 @@ public sealed partial class SearchEngine
 
     /// <summary>What a page token is bound to: the query, the sort order and the filter.</summary>
     private static string Binding(SearchQuery query, SortOrder sort, FilterSpec filter) =>
-        sort == SortOrder.Relevance && filter.IsEmpty && !query.ListsAll
-            ? query.Canonical
-            : $"{query.Canonical}\u0001{(query.ListsAll ? "*" : string.Empty)}\u0001{sort}\u0001{filter.Canonical}";
+        $"{query.Canonical}\u0001{(query.ListsAll ? "*" : string.Empty)}\u0001{sort}\u0001{filter.Canonical}";
 
     /// <summary>The facets asked for, in the order asked, each ordered and cut to the size.</summary>
     private static IReadOnlyList<FacetResult> Facets(IReadOnlyList<FacetField> asked, BackendPage page, int size) =>

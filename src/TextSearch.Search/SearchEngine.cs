@@ -95,7 +95,7 @@ public sealed partial class SearchEngine(ISearchBackend backend, QueryParser par
                 }
             }
 
-            if (query.IsEmpty && !query.IsExclusionOnly && !query.ListsAll)
+            if (query.FindsNothing)
             {
                 return new SearchResultModel([], 0, null, query) { Facets = [.. facets.Select(f => new FacetResult(f, []))] };
             }

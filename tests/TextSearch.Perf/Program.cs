@@ -203,8 +203,7 @@ switch (opts.Mode)
             }
 
             // Suggest on every prefix of two to six letters of the questions' words, as typed.
-            var prefixes = queries.SelectMany(q => q.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                .Where(w => w.Length >= 2).SelectMany(w => Enumerable.Range(2, Math.Min(5, w.Length - 1)).Select(n => w[..n])).Take(count * rounds).ToList();
+            var prefixes = TypedPrefixes(queries).Take(count * rounds).ToList();
             var suggest = new List<double>(prefixes.Count);
             foreach (var prefix in prefixes)
             {
@@ -223,8 +222,7 @@ switch (opts.Mode)
             // Suggest over gRPC as a search box calls it: every prefix of two to six letters of the questions' words,
             // from --concurrency clients at once, against a running server (--server URL).
             var queries = File.ReadAllLines(opts.Require("queries")).Where(l => l.Trim().Length > 0).ToArray();
-            var prefixes = queries.SelectMany(q => q.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                .Where(w => w.Length >= 2).SelectMany(w => Enumerable.Range(2, Math.Min(5, w.Length - 1)).Select(n => w[..n])).ToArray();
+            var prefixes = TypedPrefixes(queries).ToArray();
             var count = opts.Int("count", 20000);
             var concurrency = opts.Int("concurrency", 4);
             using var channel = GrpcChannel.ForAddress(opts.Require("server"));
@@ -366,6 +364,11 @@ switch (opts.Mode)
 
 static void Report(string name, int docs, long bytes, TimeSpan elapsed, long indexBytes) =>
     Console.WriteLine($"{name}: {docs} docs in {elapsed.TotalSeconds:F1} s = {docs / elapsed.TotalSeconds:F0} docs/s, {bytes / 1e6 / elapsed.TotalSeconds:F1} MB/s; index {indexBytes / 1e6:F0} MB on disk");
+
+// Every prefix of two to six letters of the words of the questions, as a search box sends them while one types.
+static IEnumerable<string> TypedPrefixes(IEnumerable<string> queries) =>
+    queries.SelectMany(q => q.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        .Where(w => w.Length >= 2).SelectMany(w => Enumerable.Range(2, Math.Min(5, w.Length - 1)).Select(n => w[..n]));
 
 static long DirSize(string path) => new DirectoryInfo(path).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
 

@@ -57,6 +57,9 @@ public sealed record SearchQuery(string Raw, string Normalized, IReadOnlyList<Qu
     /// <summary>True when nothing searchable is left (punctuation, emoji, only stopwords): no hits, no error.</summary>
     public bool IsEmpty => !Clauses.Any(c => c.Occur != Occur.MustNot);
 
+    /// <summary>True when no document can match: nothing searchable, no exclusion to invert, not a listing.</summary>
+    public bool FindsNothing => IsEmpty && !IsExclusionOnly && !ListsAll;
+
     /// <summary>True when the query only excludes (then every other document matches).</summary>
     public bool IsExclusionOnly => Clauses.Count > 0 && Clauses.All(c => c.Occur == Occur.MustNot);
 

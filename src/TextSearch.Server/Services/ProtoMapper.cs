@@ -63,21 +63,13 @@ internal static class ProtoMapper
     public static DomainDocument? TryToDomain(V1.Document proto, out InputError? error)
     {
         ArgumentNullException.ThrowIfNull(proto);
-        DateTimeOffset? published = null;
-        if (proto.PublishedAt is { } timestamp)
+        if (TimestampError(proto.PublishedAt, "document.published_at") is { } timestampError)
         {
-            if (timestamp.Seconds is < MinTimestampSeconds or > MaxTimestampSeconds || timestamp.Nanos is < 0 or > 999_999_999)
-            {
-                error = new InputError(
-                    "document.published_at",
-                    $"document.published_at is not a valid timestamp (seconds {timestamp.Seconds}, nanos {timestamp.Nanos}): seconds must be between "
-                    + $"{MinTimestampSeconds} and {MaxTimestampSeconds} (years 1 to 9999) and nanos between 0 and 999999999.");
-                return null;
-            }
-
-            published = timestamp.ToDateTimeOffset();
+            error = new InputError("document.published_at", timestampError);
+            return null;
         }
 
+        var published = proto.PublishedAt?.ToDateTimeOffset();
         error = null;
         return new DomainDocument
         {
@@ -111,21 +103,20 @@ internal static class ProtoMapper
 
     private static DateTimeOffset? ToDate(Timestamp? timestamp, string field)
     {
-        if (timestamp is null)
+        if (TimestampError(timestamp, field) is { } error)
         {
-            return null;
+            Search.Throw.InvalidField(field, error);
         }
 
-        if (timestamp.Seconds is < MinTimestampSeconds or > MaxTimestampSeconds || timestamp.Nanos is < 0 or > 999_999_999)
-        {
-            Search.Throw.InvalidField(
-                field,
-                $"{field} is not a valid timestamp (seconds {timestamp.Seconds}, nanos {timestamp.Nanos}): seconds must be between "
-                + $"{MinTimestampSeconds} and {MaxTimestampSeconds} (years 1 to 9999) and nanos between 0 and 999999999.");
-        }
-
-        return timestamp.ToDateTimeOffset();
+        return timestamp?.ToDateTimeOffset();
     }
+
+    /// <summary>Why a timestamp <paramref name="field"/> cannot be a date (null when it is absent or valid).</summary>
+    private static string? TimestampError(Timestamp? timestamp, string field) =>
+        timestamp is not null && (timestamp.Seconds is < MinTimestampSeconds or > MaxTimestampSeconds || timestamp.Nanos is < 0 or > 999_999_999)
+            ? $"{field} is not a valid timestamp (seconds {timestamp.Seconds}, nanos {timestamp.Nanos}): seconds must be between "
+                + $"{MinTimestampSeconds} and {MaxTimestampSeconds} (years 1 to 9999) and nanos between 0 and 999999999."
+            : null;
 
     public static V1.Document ToProto(DomainDocument doc)
     {

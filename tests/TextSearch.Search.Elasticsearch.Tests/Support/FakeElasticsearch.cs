@@ -460,8 +460,7 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
                             {
                                 if (searcher.Doc(doc).GetField(DateField)?.GetInt64Value() is { } millis)
                                 {
-                                    var date = DateTimeOffset.FromUnixTimeMilliseconds(millis);
-                                    var month = new DateTimeOffset(date.Year, date.Month, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+                                    var month = DocumentKeys.MonthStart(millis);
                                     counts[month] = counts.GetValueOrDefault(month) + 1;
                                 }
                             }
@@ -470,7 +469,7 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
                             {
                                 ["buckets"] = new JsonArray([.. counts.Select(c => (JsonNode)new JsonObject
                                 {
-                                    ["key_as_string"] = DateTimeOffset.FromUnixTimeMilliseconds(c.Key).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture),
+                                    ["key_as_string"] = DocumentKeys.Month(c.Key),
                                     ["key"] = c.Key,
                                     ["doc_count"] = c.Value,
                                 })]),
