@@ -198,12 +198,18 @@ public sealed class SuggestTermBuilder
         }
     }
 
-    /// <summary>The document's completion terms, each once, in no particular order.</summary>
-    public IEnumerable<string> Terms()
+    /// <summary>
+    /// The document's completion terms, each once, in no particular order; without the word terms when
+    /// <paramref name="words"/> is false (an engine that reads the words from another field of the same terms).
+    /// </summary>
+    public IEnumerable<string> Terms(bool words = true)
     {
-        foreach (var word in _words)
+        if (words)
         {
-            yield return word;
+            foreach (var word in _words)
+            {
+                yield return word;
+            }
         }
 
         foreach (var word in _varied)

@@ -99,67 +99,69 @@ public sealed partial class LuceneBackend
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IndexReader, System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<SuggestEntry>>> SuggestCache = new();
 
     /// <summary>
-    /// One scan of the completion terms from the prefix on: a word's term is followed by its spelling terms, so each
-    /// word's count and best spelling are known when the next word starts; the best <paramref name="size"/> are kept.
+    /// The completions of <paramref name="prefix"/>: range scans of the completion terms (the markers and spellings of
+    /// the words some document writes otherwise, and the words themselves unless the schema reads them from the exact
+    /// field: <see cref="LuceneSchema.SuggestWordsField"/>) and of the words; the best <paramref name="size"/> words are
+    /// kept, each with its best spelling. Scanned: the terms read.
     /// </summary>
-    private static (IReadOnlyList<SuggestEntry> Entries, int Scanned) Suggest(IndexReader reader, string prefix, int size, CancellationToken cancellationToken)
+    private (IReadOnlyList<SuggestEntry> Entries, int Scanned) Suggest(IndexReader reader, string prefix, int size, CancellationToken cancellationToken)
     {
-        var terms = MultiFields.GetTerms(reader, LuceneFields.Suggest);
-        if (terms is null)
-        {
-            return ([], 0);
-        }
-
         var live = MultiFields.GetLiveDocs(reader);
-        var start = new BytesRef(prefix);
-        var iterator = terms.GetEnumerator();
-        if (iterator.SeekCeil(start) == TermsEnum.SeekStatus.END)
+        var wordsApart = Schema.SuggestWordsField != LuceneFields.Suggest;
+        var words = new List<(string Word, long Count)>();
+        var varied = new Dictionary<string, (long Marker, List<(string Spelling, long Count)> Spellings)>(StringComparer.Ordinal);
+        var scanned = Scan(LuceneFields.Suggest, (text, count) =>
         {
-            return ([], 0);
-        }
-
-        var best = new PriorityQueue<SuggestEntry, (long Count, string Word)>(size + 1, Worst.Instance);
-        string? word = null;
-        long wordCount = 0;
-        long markerCount = 0;
-        var spellings = new List<(string Spelling, long Count)>();
-        DocsEnum? docs = null;
-        var scanned = 0;
-        do
-        {
-            var term = iterator.Term;
-            if (!StringHelper.StartsWith(term, start))
-            {
-                break;
-            }
-
-            if ((++scanned & 1023) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            // A word, then (when some document writes it otherwise) its marker and its spellings.
-            var text = term.Utf8ToString();
-            var count = Live(iterator, live, ref docs);
             var (w, s) = SuggestTerms.Split(text);
             if (w.Length == text.Length)
             {
-                Flush();
-                (word, wordCount, markerCount) = (w, count, 0);
-                spellings.Clear();
+                // A word (only when the completion field holds the words).
+                words.Add((w, count));
+                return;
             }
-            else if (w == word && s.Length == 0)
+
+            ref var entry = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(varied, w, out var exists);
+            if (!exists)
             {
-                markerCount = count;
+                entry = (0, []);
             }
-            else if (w == word)
+
+            if (s.Length == 0)
             {
-                spellings.Add((s, count));
+                entry.Marker = count;
+            }
+            else
+            {
+                entry.Spellings.Add((s, count));
+            }
+        });
+        if (wordsApart)
+        {
+            scanned += Scan(Schema.SuggestWordsField, (text, count) =>
+            {
+                if (text.Length >= SuggestTerms.MinLength)
+                {
+                    words.Add((text, count));
+                }
+            });
+        }
+
+        var best = new PriorityQueue<SuggestEntry, (long Count, string Word)>(size + 1, Worst.Instance);
+        foreach (var (word, count) in words)
+        {
+            if (count == 0)
+            {
+                continue;
+            }
+
+            var (marker, spellings) = varied.TryGetValue(word, out var v) ? v : (0, []);
+            best.Enqueue(new SuggestEntry(word, SuggestTerms.BestSpelling(word, count, marker, spellings).Spelling, count), (count, word));
+            if (best.Count > size)
+            {
+                best.Dequeue();
             }
         }
-        while (iterator.MoveNext());
 
-        Flush();
         var result = new List<SuggestEntry>(best.Count);
         while (best.TryDequeue(out var entry, out _))
         {
@@ -169,16 +171,36 @@ public sealed partial class LuceneBackend
         result.Reverse();
         return (result, scanned);
 
-        void Flush()
+        // Every term of the field from the prefix on that starts with it, with its live documents; the terms read.
+        int Scan(string field, Action<string, long> take)
         {
-            if (word is not null && wordCount > 0)
+            var terms = MultiFields.GetTerms(reader, field);
+            var start = new BytesRef(prefix);
+            var iterator = terms?.GetEnumerator();
+            if (iterator is null || iterator.SeekCeil(start) == TermsEnum.SeekStatus.END)
             {
-                best.Enqueue(new SuggestEntry(word, SuggestTerms.BestSpelling(word, wordCount, markerCount, spellings).Spelling, wordCount), (wordCount, word));
-                if (best.Count > size)
-                {
-                    best.Dequeue();
-                }
+                return 0;
             }
+
+            DocsEnum? docs = null;
+            var read = 0;
+            do
+            {
+                var term = iterator.Term;
+                if (!StringHelper.StartsWith(term, start))
+                {
+                    break;
+                }
+
+                if ((++read & 1023) == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                take(term.Utf8ToString(), Live(iterator, live, ref docs));
+            }
+            while (iterator.MoveNext());
+            return read;
         }
     }
 

@@ -25,12 +25,13 @@ public sealed partial class LuceneBackend : ISearchBackend
 
     /// <summary>
     /// The commit user data entry naming the index layout. 2: the body's variant keys (body_key) and the title stored
-    /// apart from its analysis. An index with documents and another layout (or none: written before layouts were
+    /// apart from its analysis. 3: the filter, sort, facet and completion fields. 4: the exact forms and variant keys
+    /// without positions, and the completion words read from the exact forms. An index with documents and another layout (or none: written before layouts were
     /// named) is refused at open: its searches would silently miss what the new fields find.
     /// </summary>
     private const string LayoutKey = "textsearch.layout";
 
-    internal const string Layout = "3";
+    internal const string Layout = "4";
 
     /// <summary>The folder (inside the index folder, which Lucene ignores) where bulk streams stage their documents.</summary>
     internal const string StagingFolder = "staging";
@@ -735,7 +736,7 @@ public sealed partial class LuceneBackend : ISearchBackend
         {
             throw new IndexUnusableException(
                 $"the index at {path} was written by an older TextSearch (index layout {layout ?? "1"}, this version reads layout {Layout}: "
-                + "filter, sort, facet and completion fields). Start with a new TextSearch:IndexPath and reindex (the seeds are indexed at start-up).");
+                + "its fields are laid out otherwise). Start with a new TextSearch:IndexPath and reindex (the seeds are indexed at start-up).");
         }
 
         var updated = data is null ? new Dictionary<string, string>() : new Dictionary<string, string>(data);

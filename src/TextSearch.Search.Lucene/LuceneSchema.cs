@@ -28,6 +28,7 @@ public sealed class LuceneSchema
         _analyzer = analyzer;
         _indexExact = ranking.ExactBoost > 0;
         _titleInBody = ranking.TitleInBody;
+        SuggestWordsField = _indexExact && _titleInBody ? LuceneFields.BodyExact : LuceneFields.Suggest;
         Similarity = ranking.Coordination
             ? new CoordinatedBm25Similarity(ranking.K1, ranking.B, ranking.CoordinationExponent)
             : new BM25Similarity(ranking.K1, ranking.B);
@@ -38,6 +39,13 @@ public sealed class LuceneSchema
     public LuceneAnalyzer IndexAnalyzer { get; }
 
     public Similarity Similarity { get; }
+
+    /// <summary>
+    /// The field whose terms are the completion words (<see cref="SuggestTerms"/>): the body's exact forms when they
+    /// hold every word of the title and the body (the default), so the completion field keeps only the markers and
+    /// spellings of the words some document writes otherwise; else the completion field holds the words too.
+    /// </summary>
+    public string SuggestWordsField { get; }
 
     /// <summary>
     /// The Lucene document. The title and the body are analyzed once each, and every field that indexes them (stems,
@@ -61,13 +69,13 @@ public sealed class LuceneSchema
             new TextField(LuceneFields.Title, title.Stream(TokenForm.Stem)),
             new StoredField(LuceneFields.Body, doc.Body),
             new TextField(LuceneFields.Body, head is null ? body.Stream(TokenForm.Stem) : head.Stream(TokenForm.Stem, body)),
-            new TextField(LuceneFields.BodyKey, head is null ? body.Stream(TokenForm.Key) : head.Stream(TokenForm.Key, body)),
+            new Field(LuceneFields.BodyKey, head is null ? body.Stream(TokenForm.Key) : head.Stream(TokenForm.Key, body), ScoredTermsType),
             new StoredField(LuceneFields.Source, doc.Source),
         };
         if (_indexExact)
         {
-            d.Add(new TextField(LuceneFields.TitleExact, title.Stream(TokenForm.Term)));
-            d.Add(new TextField(LuceneFields.BodyExact, head is null ? body.Stream(TokenForm.Term) : head.Stream(TokenForm.Term, body)));
+            d.Add(new Field(LuceneFields.TitleExact, title.Stream(TokenForm.Term), ScoredTermsType));
+            d.Add(new Field(LuceneFields.BodyExact, head is null ? body.Stream(TokenForm.Term) : head.Stream(TokenForm.Term, body), ScoredTermsType));
         }
 
         if (doc.PublishedAt is { } published)
@@ -94,12 +102,25 @@ public sealed class LuceneSchema
             d.Add(new SortedDocValuesField(LuceneFields.SourceKey, new BytesRef(sourceKey)));
         }
 
-        if (buffers.SuggestStream.Load(buffers.Suggest.Terms()).Count > 0)
+        if (buffers.SuggestStream.Load(buffers.Suggest.Terms(words: SuggestWordsField == LuceneFields.Suggest)).Count > 0)
         {
             d.Add(new Field(LuceneFields.Suggest, buffers.SuggestStream, SuggestFieldType));
         }
 
         return d;
+    }
+
+    /// <summary>
+    /// Fields only ever searched term by term (exact forms, variant keys): documents, frequencies and norms for BM25,
+    /// no positions (phrases and proximity read the stems).
+    /// </summary>
+    private static readonly FieldType ScoredTermsType = NewScoredTermsType();
+
+    private static FieldType NewScoredTermsType()
+    {
+        var type = new FieldType(TextField.TYPE_NOT_STORED) { IndexOptions = global::Lucene.Net.Index.IndexOptions.DOCS_AND_FREQS };
+        type.Freeze();
+        return type;
     }
 
     /// <summary>Completion terms: indexed as given, one position each, documents only (no frequencies, no norms).</summary>

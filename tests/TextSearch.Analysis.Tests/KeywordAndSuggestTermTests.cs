@@ -26,7 +26,9 @@ public sealed class KeywordAndSuggestTermTests
         Assert.Same(value, Normalize(value));
     }
 
-    private static List<string> Terms(params string[] texts)
+    private static List<string> Terms(params string[] texts) => Terms(words: true, texts);
+
+    private static List<string> Terms(bool words, params string[] texts)
     {
         var builder = new SuggestTermBuilder();
         var session = new AnalysisSession(TextAnalyzer.Default);
@@ -40,7 +42,7 @@ public sealed class KeywordAndSuggestTermTests
             }
         }
 
-        return [.. builder.Terms().Order(StringComparer.Ordinal)];
+        return [.. builder.Terms(words).Order(StringComparer.Ordinal)];
     }
 
     [Fact]
@@ -54,6 +56,14 @@ public sealed class KeywordAndSuggestTermTests
     {
         Assert.Equal(["الاسلاميه", "الاسلاميه ", "الاسلاميه الإسلامية"], Terms("الإسلامية"));
         Assert.Equal(["الاسلاميه", "الاسلاميه ", "الاسلاميه الإسلامية", "الاسلاميه الاسلاميه"], Terms("الإسلامية الاسلاميه"));
+    }
+
+    [Fact]
+    public void Without_the_words_only_the_markers_and_spellings_remain()
+    {
+        // For an engine that reads the words from a field holding the same terms (the embedded engine's exact forms).
+        Assert.Empty(Terms(words: false, "سوريا"));
+        Assert.Equal(["الاسلاميه ", "الاسلاميه الإسلامية", "الاسلاميه الاسلاميه"], Terms(words: false, "سوريا الإسلامية الاسلاميه"));
     }
 
     [Fact]

@@ -124,4 +124,82 @@ public sealed class LuceneEngineTests : EngineConformanceTests
         var all = await Engine.SearchAsync(new SearchRequestModel("متزامن", 100), default);
         Assert.Equal(50, all.TotalHits);
     }
+
+    [Fact]
+    public async Task Exact_forms_and_variant_keys_are_indexed_without_positions_and_the_stems_with_them()
+    {
+        var path = TestSupport.TempDir();
+        try
+        {
+            await using (var backend = Open(path))
+            {
+                await backend.UpsertAsync([new Document { Id = "f1", Title = "عنوان الخبر", Body = "الديمقراطية في العالم العربي" }], default);
+            }
+
+            using var directory = global::Lucene.Net.Store.FSDirectory.Open(path);
+            using var reader = global::Lucene.Net.Index.DirectoryReader.Open(directory);
+            var fields = global::Lucene.Net.Index.MultiFields.GetMergedFieldInfos(reader);
+            foreach (var name in new[] { LuceneFields.TitleExact, LuceneFields.BodyExact, LuceneFields.BodyKey })
+            {
+                Assert.Equal(global::Lucene.Net.Index.IndexOptions.DOCS_AND_FREQS, fields.FieldInfo(name).IndexOptions);
+                Assert.False(fields.FieldInfo(name).OmitsNorms);
+            }
+
+            foreach (var name in new[] { LuceneFields.Title, LuceneFields.Body })
+            {
+                Assert.Equal(global::Lucene.Net.Index.IndexOptions.DOCS_AND_FREQS_AND_POSITIONS, fields.FieldInfo(name).IndexOptions);
+            }
+        }
+        finally
+        {
+            Directory.Delete(path, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData(0.0, true)]
+    [InlineData(0.5, false)]
+    public async Task Suggest_answers_the_same_when_the_completion_field_holds_the_words_itself(double exactBoost, bool titleInBody)
+    {
+        // By default the words are read from the exact forms (title and body); without them, from the completion field.
+        Document[] docs =
+        [
+            new() { Id = "w1", Title = "الإسلامية", Body = "الحضارة الإسلامية" },
+            new() { Id = "w2", Title = "تاريخ", Body = "الحضارة الاسلاميه والاسلام" },
+            new() { Id = "w3", Body = "الإسلامية والحضارة" },
+            new() { Id = "w4", Title = "الاسلام", Body = "حضارات" },
+        ];
+        var other = TestSupport.TempDir();
+        var defaults = TestSupport.TempDir();
+        try
+        {
+            await using var plain = new LuceneBackend(
+                new LuceneOptions { IndexPath = other, Ranking = new RankingOptions { ExactBoost = (float)exactBoost, TitleInBody = titleInBody } },
+                TextAnalyzer.Default,
+                NullLogger<LuceneBackend>.Instance);
+            await using var standard = Open(defaults);
+            Assert.Equal(LuceneFields.Suggest, plain.Schema.SuggestWordsField);
+            Assert.Equal(LuceneFields.BodyExact, standard.Schema.SuggestWordsField);
+            foreach (var backend in new LuceneBackend[] { plain, standard })
+            {
+                await backend.UpsertAsync(docs, default);
+                await backend.DeleteAsync("w3", default);
+            }
+
+            foreach (var prefix in new[] { "ال", "الاسلا", "حض", "ت" })
+            {
+                var expected = await TestSupport.Engine(plain).SuggestAsync(prefix, 10, default);
+                Assert.NotEmpty(expected);
+                Assert.Equal(expected, await TestSupport.Engine(standard).SuggestAsync(prefix, 10, default));
+            }
+
+            var islamic = (await TestSupport.Engine(standard).SuggestAsync("الاسلامي", 10, default)).Single();
+            Assert.Equal(("الاسلاميه", 2L), (islamic.Normalized, islamic.Count));
+        }
+        finally
+        {
+            Directory.Delete(other, recursive: true);
+            Directory.Delete(defaults, recursive: true);
+        }
+    }
 }
