@@ -216,40 +216,16 @@ public sealed partial class LuceneBackend : ISearchBackend
     }
 
     /// <summary>
-    /// The first phase's top <paramref name="window"/> by score, then id, and the number of matches. Collected by score
-    /// alone (a priority queue of scores, no id compared or copied per candidate: most of the first phase's cost
-    /// otherwise), one more than the window: unless the window's last and the next tie, no id can change which
-    /// documents are in it, and only the window's ids are read. On such a tie, the exact (score, id) collection.
+    /// The first phase's top <paramref name="window"/> by score, then id, and the number of matches, in one pass
+    /// (<see cref="WindowCollector"/>: no id is compared or copied per match, and a tie at the window's edge needs no
+    /// second pass).
     /// </summary>
     private static (WindowDoc[] Docs, int TotalHits) CollectWindow(IndexSearcher searcher, LuceneQuery query, int window, FacetCounter? facets, CancellationToken cancellationToken)
     {
-        var collector = TopScoreDocCollector.Create(Math.Max(1, Math.Min(window + 1, searcher.IndexReader.MaxDoc)), docsScoredInOrder: true);
+        var collector = new WindowCollector(Math.Max(1, Math.Min(window, searcher.IndexReader.MaxDoc)));
         Run(searcher, query, collector, facets, cancellationToken);
-        var top = collector.GetTopDocs();
-        var found = top.ScoreDocs;
-        if (found.Length > window && found[window].Score == found[window - 1].Score)
-        {
-            var exact = Collect(searcher, query, window, null, SortOrder.Relevance, null, cancellationToken);
-            return ([.. exact.ScoreDocs.Select(sd => new WindowDoc(sd.Doc, sd.Score, IdOf((FieldDoc)sd)))], exact.TotalHits);
-        }
-
-        var leaves = searcher.IndexReader.Leaves;
-        var ids = new SortedDocValues?[leaves.Count];
-        var bytes = new BytesRef();
-        var docs = new WindowDoc[Math.Min(window, found.Length)];
-        for (var i = 0; i < docs.Length; i++)
-        {
-            var leaf = ReaderUtil.SubIndex(found[i].Doc, leaves);
-            (ids[leaf] ??= leaves[leaf].AtomicReader.GetSortedDocValues(LuceneFields.IdSort)).Get(found[i].Doc - leaves[leaf].DocBase, bytes);
-            docs[i] = new WindowDoc(found[i].Doc, found[i].Score, bytes.Utf8ToString());
-        }
-
-        Array.Sort(docs, (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(a.Id, b.Id));
-        return (docs, top.TotalHits);
+        return (collector.Window(searcher.IndexReader, LuceneFields.IdSort), collector.TotalHits);
     }
-
-    /// <summary>A document of the window: its first-phase score and its id.</summary>
-    private readonly record struct WindowDoc(int Doc, float Score, string Id);
 
     /// <summary>One query ranks every match (the first phase past the window, a date sort, or everything when there is no window).</summary>
     private static BackendPage OnePhase(IndexSearcher searcher, LuceneQuery query, BackendSearch search, FacetCounter? facets, CancellationToken cancellationToken)
@@ -335,9 +311,6 @@ public sealed partial class LuceneBackend : ISearchBackend
         results.Sort((a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(a.Id, b.Id));
         return results;
     }
-
-    /// <summary>The id a hit sorted by (<see cref="ScoreThenId"/>).</summary>
-    private static string IdOf(FieldDoc doc) => ((BytesRef)doc.Fields[1]).Utf8ToString();
 
     /// <summary>Whether a hit comes after the cursor in score-descending, id-ascending order.</summary>
     private static bool After(float score, string id, SearchCursor cursor) =>

@@ -1,0 +1,132 @@
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Util;
+
+namespace TextSearch.Search.Lucene;
+
+/// <summary>
+/// Collects the first phase's window in one pass: the <c>size</c> best documents by score, ties broken by id, as a
+/// sort by (score, id) would, without comparing ids for every match. A heap of scores gives the running threshold (the
+/// size-th best score so far); a document is kept as a candidate only when its score reaches the threshold at the time
+/// it is collected, and since the threshold only rises, every document of the final window, and every document tied
+/// with its last, is among the candidates. Only those candidates that tie at the final threshold are ordered by id.
+/// </summary>
+internal sealed class WindowCollector(int size) : ICollector
+{
+    private readonly float[] _heap = new float[Math.Max(1, size)];
+    private readonly List<(int Doc, float Score)> _candidates = new(Math.Max(16, size * 2));
+    private int _heapCount;
+    private int _docBase;
+    private Scorer? _scorer;
+
+    public int TotalHits { get; private set; }
+
+    public bool AcceptsDocsOutOfOrder => false;
+
+    public void SetScorer(Scorer scorer) => _scorer = scorer;
+
+    public void SetNextReader(AtomicReaderContext context) => _docBase = context.DocBase;
+
+    public void Collect(int doc)
+    {
+        TotalHits++;
+        var score = _scorer!.GetScore();
+        if (_heapCount < _heap.Length)
+        {
+            Push(score);
+        }
+        else if (score >= _heap[0])
+        {
+            if (score > _heap[0])
+            {
+                ReplaceMin(score);
+            }
+        }
+        else
+        {
+            return;
+        }
+
+        _candidates.Add((_docBase + doc, score));
+        if (_candidates.Count >= 8 * _heap.Length)
+        {
+            // Candidates that fell below the threshold can never come back.
+            var threshold = Threshold;
+            _candidates.RemoveAll(c => c.Score < threshold);
+        }
+    }
+
+    /// <summary>The window: the best documents by score, then by id (read from <paramref name="idField"/>'s doc values).</summary>
+    public WindowDoc[] Window(IndexReader reader, string idField)
+    {
+        var threshold = Threshold;
+        var leaves = reader.Leaves;
+        var ids = new SortedDocValues?[leaves.Count];
+        var bytes = new BytesRef();
+        var kept = new List<WindowDoc>(Math.Min(_candidates.Count, _heap.Length * 2));
+        foreach (var (doc, score) in _candidates)
+        {
+            if (score >= threshold)
+            {
+                var leaf = ReaderUtil.SubIndex(doc, leaves);
+                (ids[leaf] ??= leaves[leaf].AtomicReader.GetSortedDocValues(idField)).Get(doc - leaves[leaf].DocBase, bytes);
+                kept.Add(new WindowDoc(doc, score, bytes.Utf8ToString()));
+            }
+        }
+
+        kept.Sort(static (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(a.Id, b.Id));
+        return kept.Count <= _heap.Length ? [.. kept] : [.. kept.GetRange(0, _heap.Length)];
+    }
+
+    /// <summary>The lowest score the window can hold: the size-th best so far (or none while fewer have been seen).</summary>
+    private float Threshold => _heapCount < _heap.Length ? float.NegativeInfinity : _heap[0];
+
+    private void Push(float score)
+    {
+        var i = _heapCount++;
+        while (i > 0)
+        {
+            var parent = (i - 1) >> 1;
+            if (_heap[parent] <= score)
+            {
+                break;
+            }
+
+            _heap[i] = _heap[parent];
+            i = parent;
+        }
+
+        _heap[i] = score;
+    }
+
+    private void ReplaceMin(float score)
+    {
+        var i = 0;
+        while (true)
+        {
+            var child = (2 * i) + 1;
+            if (child >= _heapCount)
+            {
+                break;
+            }
+
+            if (child + 1 < _heapCount && _heap[child + 1] < _heap[child])
+            {
+                child++;
+            }
+
+            if (_heap[child] >= score)
+            {
+                break;
+            }
+
+            _heap[i] = _heap[child];
+            i = child;
+        }
+
+        _heap[i] = score;
+    }
+}
+
+/// <summary>A document of the window: its first-phase score and its id.</summary>
+internal readonly record struct WindowDoc(int Doc, float Score, string Id);

@@ -1,0 +1,69 @@
+using Lucene.Net.Analysis.Core;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Store;
+using Lucene.Net.Util;
+using TextSearch.Search.Lucene;
+using LuceneDocument = Lucene.Net.Documents.Document;
+
+namespace TextSearch.Search.Tests;
+
+/// <summary>The first phase's window in one pass: the same documents, in the same order, as a sort by (score, id).</summary>
+public sealed class WindowCollectorTests
+{
+    /// <summary>
+    /// Documents whose scores take few values (the term 1 to 3 times), so ties are everywhere, in several segments, ids
+    /// in an order unrelated to the documents' order.
+    /// </summary>
+    private static DirectoryReader Index(global::Lucene.Net.Store.Directory directory, int count, int seed)
+    {
+        var random = new Random(seed);
+        using (var writer = new IndexWriter(directory, new IndexWriterConfig(LuceneVersion.LUCENE_48, new WhitespaceAnalyzer(LuceneVersion.LUCENE_48))))
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var id = $"d{random.Next(1_000_000):D7}-{i}";
+                writer.AddDocument(new LuceneDocument
+                {
+                    new SortedDocValuesField(LuceneFields.IdSort, new BytesRef(id)),
+                    new TextField("body", string.Join(' ', Enumerable.Repeat("word", 1 + random.Next(3))) + (random.Next(4) == 0 ? " other" : string.Empty), Field.Store.NO),
+                });
+                if (i % 97 == 96)
+                {
+                    writer.Commit();
+                }
+            }
+        }
+
+        return DirectoryReader.Open(directory);
+    }
+
+    private static List<(int Doc, string Id)> Expected(IndexSearcher searcher, global::Lucene.Net.Search.Query query, int size)
+    {
+        var sort = new Sort(SortField.FIELD_SCORE, new SortField(LuceneFields.IdSort, SortFieldType.STRING));
+        var top = searcher.Search(query, null, size, sort, doDocScores: true, doMaxScore: false);
+        return [.. top.ScoreDocs.Select(sd => (sd.Doc, ((BytesRef)((FieldDoc)sd).Fields[1]).Utf8ToString()))];
+    }
+
+    [Theory]
+    [InlineData(1, 50, 1)]
+    [InlineData(3, 50, 2)]
+    [InlineData(10, 1000, 3)] // more candidates than 8 × the window: pruned on the way
+    [InlineData(200, 1000, 4)]
+    [InlineData(200, 150, 5)] // fewer matches than the window
+    public void The_window_is_the_best_by_score_then_id_even_across_ties(int size, int count, int seed)
+    {
+        using var directory = new RAMDirectory();
+        using var reader = Index(directory, count, seed);
+        var searcher = new IndexSearcher(reader);
+        var query = new TermQuery(new Term("body", "word"));
+        var collector = new WindowCollector(size);
+        searcher.Search(query, collector);
+
+        var window = collector.Window(reader, LuceneFields.IdSort);
+        Assert.Equal(count, collector.TotalHits);
+        Assert.Equal(Expected(searcher, query, size), [.. window.Select(w => (w.Doc, w.Id))]);
+        Assert.True(window.Zip(window.Skip(1)).All(p => p.First.Score >= p.Second.Score));
+    }
+}
