@@ -260,11 +260,11 @@ public sealed partial class LuceneBackend : ISearchBackend
             : order == SortOrder.Relevance ? new FieldDoc(int.MaxValue, c.Score, [ScoreValue(c.Score), new BytesRef(c.Id)])
             : new FieldDoc(int.MaxValue, c.Score, [J2N.Numerics.Int64.GetInstance(c.SortValue), ScoreValue(c.Score), new BytesRef(c.Id)]);
 
-        // Documents in order: Lucene then scores a disjunction with BooleanScorer2, not with the out-of-order
-        // BooleanScorer, whose bucket table (2,048 buckets per segment, about 100 KB) every search would allocate.
+        // Documents in any order, as the window's collector takes them: Lucene then scores a disjunction with its bucket
+        // scorer in both, so a document's first-phase score is the same sum in the window and on the pages past it.
         var collector = TopFieldCollector.Create(
             sort, Math.Max(1, Math.Min(size, searcher.IndexReader.MaxDoc)), afterDoc,
-            fillFields: true, trackDocScores: true, trackMaxScore: false, docsScoredInOrder: true);
+            fillFields: true, trackDocScores: true, trackMaxScore: false, docsScoredInOrder: false);
         Run(searcher, query, collector, facets, cancellationToken);
         return collector.GetTopDocs();
     }
