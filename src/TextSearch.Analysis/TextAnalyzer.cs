@@ -70,13 +70,19 @@ public sealed class TextAnalyzer
         Options.Stem && kind == TokenKind.Word ? ArabicLightStemmer.StemSpan(term) : term;
 }
 
-/// <summary>A token seen through an <see cref="AnalysisSession"/>: spans valid until the next move.</summary>
+/// <summary>
+/// A token seen through an <see cref="AnalysisSession"/>: spans valid until the next move. The stem is cut when it is
+/// asked for, so a caller that can tell from the term that the stem will not matter (<see cref="LetterMask"/>) does
+/// not pay for it.
+/// </summary>
 public readonly ref struct TokenView
 {
-    internal TokenView(ReadOnlySpan<char> term, ReadOnlySpan<char> stem, int position, int start, int end, TokenKind kind, bool isStopword)
+    private readonly TextAnalyzer _analyzer;
+
+    internal TokenView(TextAnalyzer analyzer, ReadOnlySpan<char> term, int position, int start, int end, TokenKind kind, bool isStopword)
     {
+        _analyzer = analyzer;
         Term = term;
-        Stem = stem;
         Position = position;
         Start = start;
         End = end;
@@ -86,7 +92,8 @@ public readonly ref struct TokenView
 
     public ReadOnlySpan<char> Term { get; }
 
-    public ReadOnlySpan<char> Stem { get; }
+    /// <summary>The stem (the term itself for a stopword); each read cuts it again, so read it once.</summary>
+    public ReadOnlySpan<char> Stem => IsStopword ? Term : _analyzer.StemSpan(Term, Kind);
 
     public int Position { get; }
 
@@ -175,9 +182,7 @@ public sealed class AnalysisSession(TextAnalyzer analyzer)
                 ? _scratch.AsSpan(0, _termLength)
                 : Normalized.Slice(_token.Start, _token.Length);
             var (start, end) = _map.ToOriginal(_token.Start, _token.End, ref _segmentHint);
-            var stop = Analyzer.IsStopword(term);
-            var stem = stop ? term : Analyzer.StemSpan(term, _token.Kind);
-            return new TokenView(term, stem, _position, start, end, _token.Kind, stop);
+            return new TokenView(Analyzer, term, _position, start, end, _token.Kind, Analyzer.IsStopword(term));
         }
     }
 }

@@ -53,6 +53,15 @@ public sealed class SnippetBuilderTests
     }
 
     [Fact]
+    public void A_spelling_variant_missing_a_letter_of_the_query_word_is_highlighted()
+    {
+        // فيسبك lacks the و of فيسبوك: only its variant key matches (the stemming gate must let it through).
+        const string text = "نشر الخبر على فيسبك أمس.";
+        var fragment = Assert.Single(TestSupport.Snippets.Build(text, Parser.Parse("فيسبوك"), 1, 160));
+        Assert.Equal("فيسبك", Highlighted(fragment.Text, Assert.Single(fragment.Highlights)));
+    }
+
+    [Fact]
     public void Excluded_words_are_not_highlighted()
     {
         const string text = "داعش في الرقة";

@@ -64,6 +64,9 @@ public sealed class SnippetBuilder
         private readonly List<string> _variants = [];
         private readonly List<string> _keys = [];
 
+        // The letters of each stem and variant key: a token whose term lacks one of each cannot match (its stem is not cut).
+        private readonly ulong[] _masks;
+
         public QueryStems(SearchQuery query)
         {
             foreach (var clause in query.Clauses.Where(c => c.Occur != Occur.MustNot))
@@ -84,6 +87,21 @@ public sealed class SnippetBuilder
             }
 
             Lookup = _ids.GetAlternateLookup<ReadOnlySpan<char>>();
+            _masks = [.. _ids.Keys.Select(s => LetterMask.Of(s)).Concat(_keys.Select(k => LetterMask.OfKey(k))).Distinct()];
+        }
+
+        public bool MayMatch(ReadOnlySpan<char> term)
+        {
+            var mask = LetterMask.Of(term);
+            foreach (var needed in _masks)
+            {
+                if (LetterMask.MayContain(mask, needed))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         public Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> Lookup { get; }
@@ -430,8 +448,15 @@ public sealed class SnippetBuilder
                 continue;
             }
 
-            var id = stems.Lookup.TryGetValue(t.Stem, out var found) ? found : -1;
-            tokens.Add(new Tok(t.Start, t.End, id, stems.VariantMask(t.Stem), Stop: false));
+            if (!stems.MayMatch(t.Term))
+            {
+                tokens.Add(new Tok(t.Start, t.End, -1, 0, Stop: false));
+                continue;
+            }
+
+            var stem = t.Stem;
+            var id = stems.Lookup.TryGetValue(stem, out var found) ? found : -1;
+            tokens.Add(new Tok(t.Start, t.End, id, stems.VariantMask(stem), Stop: false));
         }
 
         return tokens;

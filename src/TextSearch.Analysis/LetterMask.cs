@@ -1,0 +1,28 @@
+namespace TextSearch.Analysis;
+
+/// <summary>
+/// A cheap "might this term matter?" gate: the set of a term's characters as 64 bits (a character sets bit
+/// <c>c &amp; 63</c>, so distinct characters may share a bit, never the reverse). A stem is a slice of its term, and a
+/// variant key a subsequence of its stem, so a term whose mask lacks a bit of a stem's (or a key's) mask cannot stem to
+/// it: the stem need not be cut. A term that passes may still not match.
+/// </summary>
+public static class LetterMask
+{
+    public static ulong Of(ReadOnlySpan<char> text)
+    {
+        ulong mask = 0;
+        foreach (var c in text)
+        {
+            mask |= 1UL << (c & 63);
+        }
+
+        return mask;
+    }
+
+    /// <summary>The mask of a variant key's letters (<see cref="VariantKey"/>; its marker is no letter of any term).</summary>
+    public static ulong OfKey(ReadOnlySpan<char> key) =>
+        Of(key.Length > 0 && key[0] == VariantKey.Marker ? key[1..] : key);
+
+    /// <summary>Whether a text of mask <paramref name="text"/> may contain every character of one of mask <paramref name="needed"/>.</summary>
+    public static bool MayContain(ulong text, ulong needed) => (needed & ~text) == 0;
+}
