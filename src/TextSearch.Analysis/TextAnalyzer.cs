@@ -51,7 +51,8 @@ public sealed class TextAnalyzer
         {
             var t = session.Current;
             var term = t.Term.ToString();
-            var stem = t.Stem.Length == term.Length ? term : t.Stem.ToString();
+            var stemSpan = t.Stem;
+            var stem = stemSpan.Length == term.Length ? term : stemSpan.ToString();
             tokens.Add(new AnalyzedToken(
                 text[t.Start..t.End], term, stem, t.Position, t.Start, t.End, t.Kind, t.IsStopword));
         }

@@ -115,9 +115,10 @@ internal sealed class EsDocumentMapper(TextAnalyzer analyzer, RankingOptions ran
             }
             else
             {
-                stems.Append(token.Stem);
+                var stem = token.Stem;
+                stems.Append(stem);
                 exact.Append(token.Term);
-                keys.Append(key[..VariantKey.Write(token.Stem, key)]);
+                keys.Append(key[..VariantKey.Write(stem, key)]);
             }
         }
 
