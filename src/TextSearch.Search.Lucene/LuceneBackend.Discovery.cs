@@ -115,8 +115,13 @@ public sealed partial class LuceneBackend
             var (w, s) = SuggestTerms.Split(text);
             if (w.Length == text.Length)
             {
-                // A word (only when the completion field holds the words).
-                words.Add((w, count));
+                // A word: counted from here only when the completion field holds the words (an index written with
+                // other ranking settings may hold some while the schema reads them from the exact forms).
+                if (!wordsApart)
+                {
+                    words.Add((w, count));
+                }
+
                 return;
             }
 
