@@ -218,13 +218,20 @@ public sealed partial class LuceneBackend : ISearchBackend
     /// <summary>
     /// The first phase's top <paramref name="window"/> by score, then id, and the number of matches, in one pass
     /// (<see cref="WindowCollector"/>: no id is compared or copied per match, and a tie at the window's edge needs no
-    /// second pass).
+    /// second pass unless the ties are many more than the window).
     /// </summary>
     private static (WindowDoc[] Docs, int TotalHits) CollectWindow(IndexSearcher searcher, LuceneQuery query, int window, FacetCounter? facets, CancellationToken cancellationToken)
     {
         var collector = new WindowCollector(Math.Max(1, Math.Min(window, searcher.IndexReader.MaxDoc)));
         Run(searcher, query, collector, facets, cancellationToken);
-        return (collector.Window(searcher.IndexReader, LuceneFields.IdSort), collector.TotalHits);
+        if (!collector.Overflowed)
+        {
+            return (collector.Window(searcher.IndexReader, LuceneFields.IdSort), collector.TotalHits);
+        }
+
+        // Too many ties at the edge (every match scoring alike): the exact sort by (score, id), a second pass.
+        var exact = Collect(searcher, query, window, null, SortOrder.Relevance, null, cancellationToken);
+        return ([.. exact.ScoreDocs.Select(sd => new WindowDoc(sd.Doc, sd.Score, ((BytesRef)((FieldDoc)sd).Fields[1]).Utf8ToString()))], exact.TotalHits);
     }
 
     /// <summary>One query ranks every match (the first phase past the window, a date sort, or everything when there is no window).</summary>

@@ -14,7 +14,11 @@ namespace TextSearch.Search.Lucene;
 internal sealed class WindowCollector(int size) : ICollector
 {
     private readonly float[] _heap = new float[Math.Max(1, size)];
+    /// <summary>Candidates kept, at most, per place in the window (ties at its edge beyond that: <see cref="Overflowed"/>).</summary>
+    internal const int MaxCandidatesPerSlot = 32;
+
     private readonly List<(int Doc, float Score)> _candidates = new(Math.Max(16, size * 2));
+    private int _pruneAt = 8 * Math.Max(1, size);
     private int _heapCount;
     private int _docBase;
     private Scorer? _scorer;
@@ -52,18 +56,44 @@ internal sealed class WindowCollector(int size) : ICollector
             return;
         }
 
-        _candidates.Add((_docBase + doc, score));
-        if (_candidates.Count >= 8 * _heap.Length)
+        if (Overflowed)
         {
-            // Candidates that fell below the threshold can never come back.
+            return;
+        }
+
+        _candidates.Add((_docBase + doc, score));
+        if (_candidates.Count >= _pruneAt)
+        {
+            // Candidates that fell below the threshold can never come back. What stays is the window and its ties:
+            // when they are many (a query every match scores alike, as an exclusion alone), ordering them all by id
+            // is the exact sort's job (Overflowed), and the next pruning waits for the list to double.
             var threshold = Threshold;
             _candidates.RemoveAll(c => c.Score < threshold);
+            if (_candidates.Count > MaxCandidatesPerSlot * _heap.Length)
+            {
+                Overflowed = true;
+                _candidates.Clear();
+                return;
+            }
+
+            _pruneAt = Math.Max(8 * _heap.Length, 2 * _candidates.Count);
         }
     }
+
+    /// <summary>
+    /// More documents tie at the window's edge than this collector orders (<see cref="MaxCandidatesPerSlot"/> per place
+    /// in the window): the window must be collected by the exact (score, id) sort instead.
+    /// </summary>
+    public bool Overflowed { get; private set; }
 
     /// <summary>The window: the best documents by score, then by id (read from <paramref name="idField"/>'s doc values).</summary>
     public WindowDoc[] Window(IndexReader reader, string idField)
     {
+        if (Overflowed)
+        {
+            throw new InvalidOperationException("too many ties at the window's edge: collect it by the exact sort.");
+        }
+
         var threshold = Threshold;
         var leaves = reader.Leaves;
         var ids = new SortedDocValues?[leaves.Count];

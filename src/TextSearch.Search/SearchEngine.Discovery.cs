@@ -190,12 +190,18 @@ public sealed partial class SearchEngine
             while (session.MoveNext())
             {
                 var token = session.Current;
-                if (token.IsStopword || token.Kind == TokenKind.Number || token.Stem.Length < SuggestTerms.MinLength)
+                if (token.IsStopword || token.Kind == TokenKind.Number)
                 {
                     continue;
                 }
 
-                var stem = token.Stem.ToString();
+                var stemSpan = token.Stem;
+                if (stemSpan.Length < SuggestTerms.MinLength)
+                {
+                    continue;
+                }
+
+                var stem = stemSpan.ToString();
                 counts[stem] = counts.TryGetValue(stem, out var seen) ? (seen.Count + 1, seen.Term) : (1, token.Term.ToString());
             }
         }

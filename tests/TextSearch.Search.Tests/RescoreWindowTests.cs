@@ -89,6 +89,20 @@ public sealed class RescoreWindowTests : IAsyncLifetime
         Assert.Equal(["t0", "t1", "t2", "t3", "t4", "t5", "other"], paged.Select(h => h.Id));
     }
 
+    [Fact]
+    public async Task Ties_far_more_than_the_window_are_ordered_by_id_across_the_window_and_past_it()
+    {
+        // 150 identical documents tie in both phases: far more than a window of 2 can settle by itself (the collector
+        // gives way to the exact sort). They come in id order, every one once, in pages that cross the window.
+        var (backend, engine) = _engines[2];
+        var ids = Enumerable.Range(0, 150).Select(i => $"tie-{(i * 37) % 150:D3}").ToList();
+        await backend.UpsertAsync([.. ids.Select(id => new Document { Id = id, Title = "متطابق", Body = "نص متطابق تماما" })], default);
+
+        var expected = ids.Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(expected.Take(100), (await Hits(2, "متطابق")).Select(h => h.Id));
+        Assert.Equal(expected, (await TestSupport.PagesOfOne(engine, "متطابق", limit: 200)).Select(h => h.Id));
+    }
+
     private async Task<List<(string Id, float Score)>> Hits(int window, string query) =>
         [.. (await _engines[window].Engine.SearchAsync(new SearchRequestModel(query, 100), default)).Hits.Select(h => (h.Document.Id, h.Score))];
 }

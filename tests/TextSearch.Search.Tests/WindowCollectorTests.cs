@@ -66,4 +66,29 @@ public sealed class WindowCollectorTests
         Assert.Equal(Expected(searcher, query, size), [.. window.Select(w => (w.Doc, w.Id))]);
         Assert.True(window.Zip(window.Skip(1)).All(p => p.First.Score >= p.Second.Score));
     }
+
+    [Theory]
+    [InlineData(3, 90, false)]
+    [InlineData(3, 1000, true)]
+    public void Ties_far_more_than_the_window_are_left_to_the_exact_sort(int size, int count, bool overflows)
+    {
+        // Every match scores alike (a constant score, as an exclusion alone gets): the window is a question of ids.
+        using var directory = new RAMDirectory();
+        using var reader = Index(directory, count, seed: 7);
+        var searcher = new IndexSearcher(reader);
+        var query = new ConstantScoreQuery(new TermQuery(new Term("body", "word")));
+        var collector = new WindowCollector(size);
+        searcher.Search(query, collector);
+
+        Assert.Equal(count, collector.TotalHits);
+        Assert.Equal(overflows, collector.Overflowed);
+        if (!overflows)
+        {
+            Assert.Equal(Expected(searcher, query, size), [.. collector.Window(reader, LuceneFields.IdSort).Select(w => (w.Doc, w.Id))]);
+        }
+        else
+        {
+            Assert.Throws<InvalidOperationException>(() => collector.Window(reader, LuceneFields.IdSort));
+        }
+    }
 }
