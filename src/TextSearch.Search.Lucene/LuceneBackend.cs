@@ -33,6 +33,9 @@ public sealed partial class LuceneBackend : ISearchBackend
 
     internal const string Layout = "4";
 
+    /// <summary>The commit user data entry naming the ranking settings the index's fields were written for (<see cref="LuceneSchema.FieldSettings"/>).</summary>
+    private const string FieldSettingsKey = "textsearch.field-settings";
+
     /// <summary>The folder (inside the index folder, which Lucene ignores) where bulk streams stage their documents.</summary>
     internal const string StagingFolder = "staging";
 
@@ -94,7 +97,7 @@ public sealed partial class LuceneBackend : ISearchBackend
 
             // An index that has never been committed gets a first commit, so readers can always open it; the
             // index's secret (page tokens) lives in the commit's user data, created once.
-            CheckLayout(writer, Path);
+            CheckLayout(writer, Path, Schema.FieldSettings);
             _secret = ReadOrCreateSecret(writer);
             _core = new Core(writer, NewSearchers(writer));
         }
@@ -703,16 +706,25 @@ public sealed partial class LuceneBackend : ISearchBackend
 
     /// <summary>The secret in the last commit's user data; an index without one (new, or older) gets one, committed now.</summary>
     /// <summary>Refuses an index of another layout that holds documents; names the layout of an empty one.</summary>
-    private static void CheckLayout(IndexWriter writer, string path)
+    private static void CheckLayout(IndexWriter writer, string path, string fieldSettings)
     {
         var data = writer.CommitData;
         var layout = data is not null && data.TryGetValue(LayoutKey, out var stored) ? stored : null;
-        if (layout == Layout)
+        var settings = data is not null && data.TryGetValue(FieldSettingsKey, out var kept) ? kept : null;
+        if (layout == Layout && settings == fieldSettings)
         {
             return;
         }
 
-        if (writer.MaxDoc > 0)
+        if (layout == Layout && settings is not null && writer.MaxDoc > 0)
+        {
+            // Written for other settings: its fields are not the ones this server would search.
+            throw new IndexUnusableException(
+                $"the index at {path} was written with TextSearch:Ranking {settings}, which decide its fields; this server has {fieldSettings}. "
+                + "Set them back, or start with a new TextSearch:IndexPath and reindex (the seeds are indexed at start-up).");
+        }
+
+        if (layout != Layout && writer.MaxDoc > 0)
         {
             throw new IndexUnusableException(
                 $"the index at {path} was written by an older TextSearch (index layout {layout ?? "1"}, this version reads layout {Layout}: "
@@ -721,6 +733,7 @@ public sealed partial class LuceneBackend : ISearchBackend
 
         var updated = data is null ? new Dictionary<string, string>() : new Dictionary<string, string>(data);
         updated[LayoutKey] = Layout;
+        updated[FieldSettingsKey] = fieldSettings;
         writer.SetCommitData(updated);
         writer.Commit();
     }

@@ -48,6 +48,12 @@ public sealed class LuceneSchema
     public string SuggestWordsField { get; }
 
     /// <summary>
+    /// The ranking settings that decide which fields a document gets (kept with the index: an index read with other
+    /// settings would search fields it lacks, and complete words from a field that does not hold them).
+    /// </summary>
+    public string FieldSettings => $"ExactBoost {(_indexExact ? "on" : "off")}, TitleInBody {(_titleInBody ? "on" : "off")}";
+
+    /// <summary>
     /// The Lucene document. The title and the body are analyzed once each, and every field that indexes them (stems,
     /// exact terms, variant keys; the body field holds the title too) replays that one analysis.
     /// </summary>

@@ -202,4 +202,33 @@ public sealed class LuceneEngineTests : EngineConformanceTests
             Directory.Delete(defaults, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task An_index_written_for_other_field_settings_is_refused_with_what_to_do()
+    {
+        var path = TestSupport.TempDir();
+        try
+        {
+            await using (var backend = Open(path))
+            {
+                await backend.UpsertAsync([new Document { Id = "k1", Body = "كلمات للإكمال" }], default);
+            }
+
+            // ExactBoost 0 would search, and complete words from, fields this index was not written with.
+            var ex = Assert.Throws<IndexUnusableException>(() => new LuceneBackend(
+                new LuceneOptions { IndexPath = path, Ranking = new RankingOptions { ExactBoost = 0 } }, TextAnalyzer.Default, NullLogger<LuceneBackend>.Instance));
+            Assert.Contains("ExactBoost on, TitleInBody on", ex.Message, StringComparison.Ordinal);
+            Assert.Contains("this server has ExactBoost off, TitleInBody on", ex.Message, StringComparison.Ordinal);
+            Assert.Contains("reindex", ex.Message, StringComparison.Ordinal);
+
+            // Settings that do not decide fields (the boosts' values, the window) open it.
+            await using var same = new LuceneBackend(
+                new LuceneOptions { IndexPath = path, Ranking = new RankingOptions { ExactBoost = 1, RescoreWindow = 50 } }, TextAnalyzer.Default, NullLogger<LuceneBackend>.Instance);
+            Assert.Equal(1, await same.CountAsync(default));
+        }
+        finally
+        {
+            Directory.Delete(path, recursive: true);
+        }
+    }
 }
