@@ -66,6 +66,9 @@ public sealed partial class LuceneBackend : ISearchBackend
     private volatile bool _disposed;
     private int _refreshQueued;
 
+    /// <summary>Held by a pass of writes (<see cref="Execute"/>) and by the refresh after a merge, never both at once.</summary>
+    private readonly Lock _passLock = new();
+
     public LuceneBackend(LuceneOptions options, TextAnalyzer analyzer, ILogger<LuceneBackend> logger)
         : this(options, analyzer, logger, openDirectory: null)
     {
@@ -514,6 +517,8 @@ public sealed partial class LuceneBackend : ISearchBackend
     /// </summary>
     private void Execute(List<WriteOp> pass)
     {
+        // No reader is opened from the writer while a pass is under way (see RefreshAfterMerge).
+        using var scope = _passLock.EnterScope();
         var pending = new List<WriteOp>(pass);
         for (var attempt = 0; pending.Count > 0; attempt++)
         {
@@ -640,7 +645,9 @@ public sealed partial class LuceneBackend : ISearchBackend
     /// A merge finished: searchers move to the merged segment (a refresh already under way is enough). Called on the
     /// merge thread, it only queues the refresh: opening a reader from the writer there could wait on the merge
     /// scheduler, which waits for its merge threads (this one among them), or on a writer being closed, which waits
-    /// for this merge.
+    /// for this merge. The refresh waits for the pass of writes under way, if any: opening a reader from the writer
+    /// flushes what the pass buffered, and a flush that fails there (a full volume) drops those documents without the
+    /// pass knowing; its commit would then succeed without them and acknowledge writes that were lost.
     /// </summary>
     private void RefreshAfterMerge()
     {
@@ -653,6 +660,7 @@ public sealed partial class LuceneBackend : ISearchBackend
             static backend =>
             {
                 Interlocked.Exchange(ref backend._refreshQueued, 0);
+                using var scope = backend._passLock.EnterScope();
                 var core = backend._core;
                 if (backend._disposed || core is null)
                 {
