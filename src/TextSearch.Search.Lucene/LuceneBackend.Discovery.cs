@@ -98,6 +98,8 @@ public sealed partial class LuceneBackend
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IndexReader, System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<SuggestEntry>>> SuggestCache = new();
 
+    private static readonly List<(string Spelling, long Count)> NoSpellings = [];
+
     /// <summary>
     /// The completions of <paramref name="prefix"/>: range scans of the completion terms (the markers and spellings of
     /// the words some document writes otherwise, and the words themselves unless the schema reads them from the exact
@@ -159,7 +161,8 @@ public sealed partial class LuceneBackend
                 continue;
             }
 
-            var (marker, spellings) = varied.TryGetValue(word, out var v) ? v : (0, []);
+            // Most words have no other spelling: they share one empty list instead of a new one each.
+            var (marker, spellings) = varied.TryGetValue(word, out var v) ? v : (0, NoSpellings);
             best.Enqueue(new SuggestEntry(word, SuggestTerms.BestSpelling(word, count, marker, spellings).Spelling, count), (count, word));
             if (best.Count > size)
             {

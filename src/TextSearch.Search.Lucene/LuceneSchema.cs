@@ -120,21 +120,13 @@ public sealed class LuceneSchema
     /// Fields only ever searched term by term (exact forms, variant keys): documents, frequencies and norms for BM25,
     /// no positions (phrases and proximity read the stems).
     /// </summary>
-    private static readonly FieldType ScoredTermsType = NewScoredTermsType();
-
-    private static FieldType NewScoredTermsType()
-    {
-        var type = new FieldType(TextField.TYPE_NOT_STORED) { IndexOptions = global::Lucene.Net.Index.IndexOptions.DOCS_AND_FREQS };
-        type.Freeze();
-        return type;
-    }
+    private static readonly FieldType ScoredTermsType = Frozen(new FieldType(TextField.TYPE_NOT_STORED) { IndexOptions = global::Lucene.Net.Index.IndexOptions.DOCS_AND_FREQS });
 
     /// <summary>Completion terms: indexed as given, one position each, documents only (no frequencies, no norms).</summary>
-    private static readonly FieldType SuggestFieldType = NewSuggestFieldType();
+    private static readonly FieldType SuggestFieldType = Frozen(new FieldType { IsIndexed = true, IsTokenized = true, OmitNorms = true, IndexOptions = global::Lucene.Net.Index.IndexOptions.DOCS_ONLY });
 
-    private static FieldType NewSuggestFieldType()
+    private static FieldType Frozen(FieldType type)
     {
-        var type = new FieldType { IsIndexed = true, IsTokenized = true, OmitNorms = true, IndexOptions = global::Lucene.Net.Index.IndexOptions.DOCS_ONLY };
         type.Freeze();
         return type;
     }
