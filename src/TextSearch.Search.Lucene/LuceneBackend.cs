@@ -39,6 +39,9 @@ public sealed partial class LuceneBackend : ISearchBackend
     /// <summary>The folder (inside the index folder, which Lucene ignores) where bulk streams stage their documents.</summary>
     internal const string StagingFolder = "staging";
 
+    /// <summary>The codec new segments are written with (an index's older segments keep theirs until merged).</summary>
+    private static readonly TextSearchCodec Codec = new();
+
     private static readonly Sort ScoreThenId = new(SortField.FIELD_SCORE, new SortField(LuceneFields.IdSort, SortFieldType.STRING));
 
     // By date (the undated last, either way), then score, then id.
@@ -79,6 +82,7 @@ public sealed partial class LuceneBackend : ISearchBackend
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(analyzer);
+        TextSearchCodec.Register(); // before any segment that names it is read
         _options = options;
         _logger = logger;
         _openDirectory = openDirectory ?? (dir => new MappedDirectory(global::Lucene.Net.Store.FSDirectory.Open(dir)));
@@ -424,6 +428,7 @@ public sealed partial class LuceneBackend : ISearchBackend
         Similarity = Schema.Similarity,
         RAMBufferSizeMB = ramBufferMB,
         MergeScheduler = new LoggingMergeScheduler(_logger, RefreshAfterMerge),
+        Codec = Codec,
         CheckIntegrityAtMerge = true,
     };
 

@@ -231,4 +231,51 @@ public sealed class LuceneEngineTests : EngineConformanceTests
             Directory.Delete(path, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task New_segments_store_fields_uncompressed_and_segments_of_the_previous_codec_stay_readable()
+    {
+        var path = TestSupport.TempDir();
+        try
+        {
+            await using (var backend = Open(path))
+            {
+                await backend.UpsertAsync([new Document { Id = "n1", Title = "جديد", Body = "مخزن بلا ضغط" }], default);
+            }
+
+            // A segment of the stock codec (as an index of an earlier version holds), with this layout.
+            using (var directory = global::Lucene.Net.Store.FSDirectory.Open(path))
+            {
+                var config = new global::Lucene.Net.Index.IndexWriterConfig(global::Lucene.Net.Util.LuceneVersion.LUCENE_48, new CoreAnalyzer(TextAnalyzer.Default))
+                {
+                    OpenMode = global::Lucene.Net.Index.OpenMode.APPEND,
+                    Codec = new global::Lucene.Net.Codecs.Lucene46.Lucene46Codec(),
+                };
+                using var writer = new global::Lucene.Net.Index.IndexWriter(directory, config);
+                writer.AddDocument(new LuceneSchema(new RankingOptions(), TextAnalyzer.Default).ToLucene(new Document { Id = "o1", Title = "قديم", Body = "مخزن مضغوط" }));
+                writer.SetCommitData(new Dictionary<string, string>(writer.CommitData));
+                writer.Commit();
+            }
+
+            using (var directory = global::Lucene.Net.Store.FSDirectory.Open(path))
+            {
+                var infos = new global::Lucene.Net.Index.SegmentInfos();
+                infos.Read(directory);
+                Assert.Equal(["Lucene46", TextSearchCodec.RegisteredName], infos.Segments.Select(s => s.Info.Codec.Name).Order(StringComparer.Ordinal));
+            }
+
+            await using (var reopened = Open(path))
+            {
+                Assert.Equal("مخزن مضغوط", (await reopened.GetAsync("o1", default))?.Body);
+                Assert.Equal("مخزن بلا ضغط", (await reopened.GetAsync("n1", default))?.Body);
+                var hits = await TestSupport.Engine(reopened).SearchAsync(new SearchRequestModel("مخزن"), default);
+                Assert.Equal(["n1", "o1"], hits.Hits.Select(h => h.Document.Id).Order(StringComparer.Ordinal));
+                await reopened.UpsertAsync([new Document { Id = "n2", Body = "مخزن ثالث" }], default);
+            }
+        }
+        finally
+        {
+            Directory.Delete(path, recursive: true);
+        }
+    }
 }
