@@ -205,7 +205,7 @@ public sealed partial class LuceneBackend : ISearchBackend
 
         // The window: the first phase's top, by score then id (as the pages past it).
         var (windowDocs, totalHits) = CollectWindow(searcher, first, window, facets, cancellationToken);
-        var rescored = Rescore(searcher, _queries.Build(search.Query, exclusions: false, terms), windowDocs, cancellationToken);
+        var rescored = Rescore(searcher, search.Query, windowDocs, terms, cancellationToken);
         var hits = new List<BackendHit>(Math.Min(size, rescored.Count));
         var start = after is { } cursor ? rescored.FindIndex(r => After(r.Score, r.Id, cursor)) : 0;
         for (var i = start < 0 ? rescored.Count : start; i < rescored.Count && hits.Count < size; i++)
@@ -292,10 +292,11 @@ public sealed partial class LuceneBackend : ISearchBackend
     }
 
     /// <summary>
-    /// The full ranking's score of each of <paramref name="docs"/>, ordered by it, then by id: one scorer per segment,
-    /// advanced to each document in turn, so only these documents are scored.
+    /// The full ranking's score of each of <paramref name="docs"/>, ordered by it, then by id. Queries of words (the
+    /// common case) are scored term by term (<see cref="WindowScorer"/>); others through the full query's Lucene scorer,
+    /// one per segment, advanced to each document in turn. Either way only these documents are scored.
     /// </summary>
-    private static List<Rescored> Rescore(IndexSearcher searcher, LuceneQuery full, WindowDoc[] docs, CancellationToken cancellationToken)
+    private List<Rescored> Rescore(IndexSearcher searcher, Query.SearchQuery query, WindowDoc[] docs, TermLookup terms, CancellationToken cancellationToken)
     {
         var results = new List<Rescored>(docs.Length);
         if (docs.Length == 0)
@@ -303,30 +304,45 @@ public sealed partial class LuceneBackend : ISearchBackend
             return results;
         }
 
-        var weight = searcher.CreateNormalizedWeight(full);
-        var leaves = searcher.IndexReader.Leaves;
         var inOrder = (WindowDoc[])docs.Clone();
         Array.Sort(inOrder, (a, b) => a.Doc.CompareTo(b.Doc));
+        var scores = _queries.Plan(query) is { } plan
+            ? WindowScorer.Score(searcher, plan, terms, inOrder, cancellationToken)
+            : ScoreThroughLucene(searcher, _queries.Build(query, exclusions: false, terms), inOrder, cancellationToken);
+        for (var i = 0; i < inOrder.Length; i++)
+        {
+            results.Add(new Rescored(inOrder[i].Doc, scores[i], inOrder[i].Id));
+        }
+
+        results.Sort((a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(a.Id, b.Id));
+        return results;
+    }
+
+    /// <summary>The full query's score of each of <paramref name="docs"/> (ordered by document number), through its Lucene scorers.</summary>
+    internal static float[] ScoreThroughLucene(IndexSearcher searcher, LuceneQuery full, WindowDoc[] docs, CancellationToken cancellationToken)
+    {
+        var scores = new float[docs.Length];
+        var weight = searcher.CreateNormalizedWeight(full);
+        var leaves = searcher.IndexReader.Leaves;
         var leaf = -1;
         var end = 0;
         Scorer? scorer = null;
-        foreach (var sd in inOrder)
+        for (var i = 0; i < docs.Length; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            while (sd.Doc >= end)
+            while (docs[i].Doc >= end)
             {
                 var context = leaves[++leaf];
                 end = context.DocBase + context.Reader.MaxDoc;
                 scorer = weight.GetScorer(context, context.AtomicReader.LiveDocs);
             }
 
-            var target = sd.Doc - leaves[leaf].DocBase;
+            var target = docs[i].Doc - leaves[leaf].DocBase;
             var at = scorer is null ? DocIdSetIterator.NO_MORE_DOCS : scorer.DocID >= target ? scorer.DocID : scorer.Advance(target);
-            results.Add(new Rescored(sd.Doc, at == target ? scorer!.GetScore() : 0f, sd.Id));
+            scores[i] = at == target ? scorer!.GetScore() : 0f;
         }
 
-        results.Sort((a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(a.Id, b.Id));
-        return results;
+        return scores;
     }
 
     /// <summary>Whether a hit comes after the cursor in score-descending, id-ascending order.</summary>

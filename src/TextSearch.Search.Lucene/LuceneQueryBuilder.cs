@@ -78,23 +78,70 @@ internal sealed class LuceneQueryBuilder(RankingOptions ranking)
     // Adjacent query words found near each other in the body (each pair a sloppy phrase): an extra, optional score.
     private BooleanQuery? Proximity(SearchQuery query)
     {
-        var words = query.Clauses.Where(c => c.Occur == Occur.Should && c.Alternatives[0].IsTerm)
-            .Select(c => c.Alternatives[0].Words[0].Stem).ToList();
-        if (words.Count < 2)
+        var pairs = ProximityPairs(query);
+        if (pairs.Count == 0)
         {
             return null;
         }
 
-        var pairs = new BooleanQuery(disableCoord: true);
-        for (var i = 0; i + 1 < words.Count; i++)
+        var any = new BooleanQuery(disableCoord: true);
+        foreach (var (first, second) in pairs)
         {
             var phrase = new PhraseQuery { Slop = ranking.ProximitySlop, Boost = ranking.ProximityBoost };
-            phrase.Add(new Term(LuceneFields.Body, words[i]), 0);
-            phrase.Add(new Term(LuceneFields.Body, words[i + 1]), 1);
-            pairs.Add(phrase, global::Lucene.Net.Search.Occur.SHOULD);
+            phrase.Add(new Term(LuceneFields.Body, first), 0);
+            phrase.Add(new Term(LuceneFields.Body, second), 1);
+            any.Add(phrase, global::Lucene.Net.Search.Occur.SHOULD);
+        }
+
+        return any;
+    }
+
+    /// <summary>The stems of adjacent single-word optional clauses, in query order: the proximity pairs (none when proximity is off).</summary>
+    private List<(string First, string Second)> ProximityPairs(SearchQuery query)
+    {
+        var words = ranking.ProximityBoost > 0
+            ? query.Clauses.Where(c => c.Occur == Occur.Should && c.Alternatives[0].IsTerm).Select(c => c.Alternatives[0].Words[0].Stem).ToList()
+            : [];
+        var pairs = new List<(string, string)>(Math.Max(0, words.Count - 1));
+        for (var i = 0; i + 1 < words.Count; i++)
+        {
+            pairs.Add((words[i], words[i + 1]));
         }
 
         return pairs;
+    }
+
+    /// <summary>
+    /// The full ranking of <see cref="Build"/> (without exclusions) as term features, for <see cref="WindowScorer"/>:
+    /// each optional clause's alternatives with their term clauses, and the proximity pairs. Null for the shapes it
+    /// does not describe (required clauses, phrases, a listing or exclusions alone, a pair of one stem twice), which
+    /// are rescored through <see cref="Build"/>.
+    /// </summary>
+    public RescorePlan? Plan(SearchQuery query)
+    {
+        if (query.ListsAll || query.IsExclusionOnly)
+        {
+            return null;
+        }
+
+        var clauses = new List<TermFeature[][]>(query.Clauses.Count);
+        foreach (var clause in query.Clauses)
+        {
+            if (clause.Occur == Occur.MustNot)
+            {
+                continue;
+            }
+
+            if (clause.Occur != Occur.Should || clause.Alternatives.Any(a => !a.IsTerm))
+            {
+                return null;
+            }
+
+            clauses.Add([.. clause.Alternatives.Select(a => TermFeatures(a.Words[0], a.Variants).ToArray())]);
+        }
+
+        var pairs = ProximityPairs(query);
+        return pairs.Any(p => p.First == p.Second) ? null : new RescorePlan(clauses, pairs, ranking.Coordination, ranking.ProximitySlop, ranking.ProximityBoost);
     }
 
     private static BooleanQuery WithBoost(LuceneQuery main, LuceneQuery extra) => new(disableCoord: true)
@@ -125,30 +172,42 @@ internal sealed class LuceneQueryBuilder(RankingOptions ranking)
     private LuceneQuery Alternative(QueryPhrase phrase, TermLookup terms)
     {
         var fields = new BooleanQuery(disableCoord: true);
-        foreach (var (field, exactField, boost) in new[] { (LuceneFields.Title, LuceneFields.TitleExact, _titleBoost), (LuceneFields.Body, LuceneFields.BodyExact, 1f) })
+        if (phrase.IsTerm)
         {
-            if (phrase.IsTerm)
+            foreach (var feature in TermFeatures(phrase.Words[0], phrase.Variants))
             {
-                var word = phrase.Words[0];
-                fields.Add(terms.Query(field, word.Stem, boost), global::Lucene.Net.Search.Occur.SHOULD);
-                if (ranking.ExactBoost > 0)
-                {
-                    fields.Add(terms.Query(exactField, word.Term, boost * ranking.ExactBoost), global::Lucene.Net.Search.Occur.SHOULD);
-                }
-
-                // Spelling variants: the variant key on the body, which holds the title too (TitleInBody).
-                if (phrase.Variants && field == LuceneFields.Body)
-                {
-                    fields.Add(terms.Query(LuceneFields.BodyKey, word.Key, boost * ranking.VariantBoost), global::Lucene.Net.Search.Occur.SHOULD);
-                }
+                fields.Add(terms.Query(feature.Field, feature.Text, feature.Boost), global::Lucene.Net.Search.Occur.SHOULD);
             }
-            else
-            {
-                fields.Add(Phrase(field, phrase, boost), global::Lucene.Net.Search.Occur.SHOULD);
-            }
+        }
+        else
+        {
+            fields.Add(Phrase(LuceneFields.Title, phrase, _titleBoost), global::Lucene.Net.Search.Occur.SHOULD);
+            fields.Add(Phrase(LuceneFields.Body, phrase, 1f), global::Lucene.Net.Search.Occur.SHOULD);
         }
 
         return fields;
+    }
+
+    /// <summary>
+    /// The term clauses of one word in the full ranking: its stem on the title and body, its exact form on both (unless
+    /// <see cref="RankingOptions.ExactBoost"/> is 0), and with variants its key on the body (which holds the title too,
+    /// <see cref="RankingOptions.TitleInBody"/>).
+    /// </summary>
+    private IEnumerable<TermFeature> TermFeatures(QueryWord word, bool variants)
+    {
+        foreach (var (field, exactField, boost) in new[] { (LuceneFields.Title, LuceneFields.TitleExact, _titleBoost), (LuceneFields.Body, LuceneFields.BodyExact, 1f) })
+        {
+            yield return new TermFeature(field, word.Stem, boost);
+            if (ranking.ExactBoost > 0)
+            {
+                yield return new TermFeature(exactField, word.Term, boost * ranking.ExactBoost);
+            }
+
+            if (variants && field == LuceneFields.Body)
+            {
+                yield return new TermFeature(LuceneFields.BodyKey, word.Key, boost * ranking.VariantBoost);
+            }
+        }
     }
 
     private static PhraseQuery Phrase(string field, QueryPhrase phrase, float boost)
@@ -162,6 +221,16 @@ internal sealed class LuceneQueryBuilder(RankingOptions ranking)
         return pq;
     }
 }
+
+/// <summary>A term clause of the full ranking: a BM25 term query on a field, with its boost.</summary>
+internal readonly record struct TermFeature(string Field, string Text, float Boost);
+
+/// <summary>
+/// The full ranking as <see cref="LuceneQueryBuilder.Plan"/> describes it: per optional clause, its alternatives' term
+/// clauses; the proximity pairs (adjacent stems, a sloppy phrase each, <paramref name="Slop"/> apart, boosted by
+/// <paramref name="PairBoost"/>); and whether the clauses' sum is coordinated.
+/// </summary>
+internal sealed record RescorePlan(IReadOnlyList<TermFeature[][]> Clauses, IReadOnlyList<(string First, string Second)> Pairs, bool Coordination, int Slop, float PairBoost);
 
 /// <summary>BM25 with a coordination factor: documents that match more of the query's clauses come first.</summary>
 public sealed class CoordinatedBm25Similarity(float k1, float b, float exponent) : BM25Similarity(k1, b)

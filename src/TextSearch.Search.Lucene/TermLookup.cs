@@ -1,5 +1,6 @@
 using Lucene.Net.Index;
 using Lucene.Net.Search;
+using Lucene.Net.Util;
 
 namespace TextSearch.Search.Lucene;
 
@@ -15,21 +16,18 @@ internal sealed class TermLookup(IndexReaderContext top)
     private readonly Dictionary<(int Leaf, string Field), TermsEnum?> _enums = [];
 
     /// <summary>A term query whose term states come from this lookup.</summary>
-    public TermQuery Query(string field, string text, float boost = 1f)
+    public TermQuery Query(string field, string text, float boost = 1f) => new(new Term(field, text), Context(field, text)) { Boost = boost };
+
+    /// <summary>The term's states in every segment (and its statistics), looked up once per search.</summary>
+    public TermContext Context(string field, string text)
     {
-        var term = new Term(field, text);
         if (!_contexts.TryGetValue((field, text), out var context))
         {
+            var bytes = new BytesRef(text);
             context = new TermContext(top);
             foreach (var leaf in top.Leaves)
             {
-                if (!_enums.TryGetValue((leaf.Ord, field), out var terms))
-                {
-                    terms = leaf.AtomicReader.GetTerms(field)?.GetEnumerator();
-                    _enums[(leaf.Ord, field)] = terms;
-                }
-
-                if (terms is not null && terms.SeekExact(term.Bytes))
+                if (Terms(leaf, field) is { } terms && terms.SeekExact(bytes))
                 {
                     context.Register(terms.GetTermState(), leaf.Ord, terms.DocFreq, terms.TotalTermFreq);
                 }
@@ -38,6 +36,18 @@ internal sealed class TermLookup(IndexReaderContext top)
             _contexts[(field, text)] = context;
         }
 
-        return new TermQuery(term, context) { Boost = boost };
+        return context;
+    }
+
+    /// <summary>The segment's terms enumerator of a field (null when the segment lacks the field), shared by its terms.</summary>
+    public TermsEnum? Terms(AtomicReaderContext leaf, string field)
+    {
+        if (!_enums.TryGetValue((leaf.Ord, field), out var terms))
+        {
+            terms = leaf.AtomicReader.GetTerms(field)?.GetEnumerator();
+            _enums[(leaf.Ord, field)] = terms;
+        }
+
+        return terms;
     }
 }
