@@ -88,7 +88,14 @@ public sealed class SnippetBuilder
 
             Lookup = _ids.GetAlternateLookup<ReadOnlySpan<char>>();
             _masks = [.. _ids.Keys.Select(s => LetterMask.Of(s)).Concat(_keys.Select(k => LetterMask.OfKey(k))).Distinct()];
+            (Alts, Groups) = Prepare(query, this);
         }
+
+        /// <summary>The query's alternatives to match, in query order.</summary>
+        public List<Alt> Alts { get; }
+
+        /// <summary>The score groups the alternatives' matches fall into, in clause order (each hit fills its own copies).</summary>
+        public List<(int Clause, int Span, double Weight)> Groups { get; }
 
         public bool MayMatch(ReadOnlySpan<char> term)
         {
@@ -311,7 +318,13 @@ public sealed class SnippetBuilder
         // The query's stems are the same for every hit of a search: the thread keeps the last query's.
         var stems = t_stems is { } previous && ReferenceEquals(previous.Query, query) ? previous.Stems : (t_stems = (query, new QueryStems(query))).Value.Stems;
         var tokens = Tokenize(tokenLimit == text.Length ? text : text[..tokenLimit], stems, cancellationToken);
-        var (alts, groups) = Prepare(query, stems);
+        var alts = stems.Alts;
+        var groups = new List<Group>(stems.Groups.Count);
+        foreach (var (clause, span, weight) in stems.Groups)
+        {
+            groups.Add(new Group(clause, span, weight));
+        }
+
         var matches = new List<Match>();
         var maxMatchChars = 0;
         for (var i = 0; i < tokens.Count && matches.Count < _maxMatches; i++)
@@ -362,21 +375,23 @@ public sealed class SnippetBuilder
             }
         }
 
-        return new FieldMatches(tokens, matches, [.. groups.Where(g => g.Firsts.Count > 0).OrderBy(g => g.Clause)], maxMatchChars);
+        // The groups are in clause order already (Prepare makes them clause by clause).
+        groups.RemoveAll(g => g.Firsts.Count == 0);
+        return new FieldMatches(tokens, matches, groups, maxMatchChars);
     }
 
-    /// <summary>The query's alternatives to match, in query order, and the score groups they fall into.</summary>
-    private static (List<Alt> Alts, List<Group> Groups) Prepare(SearchQuery query, QueryStems stems)
+    /// <summary>The query's alternatives to match, in query order, and the score groups they fall into, clause by clause.</summary>
+    private static (List<Alt> Alts, List<(int Clause, int Span, double Weight)> Groups) Prepare(SearchQuery query, QueryStems stems)
     {
         var alts = new List<Alt>();
-        var groups = new List<Group>();
+        var groups = new List<(int Clause, int Span, double Weight)>();
         var groupIds = new Dictionary<(int Clause, int Span, double Weight), int>();
         int GroupOf(int clause, int span, double weight)
         {
             if (!groupIds.TryGetValue((clause, span, weight), out var id))
             {
                 id = groupIds[(clause, span, weight)] = groups.Count;
-                groups.Add(new Group(clause, span, weight));
+                groups.Add((clause, span, weight));
             }
 
             return id;
