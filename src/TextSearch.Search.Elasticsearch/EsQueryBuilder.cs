@@ -276,23 +276,13 @@ internal sealed class EsQueryBuilder(RankingOptions ranking)
         return new FunctionScoreQuery { Query = main, Functions = functions, ScoreMode = FunctionScoreMode.Sum, BoostMode = FunctionBoostMode.Multiply };
     }
 
-    // Adjacent query words near each other in the body: each pair a sloppy phrase, an optional extra score.
+    // Query words near each other in the body (RankingOptions.ProximityPairs): each pair a sloppy phrase, an optional extra score.
     private EsQuery? Proximity(SearchQuery query)
     {
-        var words = query.Clauses.Where(c => c.Occur == Occur.Should && c.Alternatives[0].IsTerm)
-            .Select(c => c.Alternatives[0].Words[0].Stem).ToList();
-        if (words.Count < 2)
-        {
-            return null;
-        }
-
-        var pairs = new List<EsQuery>();
-        for (var i = 0; i + 1 < words.Count; i++)
-        {
-            pairs.Add(MatchPhrase(EsFields.BodyTerms, $"{words[i]} {words[i + 1]}", ranking.ProximitySlop, ranking.ProximityBoost));
-        }
-
-        return Bool(should: pairs);
+        var pairs = ranking.ProximityPairs(query);
+        return pairs.Count == 0
+            ? null
+            : Bool(should: [.. pairs.Select(p => MatchPhrase(EsFields.BodyTerms, $"{p.First} {p.Second}", ranking.ProximitySlop, ranking.ProximityBoost))]);
     }
 
     private static EsQuery Clause(QueryClause clause, Func<QueryPhrase, EsQuery> alternative) =>

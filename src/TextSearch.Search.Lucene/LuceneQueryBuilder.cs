@@ -75,10 +75,10 @@ internal sealed class LuceneQueryBuilder(RankingOptions ranking)
         return root;
     }
 
-    // Adjacent query words found near each other in the body (each pair a sloppy phrase): an extra, optional score.
+    // Query words found near each other in the body (each pair a sloppy phrase): an extra, optional score.
     private BooleanQuery? Proximity(SearchQuery query)
     {
-        var pairs = ProximityPairs(query);
+        var pairs = ranking.ProximityPairs(query);
         if (pairs.Count == 0)
         {
             return null;
@@ -94,21 +94,6 @@ internal sealed class LuceneQueryBuilder(RankingOptions ranking)
         }
 
         return any;
-    }
-
-    /// <summary>The stems of adjacent single-word optional clauses, in query order: the proximity pairs (none when proximity is off).</summary>
-    private List<(string First, string Second)> ProximityPairs(SearchQuery query)
-    {
-        var words = ranking.ProximityBoost > 0
-            ? query.Clauses.Where(c => c.Occur == Occur.Should && c.Alternatives[0].IsTerm).Select(c => c.Alternatives[0].Words[0].Stem).ToList()
-            : [];
-        var pairs = new List<(string, string)>(Math.Max(0, words.Count - 1));
-        for (var i = 0; i + 1 < words.Count; i++)
-        {
-            pairs.Add((words[i], words[i + 1]));
-        }
-
-        return pairs;
     }
 
     /// <summary>
@@ -140,7 +125,7 @@ internal sealed class LuceneQueryBuilder(RankingOptions ranking)
             clauses.Add([.. clause.Alternatives.Select(a => TermFeatures(a.Words[0], a.Variants).ToArray())]);
         }
 
-        var pairs = ProximityPairs(query);
+        var pairs = ranking.ProximityPairs(query);
         return pairs.Any(p => p.First == p.Second) ? null : new RescorePlan(clauses, pairs, ranking.Coordination, ranking.ProximitySlop, ranking.ProximityBoost);
     }
 
@@ -227,7 +212,7 @@ internal readonly record struct TermFeature(string Field, string Text, float Boo
 
 /// <summary>
 /// The full ranking as <see cref="LuceneQueryBuilder.Plan"/> describes it: per optional clause, its alternatives' term
-/// clauses; the proximity pairs (adjacent stems, a sloppy phrase each, <paramref name="Slop"/> apart, boosted by
+/// clauses; the proximity pairs (<see cref="RankingOptions.ProximityPairs"/>, a sloppy phrase each, <paramref name="Slop"/> apart, boosted by
 /// <paramref name="PairBoost"/>); and whether the clauses' sum is coordinated.
 /// </summary>
 internal sealed record RescorePlan(IReadOnlyList<TermFeature[][]> Clauses, IReadOnlyList<(string First, string Second)> Pairs, bool Coordination, int Slop, float PairBoost);

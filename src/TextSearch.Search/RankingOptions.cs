@@ -36,6 +36,38 @@ public sealed record RankingOptions
     public int ProximitySlop { get; init; } = 4;
 
     /// <summary>
+    /// Which query words pair for <see cref="ProximityBoost"/>: 1 pairs each word with the next; 2 also with the one
+    /// after (so "a b c" gives a-b, b-c and a-c), and so on.
+    /// </summary>
+    public int ProximityReach { get; init; } = 1;
+
+    /// <summary>
+    /// The proximity pairs of a query, in query order (by first word, then second): the stems of its optional
+    /// single-word clauses, each with the next <see cref="ProximityReach"/> of them. None when proximity is off.
+    /// Every backend scores each pair as a sloppy phrase on the body's stems.
+    /// </summary>
+    public IReadOnlyList<(string First, string Second)> ProximityPairs(Query.SearchQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (ProximityBoost <= 0)
+        {
+            return [];
+        }
+
+        var words = query.Clauses.Where(c => c.Occur == Query.Occur.Should && c.Alternatives[0].IsTerm).Select(c => c.Alternatives[0].Words[0].Stem).ToList();
+        var pairs = new List<(string, string)>();
+        for (var i = 0; i < words.Count; i++)
+        {
+            for (var j = i + 1; j < words.Count && j - i <= ProximityReach; j++)
+            {
+                pairs.Add((words[i], words[j]));
+            }
+        }
+
+        return pairs;
+    }
+
+    /// <summary>
     /// Weight of a spelling variant (a word sharing the query word's variant key) against an exact match; 0 turns
     /// variant matching off.
     /// </summary>

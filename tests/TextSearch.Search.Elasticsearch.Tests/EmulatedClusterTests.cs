@@ -81,6 +81,31 @@ public sealed class EmulatedClusterTests : EngineConformanceTests
         }
     }
 
+    [Fact]
+    public async Task Proximity_pairs_of_words_further_apart_score_the_same_as_on_the_embedded_engine()
+    {
+        // ProximityReach 3 pairs each word with the next three: more sloppy phrases, on both engines alike.
+        var ranking = new RankingOptions { ProximityReach = 3 };
+        var path = TestSupport.TempDir();
+        await using var es = Fakes.Backend(_cluster, ranking: ranking);
+        await using (var lucene = new LuceneBackend(new LuceneOptions { IndexPath = path, Ranking = ranking }, TextAnalyzer.Default, NullLogger<LuceneBackend>.Instance))
+        {
+            var embedded = TestSupport.Engine(lucene);
+            await new SeedIngestor(embedded, NullLogger<SeedIngestor>.Instance).IngestAsync(TestSupport.SeedsPath, default);
+            foreach (var query in new[] { "مقاتلي التنظيم في الرقة", "قوات سوريا الديمقراطية داعش الموصل", "الرقة داعش -الموصل" })
+            {
+                var expected = (await embedded.SearchAsync(new SearchRequestModel(query, 100), default)).Hits;
+                var actual = (await TestSupport.Engine(es).SearchAsync(new SearchRequestModel(query, 100), default)).Hits;
+                Assert.NotEmpty(expected);
+                Assert.Equal(expected.Select(h => h.Document.Id), actual.Select(h => h.Document.Id));
+                Assert.All(expected.Zip(actual), p => Assert.True(
+                    Math.Abs(p.First.Score - p.Second.Score) <= 1e-4 * Math.Max(1, p.First.Score), $"{query}: {p.First.Document.Id} {p.First.Score} vs {p.Second.Score}"));
+            }
+        }
+
+        Directory.Delete(path, recursive: true);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]

@@ -30,6 +30,7 @@ public sealed class WindowScorerTests
         { "no proximity", new RankingOptions { ProximityBoost = 0 } },
         { "no exact forms, slop 1", new RankingOptions { ExactBoost = 0, ProximitySlop = 1 } },
         { "coordination exponent 1, variants off", new RankingOptions { CoordinationExponent = 1, VariantBoost = 0 } },
+        { "pairs of words up to three apart", new RankingOptions { ProximityReach = 3 } },
     };
 
     [Theory]

@@ -47,6 +47,9 @@ declare -A variants=(
   [b-0.75]="TextSearch:Ranking:B=0.75"
   [k1-1.2]="TextSearch:Ranking:K1=1.2"
   [proximity-0.25]="TextSearch:Ranking:ProximityBoost=0.25"
+  [reach-2]="TextSearch:Ranking:ProximityReach=2"
+  [reach-3]="TextSearch:Ranking:ProximityReach=3"
+  [reach-2-slop-8]="TextSearch:Ranking:ProximityReach=2 TextSearch:Ranking:ProximitySlop=8"
 )
 names=("$@")
 [ ${#names[@]} -eq 0 ] && names=("${!variants[@]}")

@@ -1,0 +1,39 @@
+using TextSearch.Analysis;
+using TextSearch.Search.Query;
+
+namespace TextSearch.Search.Tests;
+
+/// <summary>Which query words pair for the proximity score (<see cref="RankingOptions.ProximityPairs"/>), shared by every backend.</summary>
+public sealed class ProximityPairsTests
+{
+    private static readonly QueryParser Parser = new(TextAnalyzer.Default, SynonymMap.Empty);
+
+    private static string[] Pairs(string query, RankingOptions ranking) =>
+        [.. ranking.ProximityPairs(Parser.Parse(query)).Select(p => $"{p.First}+{p.Second}")];
+
+    [Fact]
+    public void Each_word_pairs_with_the_next_by_default()
+    {
+        var stems = Parser.Parse("مقاتلي التنظيم الرقة").Stems.ToArray();
+        Assert.Equal(3, stems.Length);
+        Assert.Equal([$"{stems[0]}+{stems[1]}", $"{stems[1]}+{stems[2]}"], Pairs("مقاتلي التنظيم الرقة", new RankingOptions()));
+    }
+
+    [Fact]
+    public void A_longer_reach_pairs_words_further_apart_in_query_order()
+    {
+        var stems = Parser.Parse("مقاتلي التنظيم الرقة سوريا").Stems.ToArray();
+        Assert.Equal(
+            [$"{stems[0]}+{stems[1]}", $"{stems[0]}+{stems[2]}", $"{stems[1]}+{stems[2]}", $"{stems[1]}+{stems[3]}", $"{stems[2]}+{stems[3]}"],
+            Pairs("مقاتلي التنظيم الرقة سوريا", new RankingOptions { ProximityReach = 2 }));
+    }
+
+    [Fact]
+    public void Exclusions_and_phrases_do_not_pair_and_proximity_off_pairs_nothing()
+    {
+        var stems = Parser.Parse("مقاتلي الرقة").Stems.ToArray();
+        Assert.Equal([$"{stems[0]}+{stems[1]}"], Pairs("مقاتلي -سوريا \"دير الزور\" الرقة", new RankingOptions { ProximityReach = 3 }));
+        Assert.Empty(Pairs("مقاتلي التنظيم الرقة", new RankingOptions { ProximityBoost = 0 }));
+        Assert.Empty(Pairs("الرقة", new RankingOptions()));
+    }
+}
