@@ -72,6 +72,9 @@ public sealed partial class LuceneBackend : ISearchBackend
     /// <summary>Held by a pass of writes (<see cref="Execute"/>) and by the refresh after a merge, never both at once.</summary>
     private readonly Lock _passLock = new();
 
+    /// <summary>Tests only: called in a pass of writes once its operations are applied (buffered), before its commit.</summary>
+    internal Action<IndexWriter>? PassBuffered { get; set; }
+
     public LuceneBackend(LuceneOptions options, TextAnalyzer analyzer, ILogger<LuceneBackend> logger)
         : this(options, analyzer, logger, openDirectory: null)
     {
@@ -563,6 +566,7 @@ public sealed partial class LuceneBackend : ISearchBackend
                 }
 
                 current = null;
+                PassBuffered?.Invoke(writer);
                 writer.Commit();
             }
             catch (Exception ex)
@@ -670,7 +674,7 @@ public sealed partial class LuceneBackend : ISearchBackend
     /// flushes what the pass buffered, and a flush that fails there (a full volume) drops those documents without the
     /// pass knowing; its commit would then succeed without them and acknowledge writes that were lost.
     /// </summary>
-    private void RefreshAfterMerge()
+    internal void RefreshAfterMerge()
     {
         if (_disposed || Interlocked.Exchange(ref _refreshQueued, 1) == 1)
         {

@@ -376,6 +376,39 @@ public sealed class LuceneFailureTests : IDisposable
         Assert.EndsWith("Restore it from a backup, or start with a new TextSearch:IndexPath and reindex.", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', ex.Message);
     }
+
+    [Fact]
+    public async Task The_refresh_after_a_merge_waits_for_the_pass_of_writes_under_way()
+    {
+        // Opening a reader from the writer flushes what a pass buffered; had the refresh after a merge done that during
+        // a pass on a full volume, the flush would have dropped the pass's documents and its commit acknowledged them
+        // anyway. So while a pass is under way, such a refresh must wait: the pass's documents stay buffered until
+        // the pass itself commits them.
+        await using var backend = Open(_path);
+        await backend.UpsertAsync([Doc("before")], default);
+        var buffered = new List<int>();
+        backend.PassBuffered = writer =>
+        {
+            buffered.Add(writer.NumRamDocs());
+            backend.RefreshAfterMerge(); // as a merge ending now would
+
+            // Time enough for the refresh to run (a pool thread to pick it up), had it not waited.
+            var until = Environment.TickCount64 + 2000;
+            while (writer.NumRamDocs() > 0 && Environment.TickCount64 < until)
+            {
+                Thread.Sleep(20);
+            }
+
+            buffered.Add(writer.NumRamDocs());
+        };
+
+        await backend.UpsertAsync([Doc("during1"), Doc("during2")], default);
+        backend.PassBuffered = null;
+
+        Assert.Equal([2, 2], buffered);
+        Assert.NotNull(await backend.GetAsync("during2", default));
+        Assert.Equal(3, await backend.CountAsync(default));
+    }
 }
 
 /// <summary>Seeds go through the engine: validated like any document, and a refused seed is reported.</summary>
