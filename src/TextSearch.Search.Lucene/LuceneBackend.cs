@@ -72,6 +72,10 @@ public sealed partial class LuceneBackend : ISearchBackend
     /// <summary>Held by a pass of writes (<see cref="Execute"/>) and by the refresh after a merge, never both at once.</summary>
     private readonly Lock _passLock = new();
 
+    // Compaction once writes pause (LuceneOptions.CompactWhenIdleAboveSegments): the timer is pushed back by each pass.
+    private readonly Timer _idleCompaction;
+    private long _lastPassTicks;
+
     /// <summary>Tests only: called in a pass of writes once its operations are applied (buffered), before its commit.</summary>
     internal Action<IndexWriter>? PassBuffered { get; set; }
 
@@ -87,6 +91,7 @@ public sealed partial class LuceneBackend : ISearchBackend
         ArgumentNullException.ThrowIfNull(analyzer);
         TextSearchCodec.Register(); // before any segment that names it is read
         _options = options;
+        _idleCompaction = new Timer(static state => ((LuceneBackend)state!).CompactIfIdle(), this, Timeout.Infinite, Timeout.Infinite);
         _logger = logger;
         _openDirectory = openDirectory ?? (dir => new MappedDirectory(global::Lucene.Net.Store.FSDirectory.Open(dir)));
         Path = System.IO.Path.GetFullPath(options.IndexPath);
@@ -374,6 +379,7 @@ public sealed partial class LuceneBackend : ISearchBackend
         }
 
         _disposed = true;
+        await _idleCompaction.DisposeAsync().ConfigureAwait(false);
         _queue.Writer.TryComplete();
         await _writerLoop.ConfigureAwait(false);
         var core = _core;
@@ -603,7 +609,87 @@ public sealed partial class LuceneBackend : ISearchBackend
             }
 
             pending.ForEach(op => op.Completion.TrySetResult());
+            ScheduleIdleCompaction(core);
             return;
+        }
+    }
+
+    /// <summary>After a pass: when the index has more segments than it should keep, compaction waits for writes to pause.</summary>
+    private void ScheduleIdleCompaction(Core core)
+    {
+        Volatile.Write(ref _lastPassTicks, Environment.TickCount64);
+        if (_options.CompactWhenIdleAboveSegments <= 0 || _options.CompactAfterBulkMaxMB <= 0 || _disposed)
+        {
+            return;
+        }
+
+        var searcher = core.Searchers.Acquire();
+        try
+        {
+            if (searcher.IndexReader.Leaves.Count <= _options.CompactWhenIdleAboveSegments)
+            {
+                return;
+            }
+        }
+        finally
+        {
+            core.Searchers.Release(searcher);
+        }
+
+        try
+        {
+            _idleCompaction.Change(_options.CompactIdleDelay, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Closing.
+        }
+    }
+
+    /// <summary>
+    /// The timer of <see cref="ScheduleIdleCompaction"/>: if no pass ran for the delay and the index still has too many
+    /// segments, they are merged into one in the background (searchers move to it when the merge ends, and the next
+    /// commit, or closing the index, records it). Between passes, so no pass's documents are flushed by it.
+    /// </summary>
+    private void CompactIfIdle()
+    {
+        try
+        {
+            using var scope = _passLock.EnterScope();
+            var idle = Environment.TickCount64 - Volatile.Read(ref _lastPassTicks);
+            var core = _core;
+            if (_disposed || core.Writer is not { } writer)
+            {
+                return;
+            }
+
+            if (idle < (long)_options.CompactIdleDelay.TotalMilliseconds)
+            {
+                _idleCompaction.Change(TimeSpan.FromMilliseconds((long)_options.CompactIdleDelay.TotalMilliseconds - idle), Timeout.InfiniteTimeSpan);
+                return;
+            }
+
+            var searcher = core.Searchers.Acquire();
+            int segments;
+            try
+            {
+                segments = searcher.IndexReader.Leaves.Count;
+            }
+            finally
+            {
+                core.Searchers.Release(searcher);
+            }
+
+            if (segments > _options.CompactWhenIdleAboveSegments && IndexMB() <= _options.CompactAfterBulkMaxMB)
+            {
+                LogIdleCompaction(_logger, segments);
+                writer.ForceMerge(1, doWait: false);
+            }
+        }
+        catch (Exception ex)
+        {
+            // Nothing may escape a timer thread: the segments stay as they are, and the next pass schedules it again.
+            LogIdleCompactionFailed(_logger, ex);
         }
     }
 
@@ -695,11 +781,19 @@ public sealed partial class LuceneBackend : ISearchBackend
                 try
                 {
                     core.Searchers.MaybeRefresh();
+
+                    // Record the merge: between passes the writer holds only acknowledged writes, so this commit adds
+                    // none, and it lets Lucene delete the merged segments' files (else the index takes their room
+                    // twice until the next write) and keeps the merge across a restart.
+                    if (core.Writer is { } writer && writer.HasUncommittedChanges())
+                    {
+                        writer.Commit();
+                    }
                 }
                 catch (Exception ex)
                 {
-                    // Nothing may escape a pool thread. Closing, rolled back, or the index failed: the next write
-                    // refreshes, or reports the failure.
+                    // Nothing may escape a pool thread. Closing, rolled back, a full volume, or the index failed: the
+                    // next write refreshes and commits, or reports the failure.
                     LogMergeRefreshFailed(backend._logger, ex);
                 }
             },
@@ -850,7 +944,13 @@ public sealed partial class LuceneBackend : ISearchBackend
     [LoggerMessage(Level = LogLevel.Error, Message = "The index writer could not be reopened after a failed write; writes fail until it can")]
     private static partial void LogReopenFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Searchers could not move to a merged segment; they stay on the segments before it")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Writes paused with the index in {Segments} segments: merging them into one in the background")]
+    private static partial void LogIdleCompaction(ILogger logger, int segments);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The index could not be merged into one segment after writes paused; its segments stay as they are")]
+    private static partial void LogIdleCompactionFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Searchers could not move to a merged segment, or the merge could not be committed; the next write does both")]
     private static partial void LogMergeRefreshFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Committed writes could not be made searchable")]

@@ -28,6 +28,18 @@ public sealed class LuceneOptions
     /// </summary>
     public double CompactAfterBulkMaxMB { get; set; } = 2048;
 
+    /// <summary>
+    /// When writes leave the index in more than this many segments and no write follows for
+    /// <see cref="CompactIdleDelay"/>, the index is merged into one segment in the background (when it is at most
+    /// <see cref="CompactAfterBulkMaxMB"/>; 0 there turns this off too). Loading through many small bulks (the CLI sends
+    /// 500 documents per call) leaves a dozen segments otherwise, and the 31,000 articles then answer half as many
+    /// queries per second. 0: never.
+    /// </summary>
+    public int CompactWhenIdleAboveSegments { get; set; } = 4;
+
+    /// <summary>How long the index must go without writes before <see cref="CompactWhenIdleAboveSegments"/> merges it.</summary>
+    public TimeSpan CompactIdleDelay { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Verify the checksum of every index file when the index is opened (a damaged index then refuses to open).</summary>
     public bool VerifyOnOpen { get; set; } = true;
 }

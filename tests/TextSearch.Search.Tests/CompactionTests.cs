@@ -83,4 +83,52 @@ public sealed class CompactionTests : IDisposable
         Assert.InRange(backend.SearchedSegments, 2, 4);
         Assert.Equal(3100, await backend.CountAsync(default));
     }
+
+    [Theory]
+    [InlineData(3, true)]
+    [InlineData(0, false)]
+    public async Task Many_small_bulks_are_merged_into_one_committed_segment_once_writes_pause(int aboveSegments, bool compacted)
+    {
+        var options = new LuceneOptions
+        {
+            IndexPath = _path,
+            BulkRamBufferMB = 1,
+            CompactWhenIdleAboveSegments = aboveSegments,
+            CompactIdleDelay = TimeSpan.FromMilliseconds(300),
+        };
+        await using var backend = new LuceneBackend(options, TextAnalyzer.Default, NullLogger<LuceneBackend>.Instance);
+        var engine = TestSupport.Engine(backend);
+        await engine.BulkUpsertAsync(Docs("a", 2000), default);
+        await OneSegment(backend);
+
+        // Six bulks, each far less than a quarter of the index (as the CLI's batches of 500 are of a large load): each
+        // joins as a segment of its own, and the bulk compaction leaves them.
+        for (var i = 0; i < 6; i++)
+        {
+            await engine.BulkUpsertAsync(Docs($"b{i}", 40), default);
+        }
+
+        if (compacted)
+        {
+            await OneSegment(backend);
+            Assert.Equal(1, backend.SearchedSegments);
+
+            // The merge is committed: the merged segments' files are gone from the folder while the index is open.
+            for (var i = 0; i < 600 && Directory.GetFiles(_path, "*.si").Length > 1; i++)
+            {
+                await Task.Delay(50);
+            }
+
+            Assert.Single(Directory.GetFiles(_path, "*.si"));
+        }
+        else
+        {
+            await Task.Delay(1000);
+            await Settled(backend);
+            Assert.True(backend.SearchedSegments >= 5, $"{backend.SearchedSegments} segments");
+        }
+
+        Assert.Equal(2240, await backend.CountAsync(default));
+        Assert.Equal(2240, (await engine.SearchAsync(new SearchRequestModel("مقال", 10), default)).TotalHits);
+    }
 }
