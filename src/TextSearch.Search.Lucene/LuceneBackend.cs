@@ -76,6 +76,9 @@ public sealed partial class LuceneBackend : ISearchBackend
     private readonly Timer _idleCompaction;
     private long _lastPassTicks;
 
+    // Documents written since the index was last merged into one segment (read and written under _passLock).
+    private long _addedSinceCompaction;
+
     /// <summary>Tests only: called in a pass of writes once its operations are applied (buffered), before its commit.</summary>
     internal Action<IndexWriter>? PassBuffered { get; set; }
 
@@ -91,6 +94,8 @@ public sealed partial class LuceneBackend : ISearchBackend
         ArgumentNullException.ThrowIfNull(analyzer);
         TextSearchCodec.Register(); // before any segment that names it is read
         _options = options;
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.CompactIdleDelay, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.CompactIdleDelay, TimeSpan.FromDays(1));
         _idleCompaction = new Timer(static state => ((LuceneBackend)state!).CompactIfIdle(), this, Timeout.Infinite, Timeout.Infinite);
         _logger = logger;
         _openDirectory = openDirectory ?? (dir => new MappedDirectory(global::Lucene.Net.Store.FSDirectory.Open(dir)));
@@ -382,19 +387,23 @@ public sealed partial class LuceneBackend : ISearchBackend
         await _idleCompaction.DisposeAsync().ConfigureAwait(false);
         _queue.Writer.TryComplete();
         await _writerLoop.ConfigureAwait(false);
-        var core = _core;
-        core.Searchers.Dispose();
-        if (core.Writer is { } writer)
+        // Between a merge's refresh (which may commit it) and closing, one at a time.
+        using (_passLock.EnterScope())
         {
-            try
+            var core = _core;
+            core.Searchers.Dispose();
+            if (core.Writer is { } writer)
             {
-                // Everything acknowledged is committed already; this only closes the files.
-                writer.Dispose();
-            }
-            catch (Exception ex)
-            {
-                LogCloseFailed(_logger, ex);
-                Abandon(writer);
+                try
+                {
+                    // Everything acknowledged is committed already; this only closes the files.
+                    writer.Dispose();
+                }
+                catch (Exception ex)
+                {
+                    LogCloseFailed(_logger, ex);
+                    Abandon(writer);
+                }
             }
         }
 
@@ -609,80 +618,82 @@ public sealed partial class LuceneBackend : ISearchBackend
             }
 
             pending.ForEach(op => op.Completion.TrySetResult());
-            ScheduleIdleCompaction(core);
+            ScheduleIdleCompaction(core, pending);
             return;
         }
     }
 
-    /// <summary>After a pass: when the index has more segments than it should keep, compaction waits for writes to pause.</summary>
-    private void ScheduleIdleCompaction(Core core)
+    /// <summary>
+    /// After a pass: when the writes since the index was last merged into one segment have grown it by a quarter or
+    /// more, and left it in more segments than it should keep, compaction waits for writes to pause. The quarter keeps
+    /// the rewriting in proportion to what was written (a trickle of single writes is left to Lucene's own merges).
+    /// </summary>
+    private void ScheduleIdleCompaction(Core core, List<WriteOp> pass)
     {
         Volatile.Write(ref _lastPassTicks, Environment.TickCount64);
-        if (_options.CompactWhenIdleAboveSegments <= 0 || _options.CompactAfterBulkMaxMB <= 0 || _disposed)
+        _addedSinceCompaction += pass.Sum(op => op.Documents?.Count ?? op.Ids?.Count ?? 0);
+        try
         {
-            return;
+            if (!_disposed && ShouldCompact(core))
+            {
+                _idleCompaction.Change(_options.CompactIdleDelay, Timeout.InfiniteTimeSpan);
+            }
+        }
+        catch (Exception ex)
+        {
+            // The writes are acknowledged already; nothing here may stop the writer loop.
+            LogIdleCompactionFailed(_logger, ex);
+        }
+    }
+
+    /// <summary>Whether the index should be merged into one segment once writes pause (see <see cref="ScheduleIdleCompaction"/>).</summary>
+    private bool ShouldCompact(Core core)
+    {
+        if (_options.CompactWhenIdleAboveSegments <= 0 || _options.CompactAfterBulkMaxMB <= 0 || core.Writer is not { } writer
+            || _addedSinceCompaction * 4 < writer.MaxDoc)
+        {
+            return false;
         }
 
         var searcher = core.Searchers.Acquire();
         try
         {
-            if (searcher.IndexReader.Leaves.Count <= _options.CompactWhenIdleAboveSegments)
-            {
-                return;
-            }
+            return searcher.IndexReader.Leaves.Count > _options.CompactWhenIdleAboveSegments && IndexMB() <= _options.CompactAfterBulkMaxMB;
         }
         finally
         {
             core.Searchers.Release(searcher);
         }
-
-        try
-        {
-            _idleCompaction.Change(_options.CompactIdleDelay, Timeout.InfiniteTimeSpan);
-        }
-        catch (ObjectDisposedException)
-        {
-            // Closing.
-        }
     }
 
     /// <summary>
-    /// The timer of <see cref="ScheduleIdleCompaction"/>: if no pass ran for the delay and the index still has too many
-    /// segments, they are merged into one in the background (searchers move to it when the merge ends, and the next
-    /// commit, or closing the index, records it). Between passes, so no pass's documents are flushed by it.
+    /// The timer of <see cref="ScheduleIdleCompaction"/>: if no pass ran for the delay and the index still should be
+    /// compacted, its segments are merged into one in the background (searchers move to it when the merge ends, and
+    /// that refresh commits it). Between passes, so no pass's documents are flushed by it.
     /// </summary>
     private void CompactIfIdle()
     {
         try
         {
             using var scope = _passLock.EnterScope();
-            var idle = Environment.TickCount64 - Volatile.Read(ref _lastPassTicks);
             var core = _core;
             if (_disposed || core.Writer is not { } writer)
             {
                 return;
             }
 
-            if (idle < (long)_options.CompactIdleDelay.TotalMilliseconds)
+            var idle = Environment.TickCount64 - Volatile.Read(ref _lastPassTicks);
+            var delay = (long)_options.CompactIdleDelay.TotalMilliseconds;
+            if (idle < delay)
             {
-                _idleCompaction.Change(TimeSpan.FromMilliseconds((long)_options.CompactIdleDelay.TotalMilliseconds - idle), Timeout.InfiniteTimeSpan);
+                _idleCompaction.Change(TimeSpan.FromMilliseconds(delay - idle), Timeout.InfiniteTimeSpan);
                 return;
             }
 
-            var searcher = core.Searchers.Acquire();
-            int segments;
-            try
+            if (ShouldCompact(core))
             {
-                segments = searcher.IndexReader.Leaves.Count;
-            }
-            finally
-            {
-                core.Searchers.Release(searcher);
-            }
-
-            if (segments > _options.CompactWhenIdleAboveSegments && IndexMB() <= _options.CompactAfterBulkMaxMB)
-            {
-                LogIdleCompaction(_logger, segments);
+                LogIdleCompaction(_logger, _addedSinceCompaction, writer.MaxDoc);
+                _addedSinceCompaction = 0;
                 writer.ForceMerge(1, doWait: false);
             }
         }
@@ -713,6 +724,7 @@ public sealed partial class LuceneBackend : ISearchBackend
                 // a quarter or more merges it into one segment (in the background), up to CompactAfterBulkMaxMB.
                 if (_options.CompactAfterBulkMaxMB > 0 && (long)ids.Count * 4 >= writer.MaxDoc && IndexMB() <= _options.CompactAfterBulkMaxMB)
                 {
+                    _addedSinceCompaction = -ids.Count; // this bulk is merged with the rest (the pass adds it back)
                     writer.ForceMerge(1, doWait: false);
                 }
                 else
@@ -944,8 +956,8 @@ public sealed partial class LuceneBackend : ISearchBackend
     [LoggerMessage(Level = LogLevel.Error, Message = "The index writer could not be reopened after a failed write; writes fail until it can")]
     private static partial void LogReopenFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Writes paused with the index in {Segments} segments: merging them into one in the background")]
-    private static partial void LogIdleCompaction(ILogger logger, int segments);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Writes paused after {Added} documents since the last full merge ({Total} in the index): merging its segments into one in the background")]
+    private static partial void LogIdleCompaction(ILogger logger, long added, int total);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The index could not be merged into one segment after writes paused; its segments stay as they are")]
     private static partial void LogIdleCompactionFailed(ILogger logger, Exception exception);

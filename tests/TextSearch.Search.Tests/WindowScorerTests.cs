@@ -31,6 +31,7 @@ public sealed class WindowScorerTests
         { "no exact forms, slop 1", new RankingOptions { ExactBoost = 0, ProximitySlop = 1 } },
         { "coordination exponent 1, variants off", new RankingOptions { CoordinationExponent = 1, VariantBoost = 0 } },
         { "pairs of words up to three apart", new RankingOptions { ProximityReach = 3 } },
+        { "pairs as exact phrases (slop 0)", new RankingOptions { ProximitySlop = 0, ProximityReach = 2 } },
     };
 
     [Theory]
