@@ -15,6 +15,29 @@ namespace TextSearch.Server.Hosting;
 /// <summary>Builds the server; Program.cs and the in-process integration tests both use it.</summary>
 public static class TextSearchServer
 {
+    /// <summary>
+    /// The embedded engine's settings: <c>TextSearch:Lucene</c> (buffers, batches, compaction, verification; see
+    /// <see cref="LuceneOptions"/>), with the index path and the ranking from <c>TextSearch:IndexPath</c> and
+    /// <c>TextSearch:Ranking</c>, which the other engines share.
+    /// </summary>
+    public static LuceneOptions LuceneOptionsFrom(IConfiguration configuration, TextSearchOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(options);
+        var lucene = configuration.GetSection($"{TextSearchOptions.Section}:Lucene").Get<LuceneOptions>() ?? new LuceneOptions();
+        if (lucene.CompactIdleDelay < TimeSpan.Zero || lucene.CompactIdleDelay > TimeSpan.FromDays(1))
+        {
+            throw new OptionsValidationException(
+                $"{TextSearchOptions.Section}:Lucene",
+                typeof(LuceneOptions),
+                [$"TextSearch:Lucene:CompactIdleDelay must be between 00:00:00 and 1.00:00:00; it is {lucene.CompactIdleDelay}."]);
+        }
+
+        lucene.IndexPath = Path.GetFullPath(options.IndexPath);
+        lucene.Ranking = options.Ranking;
+        return lucene;
+    }
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var (hostArgs, urls) = Listeners.TakeUrlsArgument(args);
@@ -53,14 +76,10 @@ public static class TextSearchServer
         }
         else
         {
-            services.AddSingleton<ISearchBackend>(sp =>
-            {
-                var options = sp.GetRequiredService<IOptions<TextSearchOptions>>().Value;
-                return new LuceneBackend(
-                    new LuceneOptions { IndexPath = Path.GetFullPath(options.IndexPath), Ranking = options.Ranking },
-                    sp.GetRequiredService<TextAnalyzer>(),
-                    sp.GetRequiredService<ILogger<LuceneBackend>>());
-            });
+            services.AddSingleton<ISearchBackend>(sp => new LuceneBackend(
+                LuceneOptionsFrom(builder.Configuration, sp.GetRequiredService<IOptions<TextSearchOptions>>().Value),
+                sp.GetRequiredService<TextAnalyzer>(),
+                sp.GetRequiredService<ILogger<LuceneBackend>>()));
         }
 
         services.AddSingleton<QueryParser>();
