@@ -149,6 +149,12 @@ public ref struct Tokenizer
         NumberSeparator,
     }
 
+    /// <summary>ARABIC LETTER KASHMIRI YEH (U+0620), the first of the Arabic block's run of letters.</summary>
+    internal const char ArabicLettersFirst = '\u0620';
+
+    /// <summary>ARABIC LETTER YEH (U+064A), the last of that run (the harakat follow).</summary>
+    internal const char ArabicLettersLast = '\u064A';
+
     private static CharClass Classify(ReadOnlySpan<char> text, int i, out int width)
     {
         var c = text[i];
@@ -162,6 +168,12 @@ public ref struct Tokenizer
                 '.' or ',' => CharClass.NumberSeparator,
                 _ => CharClass.Separator,
             };
+        }
+
+        // The Arabic letters (ؠ through ي, tatweel among them): all letters in Unicode, and most of an Arabic text.
+        if ((uint)(c - ArabicLettersFirst) <= ArabicLettersLast - ArabicLettersFirst)
+        {
+            return CharClass.Letter;
         }
 
         if (c is ArabicChars.ArabicDecimalSeparator or ArabicChars.ArabicThousandsSeparator)

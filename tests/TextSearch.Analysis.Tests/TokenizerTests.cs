@@ -220,4 +220,22 @@ public sealed class TokenizerTests
 
         Assert.Equal([0, 5], starts);
     }
+
+    [Fact]
+    public void The_arabic_letters_fast_path_covers_letters_only()
+    {
+        // The tokenizer takes U+0620 to U+064A as letters without asking Unicode: every one of them must be one.
+        for (var c = Tokenizer.ArabicLettersFirst; c <= Tokenizer.ArabicLettersLast; c++)
+        {
+            Assert.True(
+                char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.OtherLetter or System.Globalization.UnicodeCategory.ModifierLetter,
+                $"U+{(int)c:X4} is {char.GetUnicodeCategory(c)}");
+            Assert.Equal([new TokenSpan(0, 3, TokenKind.Word)], Spans($"{c}{c}{c}"));
+        }
+
+        // Its neighbours keep their classes: a haraka after a letter stays in the word (U+064B, a mark); the Arabic
+        // question mark before one separates (U+061F).
+        Assert.Equal([new TokenSpan(0, 2, TokenKind.Word)], Spans("\u0628\u064B"));
+        Assert.Equal([new TokenSpan(1, 1, TokenKind.Word)], Spans("\u061F\u0628"));
+    }
 }
