@@ -94,8 +94,11 @@ public sealed partial class LuceneBackend : ISearchBackend
         ArgumentNullException.ThrowIfNull(analyzer);
         TextSearchCodec.Register(); // before any segment that names it is read
         _options = options;
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.CompactIdleDelay, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.CompactIdleDelay, TimeSpan.FromDays(1));
+        if (options.Problems() is [var problem, ..])
+        {
+            throw new ArgumentException(problem, nameof(options));
+        }
+
         _idleCompaction = new Timer(static state => ((LuceneBackend)state!).CompactIfIdle(), this, Timeout.Infinite, Timeout.Infinite);
         _logger = logger;
         _openDirectory = openDirectory ?? (dir => new MappedDirectory(global::Lucene.Net.Store.FSDirectory.Open(dir)));
@@ -647,24 +650,11 @@ public sealed partial class LuceneBackend : ISearchBackend
     }
 
     /// <summary>Whether the index should be merged into one segment once writes pause (see <see cref="ScheduleIdleCompaction"/>).</summary>
-    private bool ShouldCompact(Core core)
-    {
-        if (_options.CompactWhenIdleAboveSegments <= 0 || _options.CompactAfterBulkMaxMB <= 0 || core.Writer is not { } writer
-            || _addedSinceCompaction * 4 < writer.MaxDoc)
-        {
-            return false;
-        }
-
-        var searcher = core.Searchers.Acquire();
-        try
-        {
-            return searcher.IndexReader.Leaves.Count > _options.CompactWhenIdleAboveSegments && IndexMB() <= _options.CompactAfterBulkMaxMB;
-        }
-        finally
-        {
-            core.Searchers.Release(searcher);
-        }
-    }
+    private bool ShouldCompact(Core core) =>
+        _options.CompactWhenIdleAboveSegments > 0 && _options.CompactAfterBulkMaxMB > 0 && core.Writer is { } writer
+        && _addedSinceCompaction * 4 >= writer.MaxDoc
+        && SearchedSegments > _options.CompactWhenIdleAboveSegments
+        && IndexMB() <= _options.CompactAfterBulkMaxMB;
 
     /// <summary>
     /// The timer of <see cref="ScheduleIdleCompaction"/>: if no pass ran for the delay and the index still should be

@@ -38,8 +38,14 @@ public sealed class LuceneOptions
     /// </summary>
     public int CompactWhenIdleAboveSegments { get; set; } = 4;
 
-    /// <summary>How long the index must go without writes before <see cref="CompactWhenIdleAboveSegments"/> merges it.</summary>
+    /// <summary>How long the index must go without writes before <see cref="CompactWhenIdleAboveSegments"/> merges it (up to a day).</summary>
     public TimeSpan CompactIdleDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>What is wrong with these settings, each naming its setting; none when they can be used.</summary>
+    public IReadOnlyList<string> Problems() =>
+        CompactIdleDelay < TimeSpan.Zero || CompactIdleDelay > TimeSpan.FromDays(1)
+            ? [$"{nameof(CompactIdleDelay)} must be between 00:00:00 and 1.00:00:00; it is {CompactIdleDelay}."]
+            : [];
 
     /// <summary>Verify the checksum of every index file when the index is opened (a damaged index then refuses to open).</summary>
     public bool VerifyOnOpen { get; set; } = true;

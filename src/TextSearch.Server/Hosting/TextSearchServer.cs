@@ -25,12 +25,10 @@ public static class TextSearchServer
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(options);
         var lucene = configuration.GetSection($"{TextSearchOptions.Section}:Lucene").Get<LuceneOptions>() ?? new LuceneOptions();
-        if (lucene.CompactIdleDelay < TimeSpan.Zero || lucene.CompactIdleDelay > TimeSpan.FromDays(1))
+        if (lucene.Problems() is { Count: > 0 } problems)
         {
-            throw new OptionsValidationException(
-                $"{TextSearchOptions.Section}:Lucene",
-                typeof(LuceneOptions),
-                [$"TextSearch:Lucene:CompactIdleDelay must be between 00:00:00 and 1.00:00:00; it is {lucene.CompactIdleDelay}."]);
+            var section = $"{TextSearchOptions.Section}:Lucene";
+            throw new OptionsValidationException(section, typeof(LuceneOptions), [.. problems.Select(p => $"{section}:{p}")]);
         }
 
         lucene.IndexPath = Path.GetFullPath(options.IndexPath);
