@@ -128,7 +128,6 @@ public sealed partial class LuceneBackend : ISearchBackend
         {
             Abandon(writer);
             _directory.Dispose();
-            BulkSlots.Dispose();
             throw ex as IndexUnusableException ?? IndexFailures.Unusable(Path, ex);
         }
 
@@ -148,7 +147,11 @@ public sealed partial class LuceneBackend : ISearchBackend
 
     internal ILogger Logger => _logger;
 
-    /// <summary>Bulk streams staging at once; a stream waits for a slot before its first document.</summary>
+    /// <summary>
+    /// Bulk streams staging at once; a stream waits for a slot before its first document. Never disposed (it holds no
+    /// wait handle): streams still under way when the index closes release their slots, and one waiting for a slot
+    /// then gets UNAVAILABLE from the closed index instead of an ObjectDisposedException.
+    /// </summary>
     internal SemaphoreSlim BulkSlots { get; }
 
     public async Task<IReadOnlyList<DocumentFailure>> UpsertAsync(IReadOnlyList<Search.Document> documents, CancellationToken cancellationToken)
@@ -411,7 +414,6 @@ public sealed partial class LuceneBackend : ISearchBackend
         }
 
         _directory.Dispose();
-        BulkSlots.Dispose();
     }
 
     /// <summary>A new staging index for a bulk stream: its own folder and writer, with the index's analysis and similarity.</summary>
@@ -523,10 +525,10 @@ public sealed partial class LuceneBackend : ISearchBackend
 
     private async Task EnqueueAsync(WriteOp op, CancellationToken cancellationToken)
     {
-        ThrowIfDisposed();
-        if (_writerLoop.IsCompleted || !_queue.Writer.TryWrite(op))
+        if (_disposed || _writerLoop.IsCompleted || !_queue.Writer.TryWrite(op))
         {
-            Throw.Unavailable("the index is shutting down.");
+            // Refused: its completion fails too, as a bulk stream's import waits on it (it would wait forever).
+            op.Completion.TrySetException(new TextSearchException(ErrorKind.Unavailable, "the index is shutting down."));
         }
 
         // Once queued, a write completes even if the caller gives up waiting; only the wait is cancelled.
@@ -547,7 +549,17 @@ public sealed partial class LuceneBackend : ISearchBackend
                 docs += op.Size;
             }
 
-            Execute(pass);
+            try
+            {
+                Execute(pass);
+            }
+            catch (Exception ex)
+            {
+                // Execute handles the failures it knows; anything else fails this pass, never the loop (the writes
+                // queued after it would wait forever).
+                LogWriteFailed(_logger, pass.Count, ex);
+                pass.ForEach(op => op.Completion.TrySetException(IndexFailures.WriteFailed(ex)));
+            }
         }
     }
 
