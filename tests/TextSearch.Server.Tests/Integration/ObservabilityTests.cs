@@ -56,27 +56,14 @@ public sealed class ObservabilityTests
         // Rejected by RequestValidationMiddleware, before gRPC and the interceptors run.
         Assert.Equal(StatusCode.InvalidArgument, await RawUnaryAsync(channel, "/textsearch.v1.NormalizationService/Normalize", [0x0A, 0x03, 0xC3, 0x28, 0xFF]));
 
-        var normalizedWhileStarting = 0;
-
-        // A bulk stream holds the only slot: a Normalize meanwhile is turned away by AdmissionMiddleware.
-        using (var bulk = documents.BulkUpsertDocuments(Key))
+        // A bulk stream holds the only slot: a Normalize meanwhile is turned away by AdmissionMiddleware. Until the
+        // stream has reached the server, a Normalize may still get the slot (count those); and if a Normalize holds it
+        // when the stream arrives, the stream is the one turned away: it is opened again (count those too). Without
+        // that, the loop waited for a refusal that could never come (CI hung on it once).
+        await WaitForAsync(server, m => m.Sum("textsearch_rpc_calls_total") >= 8); // the calls above have given their slots back
+        var (bulk, normalizedWhileStarting, refusedBulks) = await HoldTheOnlySlotAsync(server, documents, normalize, counted: 8);
+        using (bulk)
         {
-            await bulk.RequestStream.WriteAsync(new UpsertDocumentRequest { Document = new Document { Id = "obs-bulk-1", Title = "عنوان", Body = "نص أول" } });
-            // Until the stream has reached the server, a Normalize may still get the slot: count those.
-            while (true)
-            {
-                try
-                {
-                    await normalize.NormalizeAsync(new NormalizeRequest { Text = "مرحبا" }, Key);
-                    normalizedWhileStarting++;
-                    await Task.Delay(20);
-                }
-                catch (RpcException e) when (e.StatusCode == StatusCode.ResourceExhausted)
-                {
-                    break;
-                }
-            }
-
             await bulk.RequestStream.WriteAsync(new UpsertDocumentRequest { Document = new Document { Id = "obs-bulk-2", Title = "عنوان", Body = "نص ثان" } });
             await bulk.RequestStream.WriteAsync(new UpsertDocumentRequest { Document = new Document { Id = "", Title = "بلا معرف", Body = "نص" } });
             await bulk.RequestStream.WriteAsync(new UpsertDocumentRequest { Document = new Document { Id = "obs-bulk-3", Title = "عنوان", Body = "نص ثالث" } });
@@ -86,8 +73,8 @@ public sealed class ObservabilityTests
             Assert.Single(response.Failures);
         }
 
-        var after = await WaitForAsync(server, m => m.Sum("textsearch_rpc_calls_total") >= 10 + normalizedWhileStarting);
-        Assert.Equal(10 + normalizedWhileStarting, after.Sum("textsearch_rpc_calls_total"));
+        var after = await WaitForAsync(server, m => m.Sum("textsearch_rpc_calls_total") >= 10 + normalizedWhileStarting + refusedBulks);
+        Assert.Equal(10 + normalizedWhileStarting + refusedBulks, after.Sum("textsearch_rpc_calls_total"));
         Assert.Equal(3, after.Value("textsearch_rpc_calls_total", Call(SearchService, "Search", "OK")));
         Assert.Equal(1, after.Value("textsearch_rpc_calls_total", Call(SearchService, "Search", "INVALID_ARGUMENT")));
         Assert.Equal(1, after.Value("textsearch_rpc_calls_total", Call(SearchService, "Search", "UNAUTHENTICATED")));
@@ -95,6 +82,7 @@ public sealed class ObservabilityTests
         Assert.Equal(1, after.Value("textsearch_rpc_calls_total", Call(NormalizationService, "Normalize", "INVALID_ARGUMENT")));
         Assert.Equal(1, after.Value("textsearch_rpc_calls_total", Call(NormalizationService, "Normalize", "RESOURCE_EXHAUSTED")));
         Assert.Equal(1, after.Value("textsearch_rpc_calls_total", Call(DocumentService, "BulkUpsertDocuments", "OK")));
+        Assert.Equal(refusedBulks, after.Value("textsearch_rpc_calls_total", Call(DocumentService, "BulkUpsertDocuments", "RESOURCE_EXHAUSTED")));
 
         // The latency histogram: same labels, a count per series, cumulative buckets up to +Inf.
         var searchOk = Call(SearchService, "Search", "OK");
@@ -118,7 +106,7 @@ public sealed class ObservabilityTests
         await documents.DeleteDocumentAsync(new DeleteDocumentRequest { Id = "obs-bulk-1" }, Key);
         await documents.DeleteDocumentAsync(new DeleteDocumentRequest { Id = "obs-bulk-2" }, Key);
         await Fails(documents.DeleteDocumentAsync(new DeleteDocumentRequest { Id = "obs-no-such" }, Key), StatusCode.NotFound);
-        var last = await WaitForAsync(server, m => m.Sum("textsearch_rpc_calls_total") >= 14 + normalizedWhileStarting);
+        var last = await WaitForAsync(server, m => m.Sum("textsearch_rpc_calls_total") >= 14 + normalizedWhileStarting + refusedBulks);
         Assert.Equal(7, last.Value("textsearch_index_documents"));
         Assert.Equal(4, last.Value("textsearch_documents_ingested_total", new() { ["operation"] = "upsert", ["outcome"] = "ok" }));
         Assert.Equal(2, last.Value("textsearch_documents_ingested_total", new() { ["operation"] = "delete", ["outcome"] = "ok" }));
@@ -415,6 +403,56 @@ public sealed class ObservabilityTests
         }
 
         throw new Xunit.Sdk.XunitException("the expected span never ended");
+    }
+
+    /// <summary>
+    /// Opens a bulk stream (its first document written) that holds the server's only call slot, shown by a Normalize
+    /// turned away. Returns it with the Normalize calls that got the slot first and the streams turned away before it,
+    /// each waited for until counted (its slot given back), so that a refusal can only be the stream's. 30 s at most.
+    /// </summary>
+    private static async Task<(AsyncClientStreamingCall<UpsertDocumentRequest, BulkUpsertDocumentsResponse> Bulk, int Normalized, int RefusedBulks)> HoldTheOnlySlotAsync(
+        ConfiguredServer server, DocumentService.DocumentServiceClient documents, NormalizationService.NormalizationServiceClient normalize, int counted)
+    {
+        var until = DateTime.UtcNow.AddSeconds(30);
+        var (normalized, refused) = (0, 0);
+        while (true)
+        {
+            var bulk = documents.BulkUpsertDocuments(Key);
+            try
+            {
+                await bulk.RequestStream.WriteAsync(new UpsertDocumentRequest { Document = new Document { Id = "obs-bulk-1", Title = "عنوان", Body = "نص أول" } });
+            }
+            catch (RpcException)
+            {
+                // Turned away before its first document was written: judged below by its status.
+            }
+
+            while (true)
+            {
+                Assert.True(DateTime.UtcNow < until, "no bulk stream took the only slot within 30 s");
+                if (bulk.ResponseAsync.IsCompleted)
+                {
+                    var error = await Assert.ThrowsAsync<RpcException>(() => bulk.ResponseAsync);
+                    Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+                    bulk.Dispose();
+                    refused++;
+                    await WaitForAsync(server, m => m.Sum("textsearch_rpc_calls_total") >= counted + normalized + refused);
+                    break;
+                }
+
+                try
+                {
+                    await normalize.NormalizeAsync(new NormalizeRequest { Text = "مرحبا" }, Key);
+                    normalized++;
+                    await WaitForAsync(server, m => m.Sum("textsearch_rpc_calls_total") >= counted + normalized + refused);
+                    await Task.Delay(20);
+                }
+                catch (RpcException e) when (e.StatusCode == StatusCode.ResourceExhausted)
+                {
+                    return (bulk, normalized, refused);
+                }
+            }
+        }
     }
 
     /// <summary>Scrapes until the condition holds (metrics are recorded as a call ends, just after the client has its answer), or 10 s.</summary>
