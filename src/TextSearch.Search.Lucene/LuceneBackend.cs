@@ -82,6 +82,9 @@ public sealed partial class LuceneBackend : ISearchBackend
     /// <summary>Tests only: called in a pass of writes once its operations are applied (buffered), before its commit.</summary>
     internal Action<IndexWriter>? PassBuffered { get; set; }
 
+    /// <summary>Tests only: called on a merge thread as a background merge starts.</summary>
+    internal Action<MergePolicy.OneMerge>? MergeStarting { get; set; }
+
     public LuceneBackend(LuceneOptions options, TextAnalyzer analyzer, ILogger<LuceneBackend> logger)
         : this(options, analyzer, logger, openDirectory: null)
     {
@@ -402,8 +405,11 @@ public sealed partial class LuceneBackend : ISearchBackend
             {
                 try
                 {
-                    // Everything acknowledged is committed already; this only closes the files.
-                    writer.Dispose();
+                    // Everything acknowledged is committed already; this only closes the files. A background merge
+                    // under way gets MergeWaitOnClose to finish; then it is aborted, and Lucene merges those segments
+                    // again after the next start (a merge of a large index could otherwise hold a shutdown for minutes).
+                    WaitForRunningMerges(writer, _options.MergeWaitOnClose);
+                    writer.Dispose(waitForMerges: false);
                 }
                 catch (Exception ex)
                 {
@@ -414,6 +420,20 @@ public sealed partial class LuceneBackend : ISearchBackend
         }
 
         _directory.Dispose();
+    }
+
+    private static void WaitForRunningMerges(IndexWriter writer, TimeSpan limit)
+    {
+        if (writer.Config.MergeScheduler is not LoggingMergeScheduler merges)
+        {
+            return;
+        }
+
+        var until = Environment.TickCount64 + (long)limit.TotalMilliseconds;
+        while (merges.Running > 0 && Environment.TickCount64 < until)
+        {
+            Thread.Sleep(20);
+        }
     }
 
     /// <summary>A new staging index for a bulk stream: its own folder and writer, with the index's analysis and similarity.</summary>
@@ -466,7 +486,7 @@ public sealed partial class LuceneBackend : ISearchBackend
         OpenMode = mode,
         Similarity = Schema.Similarity,
         RAMBufferSizeMB = ramBufferMB,
-        MergeScheduler = new LoggingMergeScheduler(_logger, RefreshAfterMerge),
+        MergeScheduler = new LoggingMergeScheduler(_logger, RefreshAfterMerge, merge => MergeStarting?.Invoke(merge)),
         Codec = Codec,
         CheckIntegrityAtMerge = true,
     };

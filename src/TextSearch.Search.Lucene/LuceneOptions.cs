@@ -41,11 +41,19 @@ public sealed class LuceneOptions
     /// <summary>How long the index must go without writes before <see cref="CompactWhenIdleAboveSegments"/> merges it (up to a day).</summary>
     public TimeSpan CompactIdleDelay { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long closing the index (a server shutting down) waits for a background merge under way to finish before it
+    /// aborts it. Nothing acknowledged depends on a merge: writes are committed when acknowledged, and Lucene merges the
+    /// segments again after the next start. Without a bound, a merge of a large index could hold a shutdown for minutes.
+    /// </summary>
+    public TimeSpan MergeWaitOnClose { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>What is wrong with these settings, each naming its setting; none when they can be used.</summary>
     public IReadOnlyList<string> Problems() =>
-        CompactIdleDelay < TimeSpan.Zero || CompactIdleDelay > TimeSpan.FromDays(1)
-            ? [$"{nameof(CompactIdleDelay)} must be between 00:00:00 and 1.00:00:00; it is {CompactIdleDelay}."]
-            : [];
+        [.. OutOfRange(nameof(CompactIdleDelay), CompactIdleDelay), .. OutOfRange(nameof(MergeWaitOnClose), MergeWaitOnClose)];
+
+    private static IEnumerable<string> OutOfRange(string name, TimeSpan value) =>
+        value < TimeSpan.Zero || value > TimeSpan.FromDays(1) ? [$"{name} must be between 00:00:00 and 1.00:00:00; it is {value}."] : [];
 
     /// <summary>Verify the checksum of every index file when the index is opened (a damaged index then refuses to open).</summary>
     public bool VerifyOnOpen { get; set; } = true;

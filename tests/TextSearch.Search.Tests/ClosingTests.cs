@@ -1,3 +1,5 @@
+using Lucene.Net.Index;
+using FSDirectory = Lucene.Net.Store.FSDirectory;
 using Microsoft.Extensions.Logging.Abstractions;
 using TextSearch.Analysis;
 using TextSearch.Search.Lucene;
@@ -6,7 +8,8 @@ namespace TextSearch.Search.Tests;
 
 /// <summary>
 /// The embedded engine while it closes (a server shutting down with calls still under way): a write that arrives then
-/// is refused with UNAVAILABLE, and nothing waits forever for a write that was never queued.
+/// is refused with UNAVAILABLE, nothing waits forever for a write that was never queued, and a background merge gets a
+/// bounded wait before it is aborted.
 /// </summary>
 public sealed class ClosingTests : IDisposable
 {
@@ -59,6 +62,49 @@ public sealed class ClosingTests : IDisposable
         var refused = await Assert.ThrowsAsync<TextSearchException>(() => waiting.WaitAsync(Patience));
         Assert.Equal(ErrorKind.Unavailable, refused.Kind);
         await second.DisposeAsync().AsTask().WaitAsync(Patience);
+    }
+
+    [Fact]
+    public async Task Closing_waits_a_bounded_time_for_a_background_merge_then_aborts_it_and_keeps_every_write()
+    {
+        var options = new LuceneOptions { IndexPath = _path, MergeWaitOnClose = TimeSpan.FromMilliseconds(200) };
+        var backend = new LuceneBackend(options, TextAnalyzer.Default, NullLogger<LuceneBackend>.Instance);
+        for (var i = 0; i < 6; i++)
+        {
+            await backend.UpsertAsync([Doc($"single-{i}")], default); // a segment each
+        }
+
+        // The merge that a bulk growing the index by a quarter starts is held until closing aborts it (or 30 s).
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var aborted = false;
+        using var directory = FSDirectory.Open(_path);
+        backend.MergeStarting = merge =>
+        {
+            started.TrySetResult();
+            for (var until = DateTime.UtcNow + Patience; !aborted && DateTime.UtcNow < until; Thread.Sleep(10))
+            {
+                try
+                {
+                    merge.CheckAborted(directory);
+                }
+                catch (MergePolicy.MergeAbortedException)
+                {
+                    aborted = true;
+                }
+            }
+        };
+        await TestSupport.Engine(backend).BulkUpsertAsync(
+            Enumerable.Range(0, 20).Select(i => BulkEntry.Of(Doc($"bulk-{i}"))).ToAsyncEnumerable(), default);
+        await started.Task.WaitAsync(Patience);
+        Assert.True(backend.SearchedSegments > 1);
+
+        await backend.DisposeAsync().AsTask().WaitAsync(Patience);
+        Assert.True(aborted, "closing waited for the merge to finish instead of aborting it");
+
+        // Every acknowledged write is there; the segments are as they were before the merge.
+        await using var reopened = new LuceneBackend(options, TextAnalyzer.Default, NullLogger<LuceneBackend>.Instance);
+        Assert.Equal(26, await reopened.CountAsync(default));
+        Assert.True(reopened.SearchedSegments > 1);
     }
 
     [Fact]

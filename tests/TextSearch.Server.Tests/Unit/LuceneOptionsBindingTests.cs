@@ -34,17 +34,20 @@ public sealed class LuceneOptionsBindingTests
         var options = TextSearchServer.LuceneOptionsFrom(new ConfigurationBuilder().Build(), new TextSearchOptions());
         Assert.Equal(4, options.CompactWhenIdleAboveSegments);
         Assert.Equal(TimeSpan.FromSeconds(5), options.CompactIdleDelay);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.MergeWaitOnClose);
         Assert.Equal(Path.GetFullPath("data/index"), options.IndexPath);
     }
 
-    [Fact]
-    public void A_compaction_delay_out_of_range_is_refused_naming_the_setting()
+    [Theory]
+    [InlineData("CompactIdleDelay", "-00:00:02")]
+    [InlineData("MergeWaitOnClose", "2.00:00:00")]
+    public void A_time_out_of_range_is_refused_naming_the_setting(string setting, string value)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["TextSearch:Lucene:CompactIdleDelay"] = "-00:00:02",
+            [$"TextSearch:Lucene:{setting}"] = value,
         }).Build();
         var ex = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => TextSearchServer.LuceneOptionsFrom(configuration, new TextSearchOptions()));
-        Assert.Contains("TextSearch:Lucene:CompactIdleDelay", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"TextSearch:Lucene:{setting}", ex.Message, StringComparison.Ordinal);
     }
 }
