@@ -406,8 +406,8 @@ public sealed partial class LuceneBackend : ISearchBackend
                 try
                 {
                     // Everything acknowledged is committed already; this only closes the files. A background merge
-                    // under way gets MergeWaitOnClose to finish; then it is aborted, and Lucene merges those segments
-                    // again after the next start (a merge of a large index could otherwise hold a shutdown for minutes).
+                    // under way gets MergeWaitOnClose to finish; then it is aborted and its segments stay as they were,
+                    // to be merged by later writes (a merge of a large index could otherwise hold a shutdown for minutes).
                     WaitForRunningMerges(writer, _options.MergeWaitOnClose);
                     writer.Dispose(waitForMerges: false);
                 }

@@ -43,8 +43,9 @@ public sealed class LuceneOptions
 
     /// <summary>
     /// How long closing the index (a server shutting down) waits for a background merge under way to finish before it
-    /// aborts it. Nothing acknowledged depends on a merge: writes are committed when acknowledged, and Lucene merges the
-    /// segments again after the next start. Without a bound, a merge of a large index could hold a shutdown for minutes.
+    /// aborts it. Nothing acknowledged depends on a merge: writes are committed when acknowledged, and the segments stay
+    /// as they were, to be merged by later writes (Lucene's merges, or a compaction above). Without a bound, a merge of a
+    /// large index could hold a shutdown for minutes.
     /// </summary>
     public TimeSpan MergeWaitOnClose { get; set; } = TimeSpan.FromSeconds(10);
 
