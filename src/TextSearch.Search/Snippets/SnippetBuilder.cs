@@ -670,25 +670,27 @@ public sealed class SnippetBuilder
     }
 
     /// <summary>The index of the first value ≥ <paramref name="value"/> in an ascending list (its count if none).</summary>
-    private static int LowerBound(List<int> sorted, int value) => Partition(sorted, v => v < value);
+    private static int LowerBound(List<int> sorted, int value) => Partition(sorted, new Below(value));
 
     /// <summary>The index of the first token starting at or after <paramref name="offset"/> (the count if none).</summary>
-    private static int FirstStartAtOrAfter(List<Tok> tokens, int offset) => Partition(tokens, t => t.Start < offset);
+    private static int FirstStartAtOrAfter(List<Tok> tokens, int offset) => Partition(tokens, new StartsBefore(offset));
 
     /// <summary>The index of the last token ending at or before <paramref name="offset"/> (-1 if none).</summary>
-    private static int LastEndAtOrBefore(List<Tok> tokens, int offset) => Partition(tokens, t => t.End <= offset) - 1;
+    private static int LastEndAtOrBefore(List<Tok> tokens, int offset) => Partition(tokens, new EndsBy(offset)) - 1;
 
     /// <summary>
-    /// Binary search: the index of the first item for which <paramref name="before"/> is false, in a list where it is
-    /// true for a prefix and false after (the count if it is true for all).
+    /// Binary search: the index of the first item <paramref name="before"/> does not hold for, in a list where it holds
+    /// for a prefix and not after (the count if it holds for all). The test is a struct, so a search allocates nothing
+    /// (a lambda made a closure and a delegate per search, several per candidate fragment).
     /// </summary>
-    private static int Partition<T>(List<T> items, Func<T, bool> before)
+    private static int Partition<T, TBefore>(List<T> items, TBefore before)
+        where TBefore : struct, IBefore<T>
     {
         int lo = 0, hi = items.Count;
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
-            if (before(items[mid]))
+            if (before.Holds(items[mid]))
             {
                 lo = mid + 1;
             }
@@ -699,6 +701,26 @@ public sealed class SnippetBuilder
         }
 
         return lo;
+    }
+
+    private interface IBefore<in T>
+    {
+        bool Holds(T item);
+    }
+
+    private readonly struct Below(int value) : IBefore<int>
+    {
+        public bool Holds(int item) => item < value;
+    }
+
+    private readonly struct StartsBefore(int offset) : IBefore<Tok>
+    {
+        public bool Holds(Tok item) => item.Start < offset;
+    }
+
+    private readonly struct EndsBy(int offset) : IBefore<Tok>
+    {
+        public bool Holds(Tok item) => item.End <= offset;
     }
 
     /// <summary>Back to the start of the word <paramref name="i"/> is in, at most <see cref="WordReach"/> characters.</summary>
