@@ -255,10 +255,17 @@ public sealed partial class LuceneBackend : ISearchBackend
     private static (WindowDoc[] Docs, int TotalHits) CollectWindow(IndexSearcher searcher, LuceneQuery query, int window, FacetCounter? facets, CancellationToken cancellationToken)
     {
         var collector = new WindowCollector(Math.Max(1, Math.Min(window, searcher.IndexReader.MaxDoc)));
-        Run(searcher, query, collector, facets, cancellationToken);
-        if (!collector.Overflowed)
+        try
         {
-            return (collector.Window(searcher.IndexReader, LuceneFields.IdSort), collector.TotalHits);
+            Run(searcher, query, collector, facets, cancellationToken);
+            if (!collector.Overflowed)
+            {
+                return (collector.Window(searcher.IndexReader, LuceneFields.IdSort), collector.TotalHits);
+            }
+        }
+        finally
+        {
+            collector.Recycle();
         }
 
         // Too many ties at the edge (every match scoring alike): the exact sort by (score, id), a second pass.
