@@ -555,7 +555,7 @@ public sealed partial class LuceneBackend : ISearchBackend
         if (_disposed || _writerLoop.IsCompleted || !_queue.Writer.TryWrite(op))
         {
             // Refused: its completion fails too, as a bulk stream's import waits on it (it would wait forever).
-            op.Completion.TrySetException(new TextSearchException(ErrorKind.Unavailable, "the index is shutting down."));
+            op.Completion.TrySetException(ShuttingDown());
         }
 
         // Once queued, a write completes even if the caller gives up waiting; only the wait is cancelled.
@@ -934,9 +934,11 @@ public sealed partial class LuceneBackend : ISearchBackend
     {
         if (_disposed)
         {
-            Throw.Unavailable("the index is shutting down.");
+            throw ShuttingDown();
         }
     }
+
+    private static TextSearchException ShuttingDown() => new(ErrorKind.Unavailable, "the index is shutting down.");
 
     /// <summary>The writer (null while it is down after a failure) and the searchers over it.</summary>
     private sealed record Core(IndexWriter? Writer, SearcherManager Searchers);

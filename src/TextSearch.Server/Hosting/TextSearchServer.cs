@@ -24,10 +24,10 @@ public static class TextSearchServer
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(options);
-        var lucene = configuration.GetSection($"{TextSearchOptions.Section}:Lucene").Get<LuceneOptions>() ?? new LuceneOptions();
+        const string section = $"{TextSearchOptions.Section}:Lucene";
+        var lucene = configuration.GetSection(section).Get<LuceneOptions>() ?? new LuceneOptions();
         if (lucene.Problems() is { Count: > 0 } problems)
         {
-            var section = $"{TextSearchOptions.Section}:Lucene";
             throw new OptionsValidationException(section, typeof(LuceneOptions), [.. problems.Select(p => $"{section}:{p}")]);
         }
 

@@ -60,7 +60,6 @@ public sealed class ObservabilityTests
         // stream has reached the server, a Normalize may still get the slot (count those); and if a Normalize holds it
         // when the stream arrives, the stream is the one turned away: it is opened again (count those too). Without
         // that, the loop waited for a refusal that could never come (CI hung on it once).
-        await WaitForAsync(server, m => m.Sum("textsearch_rpc_calls_total") >= 8); // the calls above have given their slots back
         var (bulk, normalizedWhileStarting, refusedBulks) = await HoldTheOnlySlotAsync(server, documents, normalize, counted: 8);
         using (bulk)
         {
@@ -406,13 +405,14 @@ public sealed class ObservabilityTests
     }
 
     /// <summary>
-    /// Opens a bulk stream (its first document written) that holds the server's only call slot, shown by a Normalize
-    /// turned away. Returns it with the Normalize calls that got the slot first and the streams turned away before it,
+    /// Once the <paramref name="counted"/> calls before are counted, opens a bulk stream (its first document written)
+    /// that holds the server's only call slot, shown by a Normalize turned away. Returns it with the Normalize calls that got the slot first and the streams turned away before it,
     /// each waited for until counted (its slot given back), so that a refusal can only be the stream's. 30 s at most.
     /// </summary>
     private static async Task<(AsyncClientStreamingCall<UpsertDocumentRequest, BulkUpsertDocumentsResponse> Bulk, int Normalized, int RefusedBulks)> HoldTheOnlySlotAsync(
         ConfiguredServer server, DocumentService.DocumentServiceClient documents, NormalizationService.NormalizationServiceClient normalize, int counted)
     {
+        await WaitForAsync(server, m => m.Sum("textsearch_rpc_calls_total") >= counted); // the calls before have given their slots back
         var until = DateTime.UtcNow.AddSeconds(30);
         var (normalized, refused) = (0, 0);
         while (true)
