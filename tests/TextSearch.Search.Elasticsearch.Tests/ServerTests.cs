@@ -14,30 +14,29 @@ namespace TextSearch.Search.Elasticsearch.Tests;
 
 /// <summary>
 /// The real server, in-process (Kestrel on 127.0.0.1, h2c), configured for Elasticsearch at a closed port: it starts,
-/// its health says NOT_SERVING, and calls fail with UNAVAILABLE (never INTERNAL or UNKNOWN) within a second; a cluster
-/// that comes up at that address later is picked up without a restart.
+/// its health says NOT_SERVING, and calls fail with UNAVAILABLE (never INTERNAL or UNKNOWN) well before their deadline
+/// (a call that waited for it would end DEADLINE_EXCEEDED); a cluster that comes up at that address later is picked up
+/// without a restart. No test here times anything: how soon UNAVAILABLE comes is the retry policy's, checked on fake
+/// time in TransportTests.
 /// </summary>
 public sealed class ServerTests : IAsyncLifetime
 {
-    private static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(15);
-    private static readonly TimeSpan Unavailable = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(30);
     private WebApplication? _app;
     private GrpcChannel? _channel;
 
     public async Task InitializeAsync()
     {
-        var watch = Stopwatch.StartNew();
         _app = Start(
             "--TextSearch:Engine", "Elasticsearch",
             "--TextSearch:Elasticsearch:Url", "http://127.0.0.1:1",
             "--TextSearch:Elasticsearch:Password", "not-logged",
             "--TextSearch:Elasticsearch:Username", "elastic");
-        await _app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"start-up took {watch.Elapsed}");
+        await _app.StartAsync().WaitAsync(TimeSpan.FromSeconds(60));
         var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
         _channel = GrpcChannel.ForAddress(addresses.Addresses.First());
 
-        // The channel connected and the call path warm, so the timings below are the engine's.
+        // The channel connected and the call path warm.
         await new NormalizationService.NormalizationServiceClient(_channel).NormalizeAsync(new NormalizeRequest { Text = "نص" }, deadline: DateTime.UtcNow.AddSeconds(10));
     }
 
@@ -64,33 +63,28 @@ public sealed class ServerTests : IAsyncLifetime
     public async Task Engine_is_elasticsearch_and_health_is_not_serving()
     {
         Assert.Equal("elasticsearch", _app!.Services.GetRequiredService<ISearchBackend>().Name);
-        var watch = Stopwatch.StartNew();
-        var health = await new Health.HealthClient(_channel).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10));
+        var health = await new Health.HealthClient(_channel).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow + CallDeadline);
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, health.Status);
-        Assert.True(watch.Elapsed < Unavailable, $"took {watch.Elapsed}");
     }
 
     [Fact]
     public async Task Search_fails_with_unavailable_within_its_deadline()
     {
-        var watch = Stopwatch.StartNew();
         var ex = await Assert.ThrowsAsync<RpcException>(() => new SearchService.SearchServiceClient(_channel)
             .SearchAsync(new SearchRequest { Query = "داعش" }, deadline: DateTime.UtcNow + CallDeadline).ResponseAsync);
         Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
         Assert.Contains("cannot reach Elasticsearch at http://127.0.0.1:1/", ex.Status.Detail, StringComparison.Ordinal);
-        Assert.True(watch.Elapsed < Unavailable, $"took {watch.Elapsed}");
     }
 
     [Fact]
     public async Task Document_calls_fail_with_unavailable()
     {
         var documents = new DocumentService.DocumentServiceClient(_channel);
-        var watch = Stopwatch.StartNew();
         var upsert = await Assert.ThrowsAsync<RpcException>(() => documents.UpsertDocumentAsync(
             new UpsertDocumentRequest { Document = new V1.Document { Id = "x", Title = "عنوان", Body = "نص" } },
             deadline: DateTime.UtcNow + CallDeadline).ResponseAsync);
         Assert.Equal(StatusCode.Unavailable, upsert.StatusCode);
-        Assert.True(watch.Elapsed < Unavailable, $"took {watch.Elapsed}: {upsert.Status.Detail}");
+        Assert.Contains("cannot reach Elasticsearch", upsert.Status.Detail, StringComparison.Ordinal);
         var get = await Assert.ThrowsAsync<RpcException>(() => documents.GetDocumentAsync(
             new GetDocumentRequest { Id = "x" }, deadline: DateTime.UtcNow + CallDeadline).ResponseAsync);
         Assert.Equal(StatusCode.Unavailable, get.StatusCode);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CsCheck;
 using TextSearch.Search.Paging;
 using static TextSearch.Testing.TestSupport;
@@ -55,13 +54,9 @@ public sealed class QueryFuzzTests
     }
 
     [Fact]
-    public void Parse_throws_nothing_but_invalid_argument_and_is_quick()
+    public void Parse_throws_nothing_but_invalid_argument()
     {
-        var clock = Stopwatch.StartNew();
         Queries.Sample(query => OnlyInvalidArgument(() => Parser.Parse(query)), iter: 2000);
-
-        // A loose bound on the whole run (2,000 samples), not a per-sample timing: catches a hang or a blow-up.
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"2,000 parses took {clock.Elapsed}");
     }
 
     [Fact]
@@ -137,7 +132,6 @@ public sealed class QueryFuzzTests
     [Fact]
     public void Snippets_of_random_text_are_bounded_and_highlights_lie_inside()
     {
-        var clock = Stopwatch.StartNew();
         var texts = Gen.Frequency((5, Text(200)), (1, Text(3000)));
         string[] queryList = ["سوريا", "الرقة", "\"دير الزور\"", "داعش -الرقة", "قوات سوريا الديمقراطية", "ب", "a", "1"];
         var queries = Gen.Int[0, queryList.Length - 1].Select(i => queryList[i]);
@@ -166,7 +160,6 @@ public sealed class QueryFuzzTests
                 }
             }
         });
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"snippet sampling took {clock.Elapsed}");
     }
 
     [Fact]

@@ -73,11 +73,11 @@ public sealed class LimitsTests
             await bulk.RequestStream.WriteAsync(new UpsertDocumentRequest { Document = new Document { Id = "slow-1", Title = "عنوان", Body = "نص" } });
             await Task.Delay(200);
 
-            var watch = Stopwatch.StartNew();
-            var error = await Assert.ThrowsAsync<RpcException>(async () => await normalize.NormalizeAsync(new NormalizeRequest { Text = "مرحبا" }));
+            // Refused, not queued: a call queued behind the stream would wait for it and end DEADLINE_EXCEEDED.
+            var error = await Assert.ThrowsAsync<RpcException>(async () => await normalize.NormalizeAsync(
+                new NormalizeRequest { Text = "مرحبا" }, deadline: DateTime.UtcNow.AddSeconds(30)));
             Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
             Assert.Contains("concurrent calls", error.Status.Detail, StringComparison.Ordinal);
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"rejected after {watch.Elapsed}");
 
             var health = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
             Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
@@ -103,7 +103,7 @@ public sealed class LimitsTests
         await bulk.RequestStream.WriteAsync(new UpsertDocumentRequest { Document = new Document { Id = "late-1", Title = "عنوان", Body = "نص" } });
         var error = await Assert.ThrowsAsync<RpcException>(async () => await bulk.ResponseAsync.WaitAsync(TimeSpan.FromSeconds(20)));
         Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
-        Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(0.8), TimeSpan.FromSeconds(10));
+        Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(0.9), $"ended after {watch.Elapsed}, before the 1 s default deadline");
 
         // A client deadline wins over the default: this one is longer than a second and succeeds.
         using var bulk2 = documents.BulkUpsertDocuments(deadline: DateTime.UtcNow.AddSeconds(30));
@@ -172,11 +172,10 @@ public sealed class LimitsTests
         }
 
         var search = new SearchService.SearchServiceClient(channel);
-        var watch = Stopwatch.StartNew();
+        // The server's budget ends the search, not the client's 60 s deadline: the status says which.
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
             await search.SearchAsync(new SearchRequest { Query = string.Join(' ', words), PageSize = 10 }, deadline: DateTime.UtcNow.AddSeconds(60)));
         Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
         Assert.Contains("time budget", error.Status.Detail, StringComparison.Ordinal);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
     }
 }
