@@ -4,6 +4,7 @@ using Lucene.Net.Search;
 using Lucene.Net.Util;
 using Microsoft.Extensions.Logging;
 using TextSearch.Analysis;
+using TextSearch.Search.Paging;
 using LuceneQuery = Lucene.Net.Search.Query;
 using LuceneDirectory = Lucene.Net.Store.Directory;
 
@@ -343,7 +344,7 @@ public sealed partial class LuceneBackend : ISearchBackend
             results.Add(new Rescored(inOrder[i].Doc, scores[i], inOrder[i].Id));
         }
 
-        results.Sort((a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(a.Id, b.Id));
+        results.Sort((a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : IdOrder.Compare(a.Id, b.Id));
         return results;
     }
 
@@ -376,7 +377,7 @@ public sealed partial class LuceneBackend : ISearchBackend
 
     /// <summary>Whether a hit comes after the cursor in score-descending, id-ascending order.</summary>
     private static bool After(float score, string id, SearchCursor cursor) =>
-        score < cursor.Score || (score == cursor.Score && string.CompareOrdinal(id, cursor.Id) > 0);
+        score < cursor.Score || (score == cursor.Score && IdOrder.Compare(id, cursor.Id) > 0);
 
     /// <summary>A window document: its full score and its id.</summary>
     private sealed record Rescored(int Doc, float Score, string Id);

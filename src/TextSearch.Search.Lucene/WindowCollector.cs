@@ -1,6 +1,7 @@
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Util;
+using TextSearch.Search.Paging;
 
 namespace TextSearch.Search.Lucene;
 
@@ -116,7 +117,7 @@ internal sealed class WindowCollector(int size) : ICollector
             }
         }
 
-        kept.Sort(static (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(a.Id, b.Id));
+        kept.Sort(static (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : IdOrder.Compare(a.Id, b.Id));
         return kept.Count <= _heap.Length ? [.. kept] : [.. kept.GetRange(0, _heap.Length)];
     }
 

@@ -7,7 +7,7 @@ namespace TextSearch.Search.Tests;
 /// <summary>
 /// Property tests for the parts of the engine that take raw input from callers: the query parser, page tokens and
 /// the snippet builder. Random Unicode (lone surrogates, operators, control characters, very long inputs) never
-/// makes them throw anything but InvalidArgument, and never makes them slow. The normalizer and tokenizer have
+/// makes them throw anything but InvalidArgument. The normalizer and tokenizer have
 /// their own property tests in TextSearch.Analysis.Tests.
 /// </summary>
 public sealed class QueryFuzzTests

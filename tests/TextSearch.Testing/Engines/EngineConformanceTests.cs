@@ -127,6 +127,34 @@ public abstract partial class EngineConformanceTests : IAsyncLifetime
     }
 
     [ConformanceFact]
+    public async Task Equal_scores_are_ordered_by_id_in_code_point_order_on_every_page()
+    {
+        // The same text under four ids. UTF-16 code units would put the two above U+FFFF (surrogate pairs) before the
+        // one in U+E000–U+FFFF; code points (UTF-8 bytes, Elasticsearch's keyword order) put them after.
+        string[] ids = ["tie-a", "tie-\uFF21", "tie-\U0001F600", "tie-\U0001F600-2"];
+        foreach (var id in ids.Reverse())
+        {
+            await Engine.UpsertAsync(new Document { Id = id, Title = "تعادل", Body = "كلمةالتعادل في نص واحد." }, default);
+        }
+
+        var all = await Engine.SearchAsync(new SearchRequestModel("كلمةالتعادل", 10), default);
+        Assert.Single(all.Hits.Select(h => h.Score).Distinct());
+        Assert.Equal(ids, all.Hits.Select(h => h.Document.Id));
+
+        var paged = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await Engine.SearchAsync(new SearchRequestModel("كلمةالتعادل", 1, token), default);
+            paged.AddRange(page.Hits.Select(h => h.Document.Id));
+            token = page.NextPageToken;
+        }
+        while (token is not null && paged.Count < 10);
+
+        Assert.Equal(ids, paged);
+    }
+
+    [ConformanceFact]
     public async Task Page_token_of_another_query_is_rejected()
     {
         var page = await Engine.SearchAsync(new SearchRequestModel("سوريا", 2), default);
