@@ -238,6 +238,12 @@ internal static class EsFields
 
     public static readonly string[] Terms = [TitleTerms, BodyTerms, TitleExact, BodyExact, BodyKeys];
 
+    /// <summary>
+    /// The term fields only ever searched term by term (exact forms, variant keys): indexed with frequencies but no
+    /// positions, as the embedded engine indexes them; BM25 needs no more, and a phrase on them is refused.
+    /// </summary>
+    public static readonly string[] TermByTerm = [TitleExact, BodyExact, BodyKeys];
+
     /// <summary>The normalized source (<see cref="DocumentKeys.SourceKey"/>): source filters and the source facet.</summary>
     public const string SourceKey = "source_key";
 

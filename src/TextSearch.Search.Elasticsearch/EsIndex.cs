@@ -14,7 +14,8 @@ internal static class EsIndex
 
     /// <summary>
     /// PUT /{index}-v{n}: settings (shards, replicas, an explicit refresh interval so refresh=wait_for never waits on
-    /// an idle shard, BM25 with our k1/b, the generated analysis), strict mappings, and the alias as write index.
+    /// an idle shard, BM25 with our k1/b, the generated analysis), strict mappings (positions only where phrases and
+    /// proximity need them: the stem fields), and the alias as write index.
     /// </summary>
     public static CreateIndexRequest Create(ElasticsearchOptions options, RankingOptions ranking, AnalyzerOptions analysis, SynonymMap synonyms)
     {
@@ -31,7 +32,12 @@ internal static class EsIndex
         };
         foreach (var field in EsFields.Terms)
         {
-            properties[field] = new TextProperty { Analyzer = ElasticsearchAnalysis.TermsAnalyzer, Similarity = Similarity };
+            properties[field] = new TextProperty
+            {
+                Analyzer = ElasticsearchAnalysis.TermsAnalyzer,
+                Similarity = Similarity,
+                IndexOptions = EsFields.TermByTerm.Contains(field) ? IndexOptions.Freqs : null,
+            };
         }
 
         foreach (var field in EsFields.Keys)

@@ -132,6 +132,7 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
         var bm25 = settings?["similarity"]?["textsearch_bm25"];
         var properties = definition["mappings"]!["properties"]!.AsObject();
         var termFields = properties.Where(p => p.Value?["analyzer"]?.GetValue<string>() == ElasticsearchAnalysis.TermsAnalyzer).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+        var withoutPositions = properties.Where(p => p.Value?["index_options"]?.GetValue<string>() is "docs" or "freqs").Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
         var keywordFields = properties.Where(p => p.Key != "id" && p.Value?["type"]?.GetValue<string>() == "keyword").Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
         var excluded = Strings(definition["mappings"]?["_source"]?["excludes"]).ToHashSet(StringComparer.Ordinal);
         _indices[name] = new FakeIndex(
@@ -140,6 +141,7 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
             (float?)bm25?["b"]?.GetValue<double>() ?? 0.75f,
             [.. properties.Select(p => p.Key)],
             termFields,
+            withoutPositions,
             keywordFields,
             excluded);
         foreach (var alias in definition["aliases"]?.AsObject() ?? [])
@@ -185,9 +187,13 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
 
     private sealed class FakeIndex : IDisposable
     {
+        /// <summary>A text field mapped with <c>index_options: freqs</c>: documents, frequencies and norms, no positions.</summary>
+        private static readonly FieldType FrequenciesOnly = new(TextField.TYPE_NOT_STORED) { IndexOptions = IndexOptions.DOCS_AND_FREQS };
+
         private readonly string _name;
         private readonly HashSet<string> _fields;
         private readonly HashSet<string> _termFields;
+        private readonly HashSet<string> _withoutPositions;
         private readonly HashSet<string> _keywordFields;
         private readonly HashSet<string> _excluded;
         private readonly BM25Similarity _similarity;
@@ -196,11 +202,13 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
         private readonly Analyzer _analyzer = new TermsAnalyzer();
         private DirectoryReader _reader;
 
-        public FakeIndex(string name, float k1, float b, HashSet<string> fields, HashSet<string> termFields, HashSet<string> keywordFields, HashSet<string> excluded)
+        public FakeIndex(
+            string name, float k1, float b, HashSet<string> fields, HashSet<string> termFields, HashSet<string> withoutPositions, HashSet<string> keywordFields, HashSet<string> excluded)
         {
             _name = name;
             _fields = fields;
             _termFields = termFields;
+            _withoutPositions = withoutPositions;
             _keywordFields = keywordFields;
             _excluded = excluded;
             _similarity = new BM25Similarity(k1, b);
@@ -216,6 +224,9 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
 
         /// <summary>The fields analyzed by the terms analyzer.</summary>
         public IReadOnlyCollection<string> TermFields => _termFields;
+
+        /// <summary>The term fields mapped with <c>index_options</c> docs or freqs: no positions, so no phrase matches on them.</summary>
+        public IReadOnlyCollection<string> WithoutPositions => _withoutPositions;
 
         public string Name => _name;
 
@@ -554,7 +565,9 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
             {
                 if (source[field] is { } value)
                 {
-                    doc.Add(new TextField(field, value.GetValue<string>(), Field.Store.NO));
+                    doc.Add(_withoutPositions.Contains(field)
+                        ? new Field(field, value.GetValue<string>(), FrequenciesOnly)
+                        : new TextField(field, value.GetValue<string>(), Field.Store.NO));
                 }
             }
 
@@ -681,6 +694,8 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
                             return Boosted(new TermQuery(new Term(field, tokens[0].Term)), spec);
                         }
 
+                        // Elasticsearch refuses it: "field:[...] was indexed without position data; cannot run PhraseQuery".
+                        Assert.False(_withoutPositions.Contains(field), $"match_phrase on [{field}], which is mapped without positions");
                         var phrase = new PhraseQuery { Slop = spec.ValueKind == JsonValueKind.Object && spec.TryGetProperty("slop", out var slop) ? slop.GetInt32() : 0 };
                         foreach (var (term, position) in tokens)
                         {
