@@ -1,18 +1,7 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Grpc.Net.Client;
-using Lucene.Net.Analysis.Ar;
-using Lucene.Net.Analysis.TokenAttributes;
-using Lucene.Net.Documents;
-using Lucene.Net.Index;
-using Lucene.Net.Search;
-using Lucene.Net.Search.Similarities;
-using Lucene.Net.Store;
-using Lucene.Net.Util;
-using TextSearch.Search.Ingestion;
+using TextSearch.Relevance;
 using TextSearch.V1;
-using LuceneDocument = Lucene.Net.Documents.Document;
-using SearchDocument = TextSearch.Search.Document;
 
 namespace TextSearch.Perf;
 
@@ -28,13 +17,15 @@ namespace TextSearch.Perf;
 /// </summary>
 internal static class Anchor
 {
-    private const string Text = "text";
-    private const string Id = "id";
-
     public static async Task<int> RunAsync(Options opts, string serverDll)
     {
-        var (paragraphs, questions) = ReadSquad(opts.Require("qa"));
-        var docs = paragraphs.Concat(JsonlCorpus.Read(opts.Require("distractors"))).ToList();
+        // The corpus and the plain Lucene side are the relevance harness's (textsearch-eval): one definition of each.
+        var set = Corpus.ReadSquad(opts.Require("qa"));
+        var paragraphs = set.Paragraphs;
+        var docs = paragraphs.Concat(Corpus.ReadJsonl(opts.Require("distractors"))).ToList();
+
+        // A leading '-' would make the question an exclusion in our syntax: dropped, as a user would.
+        var questions = set.Questions.Select(q => q.Text.TrimStart('-').Trim()).Where(q => q.Length > 0).ToList();
         var concurrencies = (opts.Get("concurrency") ?? "4,16").Split(',').Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         var seconds = opts.Int("seconds", 20);
         var snippets = opts.Int("snippets", 1);
@@ -43,8 +34,12 @@ internal static class Anchor
         Console.WriteLine($"corpus: {paragraphs.Count} QA paragraphs + {docs.Count - paragraphs.Count} distractors = {docs.Count} documents; {questions.Count} questions");
         try
         {
-            // Ingestion: plain Lucene in-process, then our server through one gRPC bulk stream.
-            var plainRate = IndexPlain(docs, Path.Combine(work, "plain"));
+            // Ingestion: plain Lucene in-process (one writer, 64 MB buffer, one commit), then our server through one
+            // gRPC bulk stream.
+            using var plain = Baseline.ArabicAnalyzer();
+            var watch = Stopwatch.StartNew();
+            plain.Index(docs);
+            var plainRate = docs.Count / watch.Elapsed.TotalSeconds;
             await using var server = await ServerHost.StartAsync(serverDll, Path.Combine(work, "server"), extra);
             using var channel = GrpcChannel.ForAddress(server.Address);
             var served = await IngestAsync(channel, docs);
@@ -53,7 +48,6 @@ internal static class Anchor
             Console.WriteLine("| --- | --- | --- | --- |");
             Console.WriteLine($"| Ingestion, documents/s | {plainRate:F0} | {served:F0} (one bulk stream) | **{served / plainRate:F2}×** |");
 
-            using var plain = new PlainSearcher(Path.Combine(work, "plain"));
             var search = new SearchService.SearchServiceClient(channel);
             foreach (var concurrency in concurrencies)
             {
@@ -82,29 +76,7 @@ internal static class Anchor
     private static Task Served(SearchService.SearchServiceClient search, string question, int snippets) =>
         search.SearchAsync(new SearchRequest { Query = question, PageSize = 10, MaxSnippets = snippets }).ResponseAsync;
 
-    private static double IndexPlain(List<SearchDocument> docs, string path)
-    {
-        var analyzer = new ArabicAnalyzer(LuceneVersion.LUCENE_48);
-        var watch = Stopwatch.StartNew();
-        using (var directory = FSDirectory.Open(new DirectoryInfo(path)))
-        using (var writer = new IndexWriter(directory, new IndexWriterConfig(LuceneVersion.LUCENE_48, analyzer) { Similarity = new BM25Similarity(), RAMBufferSizeMB = 64 }))
-        {
-            foreach (var doc in docs)
-            {
-                writer.AddDocument(new LuceneDocument
-                {
-                    new StringField(Id, doc.Id, Field.Store.YES),
-                    new TextField(Text, doc.Title + "\n" + doc.Body, Field.Store.NO),
-                });
-            }
-
-            writer.Commit();
-        }
-
-        return docs.Count / watch.Elapsed.TotalSeconds;
-    }
-
-    private static async Task<double> IngestAsync(GrpcChannel channel, List<SearchDocument> docs)
+    private static async Task<double> IngestAsync(GrpcChannel channel, List<EvalDocument> docs)
     {
         var client = new DocumentService.DocumentServiceClient(channel);
         var watch = Stopwatch.StartNew();
@@ -122,78 +94,6 @@ internal static class Anchor
         }
 
         return docs.Count / watch.Elapsed.TotalSeconds;
-    }
-
-    private static (List<SearchDocument> Paragraphs, List<string> Questions) ReadSquad(string path)
-    {
-        using var stream = File.OpenRead(path);
-        using var json = JsonDocument.Parse(stream);
-        var paragraphs = new List<SearchDocument>();
-        var questions = new List<string>();
-        foreach (var article in json.RootElement.GetProperty("data").EnumerateArray())
-        {
-            var title = article.TryGetProperty("title", out var t) ? t.GetString() ?? string.Empty : string.Empty;
-            foreach (var paragraph in article.GetProperty("paragraphs").EnumerateArray())
-            {
-                paragraphs.Add(new SearchDocument { Id = $"qa-{paragraphs.Count:D5}", Title = title, Body = paragraph.GetProperty("context").GetString() ?? string.Empty });
-                questions.AddRange(paragraph.GetProperty("qas").EnumerateArray()
-                    .Select(q => q.GetProperty("question").GetString()?.Trim().TrimStart('-').Trim() ?? string.Empty).Where(q => q.Length > 0));
-            }
-        }
-
-        return (paragraphs, questions);
-    }
-
-    /// <summary>Plain Lucene search: the question's ArabicAnalyzer terms OR'ed, BM25, top 10 with their stored ids.</summary>
-    private sealed class PlainSearcher : IDisposable
-    {
-        private readonly ArabicAnalyzer _analyzer = new(LuceneVersion.LUCENE_48);
-        private readonly FSDirectory _directory;
-        private readonly DirectoryReader _reader;
-        private readonly IndexSearcher _searcher;
-
-        public PlainSearcher(string path)
-        {
-            _directory = FSDirectory.Open(new DirectoryInfo(path));
-            _reader = DirectoryReader.Open(_directory);
-            _searcher = new IndexSearcher(_reader) { Similarity = new BM25Similarity() };
-        }
-
-        public int Search(string question)
-        {
-            var query = new BooleanQuery();
-            using (var stream = _analyzer.GetTokenStream(Text, question))
-            {
-                var term = stream.AddAttribute<ICharTermAttribute>();
-                stream.Reset();
-                while (stream.IncrementToken())
-                {
-                    query.Add(new TermQuery(new Term(Text, term.ToString())), Occur.SHOULD);
-                }
-
-                stream.End();
-            }
-
-            if (query.Clauses.Count == 0)
-            {
-                return 0;
-            }
-
-            var hits = 0;
-            foreach (var sd in _searcher.Search(query, 10).ScoreDocs)
-            {
-                hits += _searcher.Doc(sd.Doc).Get(Id).Length > 0 ? 1 : 0;
-            }
-
-            return hits;
-        }
-
-        public void Dispose()
-        {
-            _reader.Dispose();
-            _directory.Dispose();
-            _analyzer.Dispose();
-        }
     }
 }
 
