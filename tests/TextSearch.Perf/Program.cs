@@ -289,7 +289,7 @@ switch (opts.Mode)
                         await Task.Delay(1000, cts.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                     }
                 });
-                var bench = Process.Start(new ProcessStartInfo("sh", ["-c", load.Replace("{server}", server.Address, StringComparison.Ordinal)]) { UseShellExecute = false })!;
+                var bench = Process.Start(new ProcessStartInfo("sh", ["-c", load.Replace("{server}", server.Address.ToString().TrimEnd('/'), StringComparison.Ordinal)]) { UseShellExecute = false })!;
                 await bench.WaitForExitAsync();
                 await cts.CancelAsync();
                 await sampler;

@@ -6,14 +6,45 @@ using Grpc.Net.Client;
 
 namespace TextSearch.Testing;
 
-/// <summary>The built server run as a real child process, for crash and restart tests.</summary>
+/// <summary>How to launch a <see cref="ServerProcess"/>.</summary>
+/// <param name="IndexPath">The index folder (<c>TextSearch:IndexPath</c>).</param>
+public sealed record ServerLaunch(string IndexPath)
+{
+    /// <summary>The server to run: by default the one built next to the tests.</summary>
+    public string ServerDll { get; init; } = ServerProcess.ServerDll;
+
+    /// <summary>The seeds folder; empty indexes none.</summary>
+    public string SeedsPath { get; init; } = string.Empty;
+
+    /// <summary>The gRPC port; 0 takes a free one.</summary>
+    public int Port { get; init; }
+
+    /// <summary>More command-line arguments (settings as <c>--Section:Key value</c>).</summary>
+    public IReadOnlyList<string> Arguments { get; init; } = [];
+
+    /// <summary>Each line the server writes to standard error (by default dropped).</summary>
+    public Action<string>? OnError { get; init; }
+
+    /// <summary>Whether disposing stops the server with SIGTERM (a graceful shutdown, waited for) rather than SIGKILL.</summary>
+    public bool StopGracefully { get; init; }
+
+    /// <summary>How long the server has to say SERVING.</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>
+/// The built server run as a real child process: for crash, restart and shutdown tests, and for the performance
+/// tools (its start-up time and resident memory).
+/// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly bool _stopGracefully;
 
-    private ServerProcess(Process process, Uri address)
+    private ServerProcess(Process process, Uri address, bool stopGracefully)
     {
         _process = process;
+        _stopGracefully = stopGracefully;
         Address = address;
         Channel = GrpcChannel.ForAddress(address);
     }
@@ -22,30 +53,59 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public GrpcChannel Channel { get; }
 
+    /// <summary>From starting the process to its health saying SERVING.</summary>
+    public TimeSpan StartupTime { get; private set; }
+
     public static string ServerDll => Path.Combine(AppContext.BaseDirectory, "TextSearch.Server.dll");
 
-    public static async Task<ServerProcess> StartAsync(string indexPath, string seedsPath = "", int port = 0)
+    public static Task<ServerProcess> StartAsync(string indexPath, string seedsPath = "", int port = 0) =>
+        StartAsync(new ServerLaunch(indexPath) { SeedsPath = seedsPath, Port = port });
+
+    public static async Task<ServerProcess> StartAsync(ServerLaunch launch)
     {
-        port = port == 0 ? FreePort() : port;
+        ArgumentNullException.ThrowIfNull(launch);
+        var port = launch.Port == 0 ? FreePort() : launch.Port;
         var address = new Uri($"http://127.0.0.1:{port}");
         var info = new ProcessStartInfo("dotnet")
         {
             ArgumentList =
             {
-                ServerDll, "--urls", address.ToString().TrimEnd('/'), "--TextSearch:HttpUrl", "none", "--TextSearch:IndexPath", indexPath,
-                "--TextSearch:SeedsPath", seedsPath, "--Logging:LogLevel:Default", "Warning",
+                launch.ServerDll, "--urls", address.ToString().TrimEnd('/'), "--TextSearch:HttpUrl", "none", "--TextSearch:IndexPath", launch.IndexPath,
+                "--TextSearch:SeedsPath", launch.SeedsPath, "--Logging:LogLevel:Default", "Warning",
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var argument in launch.Arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        var watch = Stopwatch.StartNew();
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the server");
         process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                launch.OnError?.Invoke(e.Data);
+            }
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, address);
-        await server.WaitServingAsync(TimeSpan.FromSeconds(60));
+        var server = new ServerProcess(process, address, launch.StopGracefully);
+        try
+        {
+            await server.WaitServingAsync(launch.StartTimeout);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
+        server.StartupTime = watch.Elapsed;
         return server;
     }
 
@@ -79,16 +139,51 @@ public sealed class ServerProcess : IAsyncDisposable
         _process.WaitForExit();
     }
 
+    /// <summary>Resident set size in MB, from /proc.</summary>
+    public double RssMb()
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>SIGKILL, or (when launched to stop gracefully) SIGTERM and up to 30 s for the shutdown before it.</summary>
     public async ValueTask DisposeAsync()
     {
         Channel.Dispose();
+        if (!_process.HasExited && _stopGracefully)
+        {
+            try
+            {
+                Terminate();
+            }
+            catch (InvalidOperationException)
+            {
+                // It exited meanwhile.
+            }
+
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                await _process.WaitForExitAsync(wait.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
         if (!_process.HasExited)
         {
             Kill();
         }
 
         _process.Dispose();
-        await Task.CompletedTask;
     }
 
     private async Task WaitServingAsync(TimeSpan timeout)
@@ -119,7 +214,7 @@ public sealed class ServerProcess : IAsyncDisposable
                 throw new TimeoutException("the server did not become SERVING");
             }
 
-            await Task.Delay(100);
+            await Task.Delay(10);
         }
     }
 
