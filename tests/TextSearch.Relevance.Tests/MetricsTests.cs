@@ -66,4 +66,18 @@ public sealed class MetricsTests
         Assert.Single(Corpus.ReadJsonl(path, limit: 1));
         File.Delete(path);
     }
+
+    [Fact]
+    public void Rank_table_has_a_line_per_question_with_each_systems_rank_and_first_hit()
+    {
+        EvalQuestion[] questions = [new("q1", "ما\tهو\nالقمر؟", "p1"), new("q2", "متى ولد؟", "p2")];
+        var lines = RankTable.Lines(questions, [("ours", [1, 0], ["p1", "d-9"]), ("plain", [3, 2], ["d-1", "d-2"])]).ToList();
+        Assert.Equal(
+        [
+            "question\trelevant\tours rank\tours first\tplain rank\tplain first\ttext",
+            "q1\tp1\t1\tp1\t3\td-1\tما هو القمر؟",
+            "q2\tp2\t0\td-9\t2\td-2\tمتى ولد؟",
+        ],
+            lines);
+    }
 }

@@ -6,7 +6,7 @@ using TextSearch.Relevance;
 
 // textsearch-eval --qa ../shared/data/arcd.json [--distractors ../shared/data/saudinewsnet.jsonl.gz]
 //   [--distractor-limit N] [--limit N] [--server URL] [--set Key=Value]... [--name NAME] [--json FILE]
-//   [--baseline arabic|standard|both|none]
+//   [--baseline arabic|standard|both|none] [--ranks FILE.tsv]
 var options = EvalOptions.Parse(args);
 if (options is null)
 {
@@ -26,12 +26,17 @@ Console.Error.WriteLine($"Corpus: {set.Paragraphs.Count} QA paragraphs + {docume
 var reports = new List<MetricsReport>();
 var errors = 0;
 
+// Per question, the relevant document's rank (1-10, 0 when not in the top 10) for each system, for error analysis.
+var ranks = new List<(string System, int[] Ranks, string[] First)>();
+
 await using (var service = await ServiceRunner.StartAsync(options.Server, options.Settings))
 {
     var (upserted, failed, elapsed) = await service.IndexAsync(documents);
     Console.Error.WriteLine($"Indexed {upserted} documents ({failed} failed) in {elapsed.TotalSeconds:F1} s");
     var metrics = new Metrics();
     var progress = new Progress("Searching via gRPC", questions.Count);
+    var ours = (options.Name, new int[questions.Count], new string[questions.Count]);
+    ranks.Add(ours);
     for (var i = 0; i < questions.Count; i++)
     {
         var q = questions[i];
@@ -47,7 +52,8 @@ await using (var service = await ServiceRunner.StartAsync(options.Server, option
             ranked = [];
         }
 
-        metrics.Add(Metrics.RankOf(ranked, q.RelevantId), watch.Elapsed.TotalMilliseconds);
+        metrics.Add(ours.Item2[i] = Metrics.RankOf(ranked, q.RelevantId), watch.Elapsed.TotalMilliseconds);
+        ours.Item3[i] = ranked.Count > 0 ? ranked[0] : string.Empty;
         progress.Report(i + 1);
     }
 
@@ -63,12 +69,15 @@ foreach (var baseline in options.Baselines())
         Console.Error.WriteLine($"{baseline.Name}: indexed in {watch.Elapsed.TotalSeconds:F1} s");
         var metrics = new Metrics();
         var progress = new Progress(baseline.Name.Split(':')[0], questions.Count);
+        var theirs = (baseline.Name, new int[questions.Count], new string[questions.Count]);
+        ranks.Add(theirs);
         for (var i = 0; i < questions.Count; i++)
         {
             var q = questions[i];
             var w = Stopwatch.StartNew();
             var ranked = baseline.Search(q.Text);
-            metrics.Add(Metrics.RankOf(ranked, q.RelevantId), w.Elapsed.TotalMilliseconds);
+            metrics.Add(theirs.Item2[i] = Metrics.RankOf(ranked, q.RelevantId), w.Elapsed.TotalMilliseconds);
+            theirs.Item3[i] = ranked.Count > 0 ? ranked[0] : string.Empty;
             progress.Report(i + 1);
         }
 
@@ -90,6 +99,12 @@ if (errors > 0)
     Console.WriteLine($"{errors} questions were rejected by the service (counted as misses).");
 }
 
+if (options.Ranks is not null)
+{
+    await File.WriteAllLinesAsync(options.Ranks, RankTable.Lines(questions, ranks));
+    Console.Error.WriteLine($"Ranks written to {options.Ranks}");
+}
+
 if (options.Json is not null)
 {
     var json = JsonSerializer.Serialize(
@@ -104,7 +119,7 @@ return 0;
 internal sealed class EvalOptions
 {
     public const string Usage = "usage: textsearch-eval --qa FILE [--distractors FILE.jsonl[.gz]] [--distractor-limit N] [--limit N] "
-        + "[--server URL] [--set Key=Value]... [--name NAME] [--json FILE] [--baseline arabic|standard|both|none]";
+        + "[--server URL] [--set Key=Value]... [--name NAME] [--json FILE] [--baseline arabic|standard|both|none] [--ranks FILE.tsv]";
 
     public required string Qa { get; init; }
 
@@ -121,6 +136,9 @@ internal sealed class EvalOptions
     public string Name { get; init; } = "TextSearch";
 
     public string? Json { get; init; }
+
+    /// <summary>Where to write each question's rank per system (TSV), for error analysis.</summary>
+    public string? Ranks { get; init; }
 
     public string Baseline { get; init; } = "arabic";
 
@@ -139,7 +157,7 @@ internal sealed class EvalOptions
 
     public static EvalOptions? Parse(string[] args)
     {
-        string? qa = null, distractors = null, server = null, json = null, name = null, baseline = null;
+        string? qa = null, distractors = null, server = null, json = null, name = null, baseline = null, ranks = null;
         int distractorLimit = int.MaxValue, limit = int.MaxValue;
         var settings = new List<string>();
         for (var i = 0; i < args.Length; i++)
@@ -155,6 +173,7 @@ internal sealed class EvalOptions
                     case "--limit": limit = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--server": server = Next(); break;
                     case "--json": json = Next(); break;
+                    case "--ranks": ranks = Next(); break;
                     case "--name": name = Next(); break;
                     case "--baseline": baseline = Next(); break;
                     case "--set":
@@ -189,6 +208,7 @@ internal sealed class EvalOptions
             Limit = limit,
             Server = server,
             Json = json,
+            Ranks = ranks,
             Name = name ?? (settings.Count == 0 ? "TextSearch" : "TextSearch " + string.Join(' ', settings)),
             Baseline = baseline ?? "arabic",
         };
