@@ -173,6 +173,102 @@ public sealed class TransportTests
     }
 
     [Fact]
+    public async Task A_bulk_that_is_never_answered_times_out_as_deadline_exceeded()
+    {
+        // The client reports a bulk request cancelled by our timeout as an UnexpectedTransportException, not as an
+        // answer it could not read: it must still be DEADLINE_EXCEEDED, not UNAVAILABLE "not understood".
+        var bulks = 0;
+        var cluster = Fakes.Cluster(_ => null);
+        using var handler = new HangingOn("/_bulk", cluster, () => Interlocked.Increment(ref bulks));
+        await using var backend = Fakes.Backend(handler, Fakes.Options(maxRetries: 2), time: _time, logger: _log);
+        var ex = await Assert.ThrowsAsync<TextSearchException>(() =>
+            Fakes.Pump(_time, () => backend.UpsertAsync([new Document { Id = "a", Title = "عنوان", Body = "نص" }], default), TimeSpan.FromSeconds(1)));
+        Assert.Equal(ErrorKind.DeadlineExceeded, ex.Kind);
+        Assert.Contains("did not answer within 10 s", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1, bulks); // a timeout is not retried
+    }
+
+    [Fact]
+    public async Task A_bulk_answer_that_stalls_times_out_as_deadline_exceeded()
+    {
+        // The headers come, the body never finishes: the timeout fires while the client reads the answer.
+        var cluster = Fakes.Cluster(request => request.PathAndQuery.Contains("/_bulk", StringComparison.Ordinal) ? StallingAnswer() : null);
+        await using var backend = Fakes.Backend(cluster, Fakes.Options(maxRetries: 2), time: _time, logger: _log);
+        var ex = await Assert.ThrowsAsync<TextSearchException>(() =>
+            Fakes.Pump(_time, () => backend.UpsertAsync([new Document { Id = "a", Title = "عنوان", Body = "نص" }], default), TimeSpan.FromSeconds(1)));
+        Assert.Equal(ErrorKind.DeadlineExceeded, ex.Kind);
+        Assert.Contains("did not answer within 10 s", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static HttpResponseMessage StallingAnswer()
+    {
+        var response = FakeHandler.Json(200, "{}");
+        var headers = response.Content.Headers;
+        response.Content = new StreamContent(new StallingStream());
+        foreach (var header in headers)
+        {
+            response.Content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        return response;
+    }
+
+    /// <summary>A response body that yields its first bytes, then waits until the reader gives up.</summary>
+    private sealed class StallingStream : Stream
+    {
+        private bool _started;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("read asynchronously");
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (!_started)
+            {
+                _started = true;
+                buffer.Span[0] = (byte)'{';
+                return 1;
+            }
+
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return 0;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    [Fact]
+    public async Task The_callers_cancellation_of_a_bulk_stays_a_cancellation()
+    {
+        var cluster = Fakes.Cluster(_ => null);
+        using var handler = new HangingOn("/_bulk", cluster, () => { });
+        await using var backend = Fakes.Backend(handler, logger: _log);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+        var ex = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => backend.UpsertAsync([new Document { Id = "a", Body = "نص" }], cts.Token));
+        Assert.Equal(cts.Token, ex.CancellationToken);
+    }
+
+    [Fact]
     public async Task The_callers_cancellation_stays_a_cancellation()
     {
         await using var backend = Fakes.Backend(new HangingHandler(), logger: _log);
@@ -239,6 +335,22 @@ public sealed class TransportTests
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Never answers requests whose path contains <paramref name="path"/>; the others go to <paramref name="inner"/>.</summary>
+    private sealed class HangingOn(string path, HttpMessageHandler inner, Action hung) : DelegatingHandler(inner)
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (!request.RequestUri!.AbsolutePath.Contains(path, StringComparison.Ordinal))
+            {
+                return await base.SendAsync(request, cancellationToken);
+            }
+
+            hung();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            throw new InvalidOperationException("unreachable");
+        }
     }
 
     private sealed class HangingHandler : HttpMessageHandler

@@ -142,7 +142,7 @@ internal sealed partial class EsCluster : IDisposable
         var context = ResilienceContextPool.Shared.Get(operation, cancellationToken);
         try
         {
-            return await pipeline.ExecuteAsync(static (ctx, attempt) => attempt(ctx.CancellationToken), context, attempt).ConfigureAwait(false);
+            return await pipeline.ExecuteAsync(static (ctx, attempt) => Attempt(attempt, ctx.CancellationToken), context, attempt).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException ex)
         {
@@ -169,6 +169,36 @@ internal sealed partial class EsCluster : IDisposable
         finally
         {
             ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>
+    /// One attempt. A cancellation the client met while sending the request or reading the answer (our timeout or the
+    /// caller's) comes out of it as an <see cref="UnexpectedTransportException"/>; it leaves as the cancellation it is,
+    /// so the timeout becomes DEADLINE_EXCEEDED and the caller's stays a cancellation, not "not understood".
+    /// </summary>
+    private static async ValueTask<T> Attempt<T>(Func<CancellationToken, ValueTask<T>> attempt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await attempt(cancellationToken).ConfigureAwait(false);
+        }
+        catch (TransportException ex) when (cancellationToken.IsCancellationRequested && IsCancellation(ex))
+        {
+            throw new OperationCanceledException(ex.Message, ex, cancellationToken);
+        }
+
+        static bool IsCancellation(Exception? ex)
+        {
+            for (; ex is not null; ex = ex.InnerException)
+            {
+                if (ex is OperationCanceledException)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
     }
 
