@@ -35,7 +35,7 @@ await using (var service = await ServiceRunner.StartAsync(options.Server, option
     Console.Error.WriteLine($"Indexed {upserted} documents ({failed} failed) in {elapsed.TotalSeconds:F1} s");
     var metrics = new Metrics();
     var progress = new Progress("Searching via gRPC", questions.Count);
-    var ours = (options.Name, new int[questions.Count], new string[questions.Count]);
+    var ours = (System: options.Name, Ranks: new int[questions.Count], First: new string[questions.Count]);
     ranks.Add(ours);
     for (var i = 0; i < questions.Count; i++)
     {
@@ -52,8 +52,8 @@ await using (var service = await ServiceRunner.StartAsync(options.Server, option
             ranked = [];
         }
 
-        metrics.Add(ours.Item2[i] = Metrics.RankOf(ranked, q.RelevantId), watch.Elapsed.TotalMilliseconds);
-        ours.Item3[i] = ranked.Count > 0 ? ranked[0] : string.Empty;
+        metrics.Add(ours.Ranks[i] = Metrics.RankOf(ranked, q.RelevantId), watch.Elapsed.TotalMilliseconds);
+        ours.First[i] = ranked.Count > 0 ? ranked[0] : string.Empty;
         progress.Report(i + 1);
     }
 
@@ -69,15 +69,15 @@ foreach (var baseline in options.Baselines())
         Console.Error.WriteLine($"{baseline.Name}: indexed in {watch.Elapsed.TotalSeconds:F1} s");
         var metrics = new Metrics();
         var progress = new Progress(baseline.Name.Split(':')[0], questions.Count);
-        var theirs = (baseline.Name, new int[questions.Count], new string[questions.Count]);
+        var theirs = (System: baseline.Name, Ranks: new int[questions.Count], First: new string[questions.Count]);
         ranks.Add(theirs);
         for (var i = 0; i < questions.Count; i++)
         {
             var q = questions[i];
             var w = Stopwatch.StartNew();
             var ranked = baseline.Search(q.Text);
-            metrics.Add(theirs.Item2[i] = Metrics.RankOf(ranked, q.RelevantId), w.Elapsed.TotalMilliseconds);
-            theirs.Item3[i] = ranked.Count > 0 ? ranked[0] : string.Empty;
+            metrics.Add(theirs.Ranks[i] = Metrics.RankOf(ranked, q.RelevantId), w.Elapsed.TotalMilliseconds);
+            theirs.First[i] = ranked.Count > 0 ? ranked[0] : string.Empty;
             progress.Report(i + 1);
         }
 

@@ -177,15 +177,13 @@ public sealed class TransportTests
     {
         // The client reports a bulk request cancelled by our timeout as an UnexpectedTransportException, not as an
         // answer it could not read: it must still be DEADLINE_EXCEEDED, not UNAVAILABLE "not understood".
-        var bulks = 0;
-        var cluster = Fakes.Cluster(_ => null);
-        using var handler = new HangingOn("/_bulk", cluster, () => Interlocked.Increment(ref bulks));
+        using var handler = new HangingHandler("/_bulk", Fakes.Cluster(_ => null));
         await using var backend = Fakes.Backend(handler, Fakes.Options(maxRetries: 2), time: _time, logger: _log);
         var ex = await Assert.ThrowsAsync<TextSearchException>(() =>
             Fakes.Pump(_time, () => backend.UpsertAsync([new Document { Id = "a", Title = "عنوان", Body = "نص" }], default), TimeSpan.FromSeconds(1)));
         Assert.Equal(ErrorKind.DeadlineExceeded, ex.Kind);
         Assert.Contains("did not answer within 10 s", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(1, bulks); // a timeout is not retried
+        Assert.Equal(1, handler.Calls); // a timeout is not retried
     }
 
     [Fact]
@@ -260,8 +258,7 @@ public sealed class TransportTests
     [Fact]
     public async Task The_callers_cancellation_of_a_bulk_stays_a_cancellation()
     {
-        var cluster = Fakes.Cluster(_ => null);
-        using var handler = new HangingOn("/_bulk", cluster, () => { });
+        using var handler = new HangingHandler("/_bulk", Fakes.Cluster(_ => null));
         await using var backend = Fakes.Backend(handler, logger: _log);
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
         var ex = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => backend.UpsertAsync([new Document { Id = "a", Body = "نص" }], cts.Token));
@@ -337,9 +334,17 @@ public sealed class TransportTests
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>Never answers requests whose path contains <paramref name="path"/>; the others go to <paramref name="inner"/>.</summary>
-    private sealed class HangingOn(string path, HttpMessageHandler inner, Action hung) : DelegatingHandler(inner)
+    /// <summary>
+    /// Never answers the requests whose path contains <paramref name="path"/> (by default every request); the others
+    /// go to <paramref name="others"/>.
+    /// </summary>
+    private sealed class HangingHandler(string path = "/", HttpMessageHandler? others = null) : DelegatingHandler(others ?? FakeHandler.Always(500))
     {
+        private int _calls;
+
+        /// <summary>The requests left hanging.</summary>
+        public int Calls => _calls;
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             if (!request.RequestUri!.AbsolutePath.Contains(path, StringComparison.Ordinal))
@@ -347,20 +352,6 @@ public sealed class TransportTests
                 return await base.SendAsync(request, cancellationToken);
             }
 
-            hung();
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-            throw new InvalidOperationException("unreachable");
-        }
-    }
-
-    private sealed class HangingHandler : HttpMessageHandler
-    {
-        private int _calls;
-
-        public int Calls => _calls;
-
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
             Interlocked.Increment(ref _calls);
             await Task.Delay(Timeout.Infinite, cancellationToken);
             throw new InvalidOperationException("unreachable");
