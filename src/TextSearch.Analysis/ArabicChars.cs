@@ -15,9 +15,14 @@ public static class ArabicChars
     public const char AlefWithHamzaBelow = '\u0625';
     public const char YehWithHamzaAbove = '\u0626';
     public const char Alef = '\u0627';
+    public const char Beh = '\u0628';
     public const char TehMarbuta = '\u0629';
+    public const char Teh = '\u062A';
     public const char Tatweel = '\u0640';
+    public const char Feh = '\u0641';
     public const char Kaf = '\u0643';
+    public const char Lam = '\u0644';
+    public const char Noon = '\u0646';
     public const char Heh = '\u0647';
     public const char Waw = '\u0648';
     public const char AlefMaksura = '\u0649';

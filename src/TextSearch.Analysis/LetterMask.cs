@@ -19,10 +19,6 @@ public static class LetterMask
         return mask;
     }
 
-    /// <summary>The mask of a variant key's letters (<see cref="VariantKey"/>; its marker is no letter of any term).</summary>
-    public static ulong OfKey(ReadOnlySpan<char> key) =>
-        Of(key.Length > 0 && key[0] == VariantKey.Marker ? key[1..] : key);
-
     /// <summary>Whether a text of mask <paramref name="text"/> may contain every character of one of mask <paramref name="needed"/>.</summary>
     public static bool MayContain(ulong text, ulong needed) => (needed & ~text) == 0;
 }

@@ -3,28 +3,49 @@ using static TextSearch.Analysis.ArabicChars;
 namespace TextSearch.Analysis;
 
 /// <summary>
-/// The spelling-variant key of a stem: its "skeleton", the stem without the long vowels ا, و and ي inside it (its
-/// first and last letters stay), so the spellings a word is commonly written in share one key: الديمقراطية and
-/// الديموقراطية, ديلون and ديلن, فيسبوك and فيسبك. Indexed next to the stem, it finds variants with one term lookup
-/// where an edit-distance search expands the term against the whole dictionary.
-/// Short stems keep themselves as their key: three or four letters without their vowels are too often another word.
-/// Keys of the longer stems begin with <see cref="Marker"/>, so they never equal a short stem.
+/// The variant key of a stem: a coarser form of it, indexed next to the stem and matched at a lower weight
+/// (<c>RankingOptions.VariantBoost</c>), so a word also finds the forms light stemming keeps apart. It is the stem
+/// with, in order:
+/// <list type="number">
+/// <item>a proclitic preposition or conjunction ب، ل، ف dropped from its front (بمصر، لمصر، فمصر → مصر: the stemmer
+/// strips و and ال, not these, which also begin many words). The preposition ك is left: it is rarer than the nouns
+/// it begins (كتاب، كبير), and dropping it measured the same;</item>
+/// <item>an imperfect verb's person prefix ي، ت، ن dropped (يحتفل، تحتفل، نحتفل → حتفل);</item>
+/// <item>if the stem has five letters or more, the long vowels ا، و، ي and the hamza seats ء، ؤ، ئ inside what is left
+/// dropped (its first and last letters stay): its "skeleton", so the spellings a word is commonly written in share one
+/// key: الديمقراطية and الديموقراطية, فيسبوك and فيسبك, مسئول and مسؤول;</item>
+/// <item>a final ت dropped (the past tense's feminine and person endings: تأسست → اسس, as تأسس; and انترنيت → انترن,
+/// as انترنت).</item>
+/// </list>
+/// A step that drops a letter applies only while at least four letters are left before it, so no key is shorter than
+/// three letters. A key is always a subsequence of its stem (<see cref="LetterMask"/> relies on it) and is written
+/// without allocating. Keys and short stems share one space: a key may equal another word's stem (مكتوب → مكتب), which
+/// the lower weight allows for.
 /// </summary>
 public static class VariantKey
 {
-    /// <summary>Stems shorter than this are their own key.</summary>
-    public const int MinStemLength = 5;
+    /// <summary>Stems shorter than this have no key (they are matched as stems only).</summary>
+    public const int MinStemLength = 3;
 
-    /// <summary>The first character of every skeleton key (a character no token contains).</summary>
-    public const char Marker = '~';
+    /// <summary>Stems of this many letters or more lose their inner long vowels (step 3).</summary>
+    public const int MinSkeletonLength = 5;
 
-    /// <summary>Whether a stem gets a skeleton key (and so matches its variants).</summary>
+    /// <summary>
+    /// The revision of these rules. An index holds keys of one revision: the embedded engine's index layout and the
+    /// Elasticsearch mapping's <c>_meta</c> name it, and an index of another revision is refused (reindex).
+    /// </summary>
+    public const int Revision = 2;
+
+    // A step that drops a letter needs this many letters before it.
+    private const int MinLengthToDrop = 4;
+
+    /// <summary>Whether a stem gets a key (and so matches its variants): Arabic stems of three letters or more.</summary>
     public static bool HasVariants(ReadOnlySpan<char> stem) =>
         stem.Length >= MinStemLength && !char.IsAsciiDigit(stem[0]) && !char.IsAsciiLetter(stem[0]);
 
     /// <summary>
     /// Writes the key of <paramref name="stem"/> into <paramref name="destination"/> (at least
-    /// <paramref name="stem"/>'s length plus one) and returns its length.
+    /// <paramref name="stem"/>'s length) and returns its length. A stem without variants is copied as it is.
     /// </summary>
     public static int Write(ReadOnlySpan<char> stem, Span<char> destination)
     {
@@ -34,31 +55,49 @@ public static class VariantKey
             return stem.Length;
         }
 
-        var n = 0;
-        destination[n++] = Marker;
-        destination[n++] = stem[0];
-        for (var i = 1; i < stem.Length - 1; i++)
+        var rest = stem;
+        if (rest.Length >= MinLengthToDrop && rest[0] is Beh or Lam or Feh)
         {
-            if (stem[i] is not (Alef or Waw or Yeh))
-            {
-                destination[n++] = stem[i];
-            }
+            rest = rest[1..];
         }
 
-        destination[n++] = stem[^1];
-        return n;
+        if (rest.Length >= MinLengthToDrop && rest[0] is Yeh or Teh or Noon)
+        {
+            rest = rest[1..];
+        }
+
+        int n;
+        if (stem.Length >= MinSkeletonLength && rest.Length >= MinStemLength)
+        {
+            n = 0;
+            destination[n++] = rest[0];
+            for (var i = 1; i < rest.Length - 1; i++)
+            {
+                if (!IsVowelOrSeat(rest[i]))
+                {
+                    destination[n++] = rest[i];
+                }
+            }
+
+            destination[n++] = rest[^1];
+        }
+        else
+        {
+            rest.CopyTo(destination);
+            n = rest.Length;
+        }
+
+        return n >= MinLengthToDrop && destination[n - 1] == Teh ? n - 1 : n;
     }
 
-    /// <summary>The key of <paramref name="stem"/> as a string (the same instance when the stem is its own key).</summary>
+    /// <summary>The key of <paramref name="stem"/> as a string (the same instance when the key is the stem).</summary>
     public static string Of(string stem)
     {
         ArgumentNullException.ThrowIfNull(stem);
-        if (!HasVariants(stem))
-        {
-            return stem;
-        }
-
-        Span<char> key = stackalloc char[stem.Length + 1];
-        return new string(key[..Write(stem, key)]);
+        Span<char> buffer = stem.Length < 64 ? stackalloc char[stem.Length] : new char[stem.Length];
+        var key = buffer[..Write(stem, buffer)];
+        return key.SequenceEqual(stem) ? stem : new string(key);
     }
+
+    private static bool IsVowelOrSeat(char c) => c is Alef or Waw or Yeh or Hamza or WawWithHamzaAbove or YehWithHamzaAbove;
 }

@@ -515,7 +515,8 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
     /// <summary>
     /// An index that exists already must have every term field this version writes and searches: one created before
     /// the variant keys (body_keys) would refuse every document (the mapping is strict) and find no spelling variants.
-    /// It is refused with what to do, as the embedded engine refuses an index of an older layout.
+    /// It is refused with what to do, as the embedded engine refuses an index of an older layout; so is one whose
+    /// variant keys (computed here, not by Elasticsearch) are of another revision (<see cref="EsIndex.VariantKeysMeta"/>).
     /// </summary>
     private async Task CheckMappingAsync(ResiliencePipeline? pipeline, CancellationToken cancellationToken)
     {
@@ -529,12 +530,21 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
         {
             var fields = record.Mappings?.Properties?.Select(p => p.Key.ToString()).ToHashSet(StringComparer.Ordinal) ?? [];
             var missing = EsFields.Required.Where(f => !fields.Contains(f)).ToList();
+            var reindex = $"Create the next index (TextSearch:Elasticsearch:IndexVersion {_options.IndexVersion + 1}), reindex into it and move the alias (docs/elasticsearch.md).";
             if (missing.Count > 0)
             {
                 throw new TextSearchException(
                     ErrorKind.FailedPrecondition,
-                    $"the Elasticsearch index '{index}' behind '{_options.Index}' was created by an older TextSearch: it has no {string.Join(", ", missing)} field. "
-                    + $"Create the next index (TextSearch:Elasticsearch:IndexVersion {_options.IndexVersion + 1}), reindex into it and move the alias (docs/elasticsearch.md).");
+                    $"the Elasticsearch index '{index}' behind '{_options.Index}' was created by an older TextSearch: it has no {string.Join(", ", missing)} field. " + reindex);
+            }
+
+            var revision = record.Mappings?.Meta is { } meta && meta.TryGetValue(EsIndex.VariantKeysMeta, out var value) ? value?.ToString() : null;
+            if (revision != EsIndex.Revision)
+            {
+                throw new TextSearchException(
+                    ErrorKind.FailedPrecondition,
+                    $"the Elasticsearch index '{index}' behind '{_options.Index}' holds variant keys of revision {revision ?? "1"} (_meta.{EsIndex.VariantKeysMeta}); "
+                    + $"this version writes and searches revision {EsIndex.Revision}. " + reindex);
             }
         }
     }

@@ -13,6 +13,16 @@ internal static class EsIndex
     public const string Similarity = "textsearch_bm25";
 
     /// <summary>
+    /// The mapping's <c>_meta</c> entry naming the revision of the variant keys its documents were written with
+    /// (<see cref="VariantKey.Revision"/>): keys are computed here, not by Elasticsearch, so an index of another
+    /// revision would match other words. Checked when the index is opened.
+    /// </summary>
+    public const string VariantKeysMeta = "textsearch_variant_keys";
+
+    /// <summary>This version's <see cref="VariantKeysMeta"/>.</summary>
+    public static readonly string Revision = VariantKey.Revision.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
     /// PUT /{index}-v{n}: settings (shards, replicas, an explicit refresh interval so refresh=wait_for never waits on
     /// an idle shard, BM25 with our k1/b, the generated analysis), strict mappings (positions only where phrases and
     /// proximity need them: the stem fields), and the alias as write index.
@@ -61,6 +71,7 @@ internal static class EsIndex
             Mappings = new TypeMapping
             {
                 Dynamic = DynamicMapping.Strict,
+                Meta = new Dictionary<string, object> { [VariantKeysMeta] = Revision },
                 Source = new SourceField { Excludes = [.. EsFields.Terms, .. EsFields.Keys] },
                 Properties = properties,
             },

@@ -27,12 +27,13 @@ public sealed partial class LuceneBackend : ISearchBackend
     /// <summary>
     /// The commit user data entry naming the index layout. 2: the body's variant keys (body_key) and the title stored
     /// apart from its analysis. 3: the filter, sort, facet and completion fields. 4: the exact forms and variant keys
-    /// without positions, and the completion words read from the exact forms. An index with documents and another layout (or none: written before layouts were
+    /// without positions, and the completion words read from the exact forms. 5: variant keys of
+    /// <see cref="Analysis.VariantKey.Revision"/> 2 (every stem of three letters or more has one). An index with documents and another layout (or none: written before layouts were
     /// named) is refused at open: its searches would silently miss what the new fields find.
     /// </summary>
     private const string LayoutKey = "textsearch.layout";
 
-    internal const string Layout = "4";
+    internal const string Layout = "5";
 
     /// <summary>The commit user data entry naming the ranking settings the index's fields were written for (<see cref="LuceneSchema.FieldSettings"/>).</summary>
     private const string FieldSettingsKey = "textsearch.field-settings";

@@ -240,6 +240,33 @@ public sealed class RequestContractTests
         Assert.Equal(BackendHealth.NotServing, await backend.CheckHealthAsync(default));
     }
 
+    [Theory]
+    [InlineData(null, "revision 1")]
+    [InlineData("1", "revision 1")]
+    [InlineData("3", "revision 3")]
+    public async Task An_index_of_other_variant_keys_is_refused_with_what_to_do(string? revision, string named)
+    {
+        // Keys are computed by the engine, not by Elasticsearch: an index written with other key rules would find other
+        // words, so its _meta must name this version's revision (none: created before revisions were named).
+        var other = Fakes.Mapping(EsFields.Required, revision);
+        var handler = new FakeHandler((request, _) => request.Method == "HEAD" ? FakeHandler.Json(200, string.Empty) : FakeHandler.Json(200, other));
+        await using var backend = Fakes.Backend(handler);
+
+        var ex = await Assert.ThrowsAsync<TextSearchException>(() => backend.CountAsync(default));
+        Assert.Equal(ErrorKind.FailedPrecondition, ex.Kind);
+        Assert.Contains($"'textsearch-v1' behind 'textsearch' holds variant keys of {named} (_meta.textsearch_variant_keys); this version writes and searches revision {TextSearch.Analysis.VariantKey.Revision}", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("IndexVersion 2", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(BackendHealth.NotServing, await backend.CheckHealthAsync(default));
+    }
+
+    [Fact]
+    public async Task An_index_of_this_versions_variant_keys_is_served()
+    {
+        var handler = Fakes.Cluster(_ => FakeHandler.Json(200, """{"count":7}"""));
+        await using var backend = Fakes.Backend(handler);
+        Assert.Equal(7, await backend.CountAsync(default));
+    }
+
     [Fact]
     public async Task Health_asks_the_cluster_about_the_index()
     {

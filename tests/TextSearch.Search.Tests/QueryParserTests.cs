@@ -134,11 +134,13 @@ public sealed class QueryParserTests
     }
 
     [Fact]
-    public void Long_words_match_their_spelling_variants_short_words_and_numbers_do_not()
+    public void Arabic_words_of_three_letters_or_more_match_their_variants_two_letter_words_and_numbers_do_not()
     {
         Assert.True(Parser.Parse("الديمقراطية").Clauses[0].Alternatives[0].Variants);
-        Assert.False(Parser.Parse("سلو").Clauses[0].Alternatives[0].Variants);
+        Assert.True(Parser.Parse("سلو").Clauses[0].Alternatives[0].Variants);
+        Assert.False(Parser.Parse("سل").Clauses[0].Alternatives[0].Variants);
         Assert.False(Parser.Parse("123456").Clauses[0].Alternatives[0].Variants);
+        Assert.False(Parser.Parse("facebook").Clauses[0].Alternatives[0].Variants);
     }
 
     [Fact]

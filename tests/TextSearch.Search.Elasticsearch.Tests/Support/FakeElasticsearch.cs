@@ -107,7 +107,7 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
             ("POST", "_refresh") => index.RefreshAll(),
             ("GET" or "POST", "_count") => (200, new JsonObject { ["count"] = index.Count, ["_shards"] = new JsonObject { ["total"] = 1, ["successful"] = 1, ["failed"] = 0 } }.ToJsonString()),
             ("POST", "_search") => index.Search(body),
-            ("GET", "_mapping") => (200, new JsonObject { [index.Name] = new JsonObject { ["mappings"] = new JsonObject { ["properties"] = new JsonObject(index.Fields.Select(f => KeyValuePair.Create(f, (JsonNode?)new JsonObject { ["type"] = index.TermFields.Contains(f) ? "text" : "keyword" }))) } } }.ToJsonString()),
+            ("GET", "_mapping") => (200, new JsonObject { [index.Name] = new JsonObject { ["mappings"] = new JsonObject { ["_meta"] = index.Meta?.DeepClone(), ["properties"] = new JsonObject(index.Fields.Select(f => KeyValuePair.Create(f, (JsonNode?)new JsonObject { ["type"] = index.TermFields.Contains(f) ? "text" : "keyword" }))) } } }.ToJsonString()),
             ("GET", "_settings") => (200, new JsonObject { [index.Name] = new JsonObject { ["settings"] = new JsonObject { ["index"] = new JsonObject { ["uuid"] = index.Uuid } } } }.ToJsonString()),
             _ => (400, $$"""{"error":{"type":"illegal_argument_exception","reason":"unsupported by the fake: {{method}} /{{string.Join('/', s)}}"},"status":400}"""),
         };
@@ -143,7 +143,10 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
             termFields,
             withoutPositions,
             keywordFields,
-            excluded);
+            excluded)
+        {
+            Meta = definition["mappings"]?["_meta"]?.DeepClone(),
+        };
         foreach (var alias in definition["aliases"]?.AsObject() ?? [])
         {
             _aliases[alias.Key] = name;
@@ -218,6 +221,9 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
         }
 
         public int Count => _reader.NumDocs;
+
+        /// <summary>The mapping's <c>_meta</c>, as created (answered back by GET _mapping).</summary>
+        public JsonNode? Meta { get; init; }
 
         /// <summary>Every field of the mapping.</summary>
         public IReadOnlyCollection<string> Fields => _fields;
