@@ -68,7 +68,8 @@ public sealed record RankingOptions
     }
 
     /// <summary>
-    /// Weight of a spelling variant (a word sharing the query word's variant key) against an exact match; 0 turns
+    /// Weight of a variant (a word sharing the query word's variant key: another spelling, or the same word with a
+    /// proclitic, a person prefix or a final ت, <see cref="Analysis.VariantKey"/>) against an exact match; 0 turns
     /// variant matching off.
     /// </summary>
     public float VariantBoost { get; init; } = DefaultVariantBoost;
