@@ -17,8 +17,8 @@ namespace TextSearch.Analysis;
 /// <item>a final ت dropped (the past tense's feminine and person endings: تأسست → اسس, as تأسس; and انترنيت → انترن,
 /// as انترنت).</item>
 /// </list>
-/// A step that drops a letter applies only while at least four letters are left before it, so no key is shorter than
-/// three letters. A key is always a subsequence of its stem (<see cref="LetterMask"/> relies on it) and is written
+/// No step leaves fewer than three letters: steps 1, 2 and 4 apply only while four letters or more are left before
+/// them, and a skeleton of two letters (ليقول → قل) is not taken (قول stays). A key is always a subsequence of its stem (<see cref="LetterMask"/> relies on it) and is written
 /// without allocating. Keys and short stems share one space: a key may equal another word's stem (مكتوب → مكتب), which
 /// the lower weight allows for.
 /// </summary>
@@ -66,10 +66,9 @@ public static class VariantKey
             rest = rest[1..];
         }
 
-        int n;
-        if (stem.Length >= MinSkeletonLength && rest.Length >= MinStemLength)
+        var n = 0;
+        if (stem.Length >= MinSkeletonLength)
         {
-            n = 0;
             destination[n++] = rest[0];
             for (var i = 1; i < rest.Length - 1; i++)
             {
@@ -81,8 +80,10 @@ public static class VariantKey
 
             destination[n++] = rest[^1];
         }
-        else
+
+        if (n < MinStemLength)
         {
+            // No skeleton, or one of two letters (ليقول would be قل): what is left stays as it is.
             rest.CopyTo(destination);
             n = rest.Length;
         }

@@ -488,6 +488,9 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
                     var alias = EsIndex.AddAlias(_options.VersionedIndex, _options.Index);
                     await CallAsync($"point the alias '{_options.Index}' at '{_options.VersionedIndex}'", (c, t) => c.Indices.UpdateAliasesAsync(alias, t), cancellationToken, pipeline).ConfigureAwait(false);
                     LogAliased(_logger, _options.VersionedIndex, _options.Index);
+
+                    // An index of that name made by another version (before the alias was set) is checked like any other.
+                    await CheckMappingAsync(pipeline, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {

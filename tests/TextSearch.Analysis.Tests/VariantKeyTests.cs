@@ -79,6 +79,13 @@ public sealed class VariantKeyTests
         Assert.Equal("يصل", VariantKey.Of("فيصل"));
         Assert.Equal("سبت", VariantKey.Of("لسبت"));
         Assert.All(new[] { "بتنت", "فيتت", "لنتت", "بيوت" }, stem => Assert.True(VariantKey.Of(stem).Length >= 3, stem));
+
+        // A skeleton of two letters is not taken: what the prefixes left stays, so the word meets its form without them.
+        Assert.Equal("قول", VariantKey.Of("ليقول"));
+        Assert.Equal(VariantKey.Of("يقول"), VariantKey.Of("ليقول"));
+        Assert.Equal("قائد", VariantKey.Of("بقائد"));
+        Assert.Equal(VariantKey.Of("قائد"), VariantKey.Of("بقائد"));
+        Assert.Equal("ديو", VariantKey.Of("فيديو"));
     }
 
     [Theory]

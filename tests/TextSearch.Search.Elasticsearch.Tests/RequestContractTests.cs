@@ -49,20 +49,36 @@ public sealed class RequestContractTests
     [Fact]
     public async Task Alias_added_when_the_versioned_index_exists_without_it()
     {
-        var handler = new FakeHandler((request, _) => request.Method switch
-        {
-            "HEAD" => FakeHandler.Json(404, string.Empty),
-            "PUT" => FakeHandler.Json(400, """
-                {"error":{"root_cause":[{"type":"resource_already_exists_exception","reason":"index [textsearch-v1/abc] already exists","index_uuid":"abc","index":"textsearch-v1"}],"type":"resource_already_exists_exception","reason":"index [textsearch-v1/abc] already exists","index_uuid":"abc","index":"textsearch-v1"},"status":400}
-                """),
-            _ => FakeHandler.Json(200, """{"acknowledged":true}"""),
-        });
+        var handler = ExistingWithoutAlias(Fakes.CurrentMapping);
         await using var backend = Fakes.Backend(handler);
         await backend.EnsureIndexAsync(default);
 
-        Assert.Equal(["HEAD /textsearch", "PUT /textsearch-v1", "POST /_aliases"], handler.Requests.Select(r => r.ToString()));
+        Assert.Equal(["HEAD /textsearch", "PUT /textsearch-v1", "POST /_aliases", "GET /textsearch/_mapping"], handler.Requests.Select(r => r.ToString()));
         Golden.AssertMatches("add-alias.http", handler.Requests[2]);
     }
+
+    [Fact]
+    public async Task A_versioned_index_found_without_the_alias_is_checked_like_any_other()
+    {
+        // Made by an older version under the same name: its variant keys are of revision 1 (no _meta).
+        var handler = ExistingWithoutAlias(Fakes.Mapping(EsFields.Required, revision: null));
+        await using var backend = Fakes.Backend(handler);
+
+        var ex = await Assert.ThrowsAsync<TextSearchException>(() => backend.EnsureIndexAsync(default));
+        Assert.Equal(ErrorKind.FailedPrecondition, ex.Kind);
+        Assert.Contains("holds variant keys of revision 1", ex.Message, StringComparison.Ordinal);
+    }
+
+    // A cluster where textsearch-v1 exists but the alias does not: HEAD 404, PUT refused as existing, GET _mapping answered.
+    private static FakeHandler ExistingWithoutAlias(string mapping) => new((request, _) => request.Method switch
+    {
+        "HEAD" => FakeHandler.Json(404, string.Empty),
+        "PUT" => FakeHandler.Json(400, """
+            {"error":{"root_cause":[{"type":"resource_already_exists_exception","reason":"index [textsearch-v1/abc] already exists","index_uuid":"abc","index":"textsearch-v1"}],"type":"resource_already_exists_exception","reason":"index [textsearch-v1/abc] already exists","index_uuid":"abc","index":"textsearch-v1"},"status":400}
+            """),
+        "GET" => FakeHandler.Json(200, mapping),
+        _ => FakeHandler.Json(200, """{"acknowledged":true}"""),
+    });
 
     [Fact]
     public async Task Index_is_created_once()
