@@ -18,8 +18,8 @@ namespace TextSearch.Analysis;
 /// as انترنت).</item>
 /// </list>
 /// No step leaves fewer than three letters: steps 1, 2 and 4 apply only while four letters or more are left before
-/// them, and a skeleton of two letters (ليقول → قل) is not taken (قول stays). A key is always a subsequence of its stem (<see cref="LetterMask"/> relies on it) and is written
-/// without allocating. Keys and short stems share one space: a key may equal another word's stem (مكتوب → مكتب), which
+/// them, and a skeleton of two letters (ليقول → قل) is not taken (قول stays). A key is always a subsequence of its
+/// stem (<see cref="LetterMask"/> relies on it) and is written without allocating. Keys and short stems share one space: a key may equal another word's stem (مكتوب → مكتب), which
 /// the lower weight allows for.
 /// </summary>
 public static class VariantKey

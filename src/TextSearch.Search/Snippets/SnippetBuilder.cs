@@ -87,7 +87,7 @@ public sealed class SnippetBuilder
             }
 
             Lookup = _ids.GetAlternateLookup<ReadOnlySpan<char>>();
-            _masks = [.. _ids.Keys.Select(s => LetterMask.Of(s)).Concat(_keys.Select(k => LetterMask.Of(k))).Distinct()];
+            _masks = [.. _ids.Keys.Concat(_keys).Select(s => LetterMask.Of(s)).Distinct()];
             (Alts, Groups) = Prepare(query, this);
         }
 

@@ -47,17 +47,20 @@ internal static class Fakes
     /// <summary>GET /textsearch/_mapping of an index created by this version: every term field.</summary>
     public static string CurrentMapping => Mapping(EsFields.Required);
 
+    /// <summary>GET /textsearch/_mapping of textsearch-v1 with these text fields, its variant keys of this version's revision.</summary>
+    public static string Mapping(IEnumerable<string> fields) => Mapping(fields, EsIndex.Revision);
+
     /// <summary>
     /// GET /textsearch/_mapping of textsearch-v1 with these text fields and its <c>_meta</c> naming variant keys of
-    /// <paramref name="revision"/> (this version's by default; none when null, as an index created before revisions).
+    /// <paramref name="revision"/> (none when null, as an index created before revisions were named).
     /// </summary>
-    public static string Mapping(IEnumerable<string> fields, string? revision = "current") => new System.Text.Json.Nodes.JsonObject
+    public static string Mapping(IEnumerable<string> fields, string? revision) => new System.Text.Json.Nodes.JsonObject
     {
         ["textsearch-v1"] = new System.Text.Json.Nodes.JsonObject
         {
             ["mappings"] = new System.Text.Json.Nodes.JsonObject
             {
-                ["_meta"] = revision is null ? null : new System.Text.Json.Nodes.JsonObject { [EsIndex.VariantKeysMeta] = revision == "current" ? EsIndex.Revision : revision },
+                ["_meta"] = revision is null ? null : new System.Text.Json.Nodes.JsonObject { [EsIndex.VariantKeysMeta] = revision },
                 ["properties"] = new System.Text.Json.Nodes.JsonObject(fields.Select(f => KeyValuePair.Create(f, (System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonObject { ["type"] = "text" }))),
             },
         },
