@@ -24,16 +24,10 @@ public sealed partial class LuceneBackend : ISearchBackend
     /// <summary>The commit user-data key of the index's secret.</summary>
     private const string SecretKey = "textsearch.secret";
 
-    /// <summary>
-    /// The commit user data entry naming the index layout. 2: the body's variant keys (body_key) and the title stored
-    /// apart from its analysis. 3: the filter, sort, facet and completion fields. 4: the exact forms and variant keys
-    /// without positions, and the completion words read from the exact forms. 5: variant keys of
-    /// <see cref="Analysis.VariantKey.Revision"/> 2 (every stem of three letters or more has one). An index with documents and another layout (or none: written before layouts were
-    /// named) is refused at open: its searches would silently miss what the new fields find.
-    /// </summary>
+    /// <summary>The commit user data entry naming the index layout (<see cref="IndexLayouts"/>).</summary>
     private const string LayoutKey = "textsearch.layout";
 
-    internal const string Layout = "5";
+    internal static readonly string Layout = IndexLayouts.Current.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The commit user data entry naming the ranking settings the index's fields were written for (<see cref="LuceneSchema.FieldSettings"/>).</summary>
     private const string FieldSettingsKey = "textsearch.field-settings";
@@ -874,7 +868,6 @@ public sealed partial class LuceneBackend : ISearchBackend
         return true;
     }
 
-    /// <summary>The secret in the last commit's user data; an index without one (new, or older) gets one, committed now.</summary>
     /// <summary>Refuses an index of another layout that holds documents; names the layout of an empty one.</summary>
     private static void CheckLayout(IndexWriter writer, string path, string fieldSettings)
     {
@@ -896,9 +889,7 @@ public sealed partial class LuceneBackend : ISearchBackend
 
         if (layout != Layout && writer.MaxDoc > 0)
         {
-            throw new IndexUnusableException(
-                $"the index at {path} was written by an older TextSearch (index layout {layout ?? "1"}, this version reads layout {Layout}: "
-                + "its fields are laid out otherwise). Start with a new TextSearch:IndexPath and reindex (the seeds are indexed at start-up).");
+            throw new IndexUnusableException(IndexLayouts.Refusal(path, layout));
         }
 
         var updated = data is null ? new Dictionary<string, string>() : new Dictionary<string, string>(data);
@@ -908,6 +899,7 @@ public sealed partial class LuceneBackend : ISearchBackend
         writer.Commit();
     }
 
+    /// <summary>The secret in the last commit's user data; an index without one (new, or older) gets one, committed now.</summary>
     private static byte[] ReadOrCreateSecret(IndexWriter writer)
     {
         var data = writer.CommitData;

@@ -269,7 +269,8 @@ public sealed class LuceneFailureTests : IDisposable
         }
 
         var ex = Assert.Throws<IndexUnusableException>(() => Open(_path));
-        Assert.Contains("older TextSearch (index layout 1", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("older TextSearch (index layout 1; this version reads layout 5", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("layout 2: the body's variant keys", ex.Message, StringComparison.Ordinal);
         Assert.Contains("reindex", ex.Message, StringComparison.Ordinal);
 
         // An index of this layout opens again after writes and restarts.
@@ -282,6 +283,35 @@ public sealed class LuceneFailureTests : IDisposable
 
         await using var again = Open(_path);
         Assert.Equal(201, await again.CountAsync(default));
+    }
+
+    [Theory]
+    [InlineData("4", "older TextSearch (index layout 4; this version reads layout 5, whose fields differ: layout 5: variant keys of revision 2")]
+    [InlineData("6", "newer TextSearch (index layout 6; this version reads layout 5). Serve it with that version")]
+    [InlineData("x", "unknown index layout 'x'; this version reads layout 5")]
+    public void An_index_of_another_named_layout_is_refused_with_what_changed(string layout, string expected)
+    {
+        using (var dir = global::Lucene.Net.Store.FSDirectory.Open(_path))
+        using (var writer = new global::Lucene.Net.Index.IndexWriter(dir, new global::Lucene.Net.Index.IndexWriterConfig(
+            global::Lucene.Net.Util.LuceneVersion.LUCENE_48, new global::Lucene.Net.Analysis.Core.WhitespaceAnalyzer(global::Lucene.Net.Util.LuceneVersion.LUCENE_48))))
+        {
+            writer.AddDocument([new global::Lucene.Net.Documents.StringField(LuceneFields.Id, "old", global::Lucene.Net.Documents.Field.Store.YES)]);
+            writer.SetCommitData(new Dictionary<string, string> { ["textsearch.layout"] = layout });
+            writer.Commit();
+        }
+
+        var ex = Assert.Throws<IndexUnusableException>(() => Open(_path));
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(_path, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_layout_names_the_variant_key_revision_the_analysis_core_writes()
+    {
+        // A new key revision needs a new layout: an old index's keys would no longer meet the query's. Bump
+        // IndexLayouts.Current (and say what changed) together with IndexLayouts.VariantKeyRevision.
+        Assert.Equal(TextSearch.Analysis.VariantKey.Revision, IndexLayouts.VariantKeyRevision);
+        Assert.Equal(IndexLayouts.Current.ToString(System.Globalization.CultureInfo.InvariantCulture), LuceneBackend.Layout);
     }
 
     [Fact]
