@@ -3,6 +3,7 @@ using Elastic.Clients.Elasticsearch.Aggregations;
 using Elastic.Clients.Elasticsearch.Core.Bulk;
 using Elastic.Clients.Elasticsearch.Core.Search;
 using Elastic.Clients.Elasticsearch.IndexManagement;
+using Elastic.Clients.Elasticsearch.Mapping;
 using Elastic.Clients.Elasticsearch.QueryDsl;
 using Microsoft.Extensions.Logging;
 using Polly;
@@ -519,7 +520,8 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
     /// An index that exists already must have every term field this version writes and searches: one created before
     /// the variant keys (body_keys) would refuse every document (the mapping is strict) and find no spelling variants.
     /// It is refused with what to do, as the embedded engine refuses an index of an older layout; so is one whose
-    /// variant keys (computed here, not by Elasticsearch) are of another revision (<see cref="EsIndex.VariantKeysMeta"/>).
+    /// variant keys were indexed without positions (before proximity was measured on them), and one whose variant keys
+    /// (computed here, not by Elasticsearch) are of another revision (<see cref="EsIndex.VariantKeysMeta"/>).
     /// </summary>
     private async Task CheckMappingAsync(ResiliencePipeline? pipeline, CancellationToken cancellationToken)
     {
@@ -539,6 +541,20 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
                 throw new TextSearchException(
                     ErrorKind.FailedPrecondition,
                     $"the Elasticsearch index '{index}' behind '{_options.Index}' was created by an older TextSearch: it has no {string.Join(", ", missing)} field. " + reindex);
+            }
+
+            // Proximity is measured on the variant keys since they have positions; an older index has them without.
+            var withoutPositions = record.Mappings?.Properties?
+                .Where(p => EsFields.Positional.Contains(p.Key.ToString()) && p.Value is TextProperty { IndexOptions: IndexOptions.Docs or IndexOptions.Freqs })
+                .Select(p => p.Key.ToString())
+                .Order(StringComparer.Ordinal)
+                .ToList() ?? [];
+            if (withoutPositions.Count > 0)
+            {
+                throw new TextSearchException(
+                    ErrorKind.FailedPrecondition,
+                    $"the Elasticsearch index '{index}' behind '{_options.Index}' was created by an older TextSearch: its {string.Join(", ", withoutPositions)} field has no positions, "
+                    + "which phrases and proximity need. " + reindex);
             }
 
             var revision = record.Mappings?.Meta is { } meta && meta.TryGetValue(EsIndex.VariantKeysMeta, out var value) ? value?.ToString() : null;

@@ -229,7 +229,8 @@ internal static class EsFields
 
     /// <summary>
     /// The spelling-variant keys of the body's stems (after the title's when RankingOptions.TitleInBody), computed by
-    /// our core (<see cref="VariantKey"/>): the embedded engine's body_key field.
+    /// our core (<see cref="VariantKey"/>): the embedded engine's body_key field. With positions: proximity pairs are
+    /// measured on them (RankingOptions.ProximityOnKeys).
     /// </summary>
     public const string BodyKeys = "body_keys";
 
@@ -239,10 +240,13 @@ internal static class EsFields
     public static readonly string[] Terms = [TitleTerms, BodyTerms, TitleExact, BodyExact, BodyKeys];
 
     /// <summary>
-    /// The term fields only ever searched term by term (exact forms, variant keys): indexed with frequencies but no
-    /// positions, as the embedded engine indexes them; BM25 needs no more, and a phrase on them is refused.
+    /// The term fields only ever searched term by term (the exact forms): indexed with frequencies but no positions, as
+    /// the embedded engine indexes them; BM25 needs no more, and a phrase on them is refused.
     /// </summary>
-    public static readonly string[] TermByTerm = [TitleExact, BodyExact, BodyKeys];
+    public static readonly string[] TermByTerm = [TitleExact, BodyExact];
+
+    /// <summary>The term fields indexed with positions: phrases read the stems, proximity the stems or the keys.</summary>
+    public static readonly string[] Positional = [.. Terms.Except(TermByTerm)];
 
     /// <summary>The normalized source (<see cref="DocumentKeys.SourceKey"/>): source filters and the source facet.</summary>
     public const string SourceKey = "source_key";

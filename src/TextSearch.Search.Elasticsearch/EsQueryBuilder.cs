@@ -276,13 +276,15 @@ internal sealed class EsQueryBuilder(RankingOptions ranking)
         return new FunctionScoreQuery { Query = main, Functions = functions, ScoreMode = FunctionScoreMode.Sum, BoostMode = FunctionBoostMode.Multiply };
     }
 
-    // Query words near each other in the body (RankingOptions.ProximityPairs): each pair a sloppy phrase, an optional extra score.
+    // Query words near each other in the body (RankingOptions.ProximityPairs): each pair a sloppy phrase on the body's
+    // keys or stems (RankingOptions.ProximityOnKeys), an optional extra score.
     private EsQuery? Proximity(SearchQuery query)
     {
         var pairs = ranking.ProximityPairs(query);
+        var field = ranking.ProximityOnKeys ? EsFields.BodyKeys : EsFields.BodyTerms;
         return pairs.Count == 0
             ? null
-            : Bool(should: [.. pairs.Select(p => MatchPhrase(EsFields.BodyTerms, $"{p.First} {p.Second}", ranking.ProximitySlop, ranking.ProximityBoost))]);
+            : Bool(should: [.. pairs.Select(p => MatchPhrase(field, $"{p.First} {p.Second}", ranking.ProximitySlop, ranking.ProximityBoost))]);
     }
 
     private static EsQuery Clause(QueryClause clause, Func<QueryPhrase, EsQuery> alternative) =>

@@ -8,7 +8,7 @@ namespace TextSearch.Search.Lucene;
 internal static class IndexLayouts
 {
     /// <summary>The layout this version writes and reads.</summary>
-    public const int Current = 5;
+    public const int Current = 6;
 
     /// <summary>
     /// The <see cref="Analysis.VariantKey.Revision"/> the current layout's <c>body_key</c> holds. A new key revision
@@ -25,6 +25,7 @@ internal static class IndexLayouts
         "the filter, sort, facet and completion fields",
         "the exact forms and variant keys without positions, and the completion words read from the exact forms",
         "variant keys of revision 2 (every stem of three letters or more has one, its proclitic, person prefix and final ت dropped)",
+        "variant keys with positions (proximity is measured between the query words' keys)",
     ];
 
     /// <summary>Why an index of <paramref name="layout"/> (null: written before layouts were named) cannot be served, and what to do.</summary>

@@ -75,6 +75,9 @@ internal sealed class LuceneQueryBuilder(RankingOptions ranking)
         return root;
     }
 
+    /// <summary>The field proximity pairs are measured on: the body's variant keys, or its stems (<see cref="RankingOptions.ProximityOnKeys"/>).</summary>
+    internal static string ProximityField(RankingOptions ranking) => ranking.ProximityOnKeys ? LuceneFields.BodyKey : LuceneFields.Body;
+
     // Query words found near each other in the body (each pair a sloppy phrase): an extra, optional score.
     private BooleanQuery? Proximity(SearchQuery query)
     {
@@ -84,12 +87,13 @@ internal sealed class LuceneQueryBuilder(RankingOptions ranking)
             return null;
         }
 
+        var field = ProximityField(ranking);
         var any = new BooleanQuery(disableCoord: true);
         foreach (var (first, second) in pairs)
         {
             var phrase = new PhraseQuery { Slop = ranking.ProximitySlop, Boost = ranking.ProximityBoost };
-            phrase.Add(new Term(LuceneFields.Body, first), 0);
-            phrase.Add(new Term(LuceneFields.Body, second), 1);
+            phrase.Add(new Term(field, first), 0);
+            phrase.Add(new Term(field, second), 1);
             any.Add(phrase, global::Lucene.Net.Search.Occur.SHOULD);
         }
 
@@ -126,7 +130,7 @@ internal sealed class LuceneQueryBuilder(RankingOptions ranking)
         }
 
         var pairs = ranking.ProximityPairs(query);
-        return pairs.Any(p => p.First == p.Second) ? null : new RescorePlan(clauses, pairs, ranking.Coordination, ranking.ProximitySlop, ranking.ProximityBoost);
+        return pairs.Any(p => p.First == p.Second) ? null : new RescorePlan(clauses, pairs, ProximityField(ranking), ranking.Coordination, ranking.ProximitySlop, ranking.ProximityBoost);
     }
 
     private static BooleanQuery WithBoost(LuceneQuery main, LuceneQuery extra) => new(disableCoord: true)
@@ -212,10 +216,10 @@ internal readonly record struct TermFeature(string Field, string Text, float Boo
 
 /// <summary>
 /// The full ranking as <see cref="LuceneQueryBuilder.Plan"/> describes it: per optional clause, its alternatives' term
-/// clauses; the proximity pairs (<see cref="RankingOptions.ProximityPairs"/>, a sloppy phrase each, <paramref name="Slop"/> apart, boosted by
-/// <paramref name="PairBoost"/>); and whether the clauses' sum is coordinated.
+/// clauses; the proximity pairs (<see cref="RankingOptions.ProximityPairs"/>, a sloppy phrase each on <paramref name="PairField"/>,
+/// <paramref name="Slop"/> apart, boosted by <paramref name="PairBoost"/>); and whether the clauses' sum is coordinated.
 /// </summary>
-internal sealed record RescorePlan(IReadOnlyList<TermFeature[][]> Clauses, IReadOnlyList<(string First, string Second)> Pairs, bool Coordination, int Slop, float PairBoost);
+internal sealed record RescorePlan(IReadOnlyList<TermFeature[][]> Clauses, IReadOnlyList<(string First, string Second)> Pairs, string PairField, bool Coordination, int Slop, float PairBoost);
 
 /// <summary>BM25 with a coordination factor: documents that match more of the query's clauses come first.</summary>
 public sealed class CoordinatedBm25Similarity(float k1, float b, float exponent) : BM25Similarity(k1, b)
@@ -233,7 +237,10 @@ public static class LuceneFields
     public const string TitleExact = "title_exact";
     public const string BodyExact = "body_exact";
 
-    /// <summary>The variant keys of the body's stems (<see cref="Analysis.VariantKey"/>), the title's first.</summary>
+    /// <summary>
+    /// The variant keys of the body's stems (<see cref="Analysis.VariantKey"/>), the title's first, with positions:
+    /// proximity pairs are measured on them (<see cref="RankingOptions.ProximityOnKeys"/>).
+    /// </summary>
     public const string BodyKey = "body_key";
     public const string Source = "source";
     public const string PublishedAt = "published_at";

@@ -75,7 +75,7 @@ public sealed class LuceneSchema
             new TextField(LuceneFields.Title, title.Stream(TokenForm.Stem)),
             new StoredField(LuceneFields.Body, doc.Body),
             new TextField(LuceneFields.Body, head is null ? body.Stream(TokenForm.Stem) : head.Stream(TokenForm.Stem, body)),
-            new Field(LuceneFields.BodyKey, head is null ? body.Stream(TokenForm.Key) : head.Stream(TokenForm.Key, body), ScoredTermsType),
+            new TextField(LuceneFields.BodyKey, head is null ? body.Stream(TokenForm.Key) : head.Stream(TokenForm.Key, body)),
             new StoredField(LuceneFields.Source, doc.Source),
         };
         if (_indexExact)
@@ -117,8 +117,8 @@ public sealed class LuceneSchema
     }
 
     /// <summary>
-    /// Fields only ever searched term by term (exact forms, variant keys): documents, frequencies and norms for BM25,
-    /// no positions (phrases and proximity read the stems).
+    /// Fields only ever searched term by term (the exact forms): documents, frequencies and norms for BM25, no positions
+    /// (phrases read the stems, proximity the variant keys).
     /// </summary>
     private static readonly FieldType ScoredTermsType = Frozen(new FieldType(TextField.TYPE_NOT_STORED) { IndexOptions = global::Lucene.Net.Index.IndexOptions.DOCS_AND_FREQS });
 

@@ -42,11 +42,11 @@ internal static class WindowScorer
         var pairs = new List<(int First, int Second, int Weight)>(plan.Pairs.Count);
         foreach (var (first, second) in plan.Pairs)
         {
-            var (a, b) = (postings.Add(LuceneFields.Body, first, positions: true), postings.Add(LuceneFields.Body, second, positions: true));
+            var (a, b) = (postings.Add(plan.PairField, first, positions: true), postings.Add(plan.PairField, second, positions: true));
             if (postings.Context(a).DocFreq > 0 && postings.Context(b).DocFreq > 0)
             {
                 pairs.Add((a, b, Weight(similarity.ComputeWeight(
-                    plan.PairBoost, Statistics(LuceneFields.Body), searcher.TermStatistics(postings.Term(a), postings.Context(a)), searcher.TermStatistics(postings.Term(b), postings.Context(b))))));
+                    plan.PairBoost, Statistics(plan.PairField), searcher.TermStatistics(postings.Term(a), postings.Context(a)), searcher.TermStatistics(postings.Term(b), postings.Context(b))))));
             }
         }
 

@@ -42,9 +42,10 @@ public sealed record RankingOptions
     public int ProximityReach { get; init; } = 1;
 
     /// <summary>
-    /// The proximity pairs of a query, in query order (by first word, then second): the stems of its optional
-    /// single-word clauses, each with the next <see cref="ProximityReach"/> of them. None when proximity is off.
-    /// Every backend scores each pair as a sloppy phrase on the body's stems.
+    /// The proximity pairs of a query, in query order (by first word, then second): its optional single-word clauses,
+    /// each with the next <see cref="ProximityReach"/> of them. None when proximity is off. A word is its variant key
+    /// when <see cref="ProximityOnKeys"/>, its stem otherwise: every backend scores each pair as a sloppy phrase on
+    /// the body's keys or stems accordingly.
     /// </summary>
     public IReadOnlyList<(string First, string Second)> ProximityPairs(Query.SearchQuery query)
     {
@@ -54,7 +55,11 @@ public sealed record RankingOptions
             return [];
         }
 
-        var words = query.Clauses.Where(c => c.Occur == Query.Occur.Should && c.Alternatives[0].IsTerm).Select(c => c.Alternatives[0].Words[0].Stem).ToList();
+        var onKeys = ProximityOnKeys;
+        var words = query.Clauses
+            .Where(c => c.Occur == Query.Occur.Should && c.Alternatives[0].IsTerm)
+            .Select(c => onKeys ? c.Alternatives[0].Words[0].Key : c.Alternatives[0].Words[0].Stem)
+            .ToList();
         var pairs = new List<(string, string)>();
         for (var i = 0; i < words.Count; i++)
         {
@@ -66,6 +71,13 @@ public sealed record RankingOptions
 
         return pairs;
     }
+
+    /// <summary>
+    /// Whether proximity pairs are measured between the words' variant keys (<see cref="Analysis.VariantKey"/>), so
+    /// that two forms of the query's words near each other count (تأسست الشركة finds "تأسس ... الشركة"): whenever
+    /// variants are on (<see cref="VariantBoost"/> above 0). With variants off, between the stems.
+    /// </summary>
+    public bool ProximityOnKeys => VariantBoost > 0;
 
     /// <summary>
     /// Weight of a variant (a word sharing the query word's variant key: another spelling, or the same word with a

@@ -276,6 +276,22 @@ public sealed class RequestContractTests
     }
 
     [Fact]
+    public async Task An_index_whose_variant_keys_have_no_positions_is_refused_with_what_to_do()
+    {
+        // Created before proximity was measured on the keys: body_keys mapped with index_options freqs, so every
+        // proximity pair (a match_phrase on it) would fail.
+        var old = Fakes.Mapping(EsFields.Required, EsIndex.Revision, [.. EsFields.TermByTerm, EsFields.BodyKeys]);
+        var handler = new FakeHandler((request, _) => request.Method == "HEAD" ? FakeHandler.Json(200, string.Empty) : FakeHandler.Json(200, old));
+        await using var backend = Fakes.Backend(handler);
+
+        var ex = await Assert.ThrowsAsync<TextSearchException>(() => backend.CountAsync(default));
+        Assert.Equal(ErrorKind.FailedPrecondition, ex.Kind);
+        Assert.Contains("'textsearch-v1' behind 'textsearch' was created by an older TextSearch: its body_keys field has no positions, which phrases and proximity need", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("IndexVersion 2", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(BackendHealth.NotServing, await backend.CheckHealthAsync(default));
+    }
+
+    [Fact]
     public async Task An_index_of_this_versions_variant_keys_is_served()
     {
         var handler = Fakes.Cluster(_ => FakeHandler.Json(200, """{"count":7}"""));

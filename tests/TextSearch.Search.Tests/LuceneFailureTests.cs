@@ -269,7 +269,7 @@ public sealed class LuceneFailureTests : IDisposable
         }
 
         var ex = Assert.Throws<IndexUnusableException>(() => Open(_path));
-        Assert.Contains("older TextSearch (index layout 1; this version reads layout 5", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("older TextSearch (index layout 1; this version reads layout 6", ex.Message, StringComparison.Ordinal);
         Assert.Contains("layout 2: the body's variant keys", ex.Message, StringComparison.Ordinal);
         Assert.Contains("reindex", ex.Message, StringComparison.Ordinal);
 
@@ -286,9 +286,10 @@ public sealed class LuceneFailureTests : IDisposable
     }
 
     [Theory]
-    [InlineData("4", "older TextSearch (index layout 4; this version reads layout 5, whose fields differ: layout 5: variant keys of revision 2")]
-    [InlineData("6", "newer TextSearch (index layout 6; this version reads layout 5). Serve it with that version")]
-    [InlineData("x", "unknown index layout 'x'; this version reads layout 5")]
+    [InlineData("4", "older TextSearch (index layout 4; this version reads layout 6, whose fields differ: layout 5: variant keys of revision 2")]
+    [InlineData("5", "(index layout 5; this version reads layout 6, whose fields differ: layout 6: variant keys with positions")]
+    [InlineData("7", "newer TextSearch (index layout 7; this version reads layout 6). Serve it with that version")]
+    [InlineData("x", "unknown index layout 'x'; this version reads layout 6")]
     public void An_index_of_another_named_layout_is_refused_with_what_changed(string layout, string expected)
     {
         using (var dir = global::Lucene.Net.Store.FSDirectory.Open(_path))

@@ -11,18 +11,39 @@ public sealed class ProximityPairsTests
     private static string[] Pairs(string query, RankingOptions ranking) =>
         [.. ranking.ProximityPairs(Parser.Parse(query)).Select(p => $"{p.First}+{p.Second}")];
 
+    private static string[] Keys(string query) => [.. Parser.Parse(query).Stems.Select(VariantKey.Of)];
+
     [Fact]
     public void Each_word_pairs_with_the_next_by_default()
     {
-        var stems = Parser.Parse("مقاتلي التنظيم الرقة").Stems.ToArray();
+        var stems = Keys("مقاتلي التنظيم الرقة");
         Assert.Equal(3, stems.Length);
         Assert.Equal([$"{stems[0]}+{stems[1]}", $"{stems[1]}+{stems[2]}"], Pairs("مقاتلي التنظيم الرقة", new RankingOptions()));
     }
 
     [Fact]
+    public void Pairs_are_of_variant_keys_so_other_forms_of_the_words_pair_too()
+    {
+        // تأسست and تأسس share a key (the final ت dropped), and so do بمصر and مصر (the proclitic dropped).
+        Assert.Equal(Pairs("تأسس مصر", new RankingOptions()), Pairs("تأسست بمصر", new RankingOptions()));
+        Assert.NotEqual(Parser.Parse("تأسست").Stems.Single(), Parser.Parse("تأسس").Stems.Single());
+        Assert.True(new RankingOptions().ProximityOnKeys);
+    }
+
+    [Fact]
+    public void With_variants_off_pairs_are_of_stems()
+    {
+        var ranking = new RankingOptions { VariantBoost = 0 };
+        Assert.False(ranking.ProximityOnKeys);
+        var stems = Parser.Parse("تأسست بمصر").Stems.ToArray();
+        Assert.Equal([$"{stems[0]}+{stems[1]}"], Pairs("تأسست بمصر", ranking));
+        Assert.NotEqual(Pairs("تأسس مصر", ranking), Pairs("تأسست بمصر", ranking));
+    }
+
+    [Fact]
     public void A_longer_reach_pairs_words_further_apart_in_query_order()
     {
-        var stems = Parser.Parse("مقاتلي التنظيم الرقة سوريا").Stems.ToArray();
+        var stems = Keys("مقاتلي التنظيم الرقة سوريا");
         Assert.Equal(
             [$"{stems[0]}+{stems[1]}", $"{stems[0]}+{stems[2]}", $"{stems[1]}+{stems[2]}", $"{stems[1]}+{stems[3]}", $"{stems[2]}+{stems[3]}"],
             Pairs("مقاتلي التنظيم الرقة سوريا", new RankingOptions { ProximityReach = 2 }));
@@ -31,7 +52,7 @@ public sealed class ProximityPairsTests
     [Fact]
     public void Exclusions_and_phrases_do_not_pair_and_proximity_off_pairs_nothing()
     {
-        var stems = Parser.Parse("مقاتلي الرقة").Stems.ToArray();
+        var stems = Keys("مقاتلي الرقة");
         Assert.Equal([$"{stems[0]}+{stems[1]}"], Pairs("مقاتلي -سوريا \"دير الزور\" الرقة", new RankingOptions { ProximityReach = 3 }));
         Assert.Empty(Pairs("مقاتلي التنظيم الرقة", new RankingOptions { ProximityBoost = 0 }));
         Assert.Empty(Pairs("الرقة", new RankingOptions()));

@@ -107,7 +107,7 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
             ("POST", "_refresh") => index.RefreshAll(),
             ("GET" or "POST", "_count") => (200, new JsonObject { ["count"] = index.Count, ["_shards"] = new JsonObject { ["total"] = 1, ["successful"] = 1, ["failed"] = 0 } }.ToJsonString()),
             ("POST", "_search") => index.Search(body),
-            ("GET", "_mapping") => (200, new JsonObject { [index.Name] = new JsonObject { ["mappings"] = new JsonObject { ["_meta"] = index.Meta?.DeepClone(), ["properties"] = new JsonObject(index.Fields.Select(f => KeyValuePair.Create(f, (JsonNode?)new JsonObject { ["type"] = index.TermFields.Contains(f) ? "text" : "keyword" }))) } } }.ToJsonString()),
+            ("GET", "_mapping") => (200, new JsonObject { [index.Name] = new JsonObject { ["mappings"] = new JsonObject { ["_meta"] = index.Meta?.DeepClone(), ["properties"] = new JsonObject(index.Fields.Select(f => KeyValuePair.Create(f, (JsonNode?)index.Property(f)))) } } }.ToJsonString()),
             ("GET", "_settings") => (200, new JsonObject { [index.Name] = new JsonObject { ["settings"] = new JsonObject { ["index"] = new JsonObject { ["uuid"] = index.Uuid } } } }.ToJsonString()),
             _ => (400, $$"""{"error":{"type":"illegal_argument_exception","reason":"unsupported by the fake: {{method}} /{{string.Join('/', s)}}"},"status":400}"""),
         };
@@ -233,6 +233,18 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
 
         /// <summary>The term fields mapped with <c>index_options</c> docs or freqs: no positions, so no phrase matches on them.</summary>
         public IReadOnlyCollection<string> WithoutPositions => _withoutPositions;
+
+        /// <summary>A field's mapping as GET _mapping answers it: its type, and its index options when not the default.</summary>
+        public JsonObject Property(string field)
+        {
+            var property = new JsonObject { ["type"] = _termFields.Contains(field) ? "text" : "keyword" };
+            if (_withoutPositions.Contains(field))
+            {
+                property["index_options"] = "freqs";
+            }
+
+            return property;
+        }
 
         public string Name => _name;
 

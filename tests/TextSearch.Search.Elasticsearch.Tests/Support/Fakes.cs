@@ -54,14 +54,22 @@ internal static class Fakes
     /// GET /textsearch/_mapping of textsearch-v1 with these text fields and its <c>_meta</c> naming variant keys of
     /// <paramref name="revision"/> (none when null, as an index created before revisions were named).
     /// </summary>
-    public static string Mapping(IEnumerable<string> fields, string? revision) => new System.Text.Json.Nodes.JsonObject
+    public static string Mapping(IEnumerable<string> fields, string? revision) => Mapping(fields, revision, EsFields.TermByTerm);
+
+    /// <summary>
+    /// GET /textsearch/_mapping of textsearch-v1 with these text fields, its <c>_meta</c> naming variant keys of
+    /// <paramref name="revision"/>, and <paramref name="withoutPositions"/> mapped with <c>index_options: freqs</c>.
+    /// </summary>
+    public static string Mapping(IEnumerable<string> fields, string? revision, IEnumerable<string> withoutPositions) => new System.Text.Json.Nodes.JsonObject
     {
         ["textsearch-v1"] = new System.Text.Json.Nodes.JsonObject
         {
             ["mappings"] = new System.Text.Json.Nodes.JsonObject
             {
                 ["_meta"] = revision is null ? null : new System.Text.Json.Nodes.JsonObject { [EsIndex.VariantKeysMeta] = revision },
-                ["properties"] = new System.Text.Json.Nodes.JsonObject(fields.Select(f => KeyValuePair.Create(f, (System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonObject { ["type"] = "text" }))),
+                ["properties"] = new System.Text.Json.Nodes.JsonObject(fields.Select(f => KeyValuePair.Create(f, (System.Text.Json.Nodes.JsonNode?)(withoutPositions.Contains(f)
+                    ? new System.Text.Json.Nodes.JsonObject { ["type"] = "text", ["index_options"] = "freqs" }
+                    : new System.Text.Json.Nodes.JsonObject { ["type"] = "text" })))),
             },
         },
     }.ToJsonString();

@@ -99,6 +99,21 @@ public abstract partial class EngineConformanceTests : IAsyncLifetime
     }
 
     [ConformanceFact]
+    public async Task Other_forms_of_the_query_words_near_each_other_count_as_near()
+    {
+        // The same words in both, only their distance differs; neither writes the query's own forms (تأسست for تأسس,
+        // بمصر for مصر), so only their variant keys pair them. Without proximity on the keys the two would tie and
+        // come in id order, the far one first.
+        const string Filler = "قرية صغيرة يعيش فيها مزارع طيب يزرع القمح والشعير والذرة";
+        await Engine.UpsertAsync(new Document { Id = "prox-a-far", Title = "خبر", Body = $"تأسست {Filler} بمصر" }, default);
+        await Engine.UpsertAsync(new Document { Id = "prox-b-near", Title = "خبر", Body = $"تأسست بمصر {Filler}" }, default);
+
+        var ids = await Ids("تأسس مصر");
+        Assert.Equal(["prox-b-near", "prox-a-far"], ids.Where(id => id.StartsWith("prox-", StringComparison.Ordinal)));
+        Assert.Equal("prox-b-near", ids[0]);
+    }
+
+    [ConformanceFact]
     public async Task Exclusion_only_query_returns_everything_else()
     {
         var ids = await Ids("-الموصل");
