@@ -24,7 +24,10 @@ public static class TextBoundaries
         return Tokenizer.IsWordPart(text, i);
     }
 
-    /// <summary>Whether <paramref name="c"/> ends a sentence: . ! ? ؟ ؛ … or a line break.</summary>
-    public static bool IsSentenceEnd(char c) =>
-        c is '.' or '!' or '?' or '\n' or ArabicChars.ArabicQuestionMark or ArabicChars.ArabicSemicolon or Ellipsis;
+    /// <summary>The characters that end a sentence: . ! ? ؟ ؛ … and a line break (for vectorized searches).</summary>
+    public static readonly System.Buffers.SearchValues<char> SentenceEnds =
+        System.Buffers.SearchValues.Create(['.', '!', '?', '\n', ArabicChars.ArabicQuestionMark, ArabicChars.ArabicSemicolon, Ellipsis]);
+
+    /// <summary>Whether <paramref name="c"/> ends a sentence: . ! ? ؟ ؛ … or a line break (<see cref="SentenceEnds"/>).</summary>
+    public static bool IsSentenceEnd(char c) => SentenceEnds.Contains(c);
 }

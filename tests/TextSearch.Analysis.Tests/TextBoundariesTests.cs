@@ -40,6 +40,17 @@ public sealed class TextBoundariesTests
     public void Sentence_ends(char c, bool expected) => Assert.Equal(expected, TextBoundaries.IsSentenceEnd(c));
 
     [Fact]
+    public void Only_those_seven_characters_end_a_sentence_and_a_vectorized_search_finds_each()
+    {
+        var ends = Enumerable.Range(0, char.MaxValue + 1).Select(i => (char)i).Where(TextBoundaries.IsSentenceEnd).ToArray();
+        Assert.Equal(".!?\n؟؛…".Order(), ends.Order());
+        foreach (var c in ends)
+        {
+            Assert.Equal(40, (new string('ب', 40) + c + "ت.").AsSpan().IndexOfAny(TextBoundaries.SentenceEnds));
+        }
+    }
+
+    [Fact]
     public void Every_token_is_made_of_word_characters_and_bounded_by_others()
     {
         const string text = "قالَ ٣ رجالٍ، في الـمدينة😀: «نعم»؟ x\u200Cy";

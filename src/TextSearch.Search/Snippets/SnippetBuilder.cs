@@ -219,8 +219,8 @@ public sealed class SnippetBuilder
         }
 
         // Fragment starts are looked for before a match, ends up to a fragment's length after one.
-        var sentenceStarts = SentenceStarts(text, matchLimit, cancellationToken);
         var sentenceEnds = SentenceEnds(text, (int)Math.Min(text.Length, (long)matchLimit + fragmentChars), cancellationToken);
+        var sentenceStarts = SentenceStarts(text, sentenceEnds, matchLimit);
         var candidates = new List<Candidate>(matches.Count);
         var previous = (First: -1, Last: -1);
         for (var i = 0; i < matches.Count; i++)
@@ -518,57 +518,86 @@ public sealed class SnippetBuilder
         return sum + (0.1 * count);
     }
 
-    /// <summary>Sentence starts up to <paramref name="limit"/>, ascending: after . ! ? ؟ ؛ … followed by space, and after a line break.</summary>
-    private static List<int> SentenceStarts(string text, int limit, CancellationToken cancellationToken)
+    /// <summary>Sentence ends and starts are kept per thread in lists of at most this many entries.</summary>
+    private const int MaxRetainedBoundaries = 1 << 14;
+
+    [ThreadStatic]
+    private static List<int>? t_sentenceEnds;
+
+    [ThreadStatic]
+    private static List<int>? t_sentenceStarts;
+
+    /// <summary>
+    /// Sentence starts before <paramref name="limit"/>, ascending, from the sentence ends found up to at least there
+    /// (<paramref name="ends"/>): after . ! ? ؟ ؛ … followed by space, and after a line break. The thread's list, valid
+    /// until its next call.
+    /// </summary>
+    private static List<int> SentenceStarts(string text, List<int> ends, int limit)
     {
-        var starts = new List<int> { 0 };
+        var starts = Reuse(ref t_sentenceStarts);
+        starts.Add(0);
         var next = 0; // the first non-space at or after some point: moves forward only
-        for (var i = 0; i < limit; i++)
+        foreach (var i in ends)
         {
-            if (i % 4096 == 0)
+            if (i >= limit)
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                break;
             }
 
-            if (TextBoundaries.IsSentenceEnd(text[i]))
+            next = Math.Max(next, i + 1);
+            while (next < text.Length && char.IsWhiteSpace(text[next]))
             {
-                next = Math.Max(next, i + 1);
-                while (next < text.Length && char.IsWhiteSpace(text[next]))
-                {
-                    next++;
-                }
+                next++;
+            }
 
-                if (next < text.Length && next > i + 1 || text[i] == '\n')
-                {
-                    starts.Add(next);
-                }
+            if (next < text.Length && next > i + 1 || text[i] == '\n')
+            {
+                starts.Add(next);
             }
         }
 
         return starts;
     }
 
-    /// <summary>Positions of sentence-ending characters before <paramref name="limit"/>, ascending.</summary>
+    /// <summary>
+    /// Positions of sentence-ending characters before <paramref name="limit"/>, ascending (a vectorized search for
+    /// <see cref="TextBoundaries.SentenceEnds"/>). The thread's list, valid until its next call.
+    /// </summary>
     private static List<int> SentenceEnds(string text, int limit, CancellationToken cancellationToken)
     {
-        var ends = new List<int>();
-        for (var i = 0; i < limit; i++)
+        var ends = Reuse(ref t_sentenceEnds);
+        var span = text.AsSpan(0, limit);
+        for (var i = 0; i < span.Length;)
         {
-            if (i % 4096 == 0)
+            if (ends.Count % CheckEvery == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            if (TextBoundaries.IsSentenceEnd(text[i]))
+            var found = span[i..].IndexOfAny(TextBoundaries.SentenceEnds);
+            if (found < 0)
             {
-                ends.Add(i);
+                break;
             }
+
+            ends.Add(i + found);
+            i += found + 1;
         }
 
         return ends;
     }
 
-    /// <summary>A fragment start before <paramref name="anchor"/>: a sentence start if one is near, else a word start.</summary>
+    private static List<int> Reuse(ref List<int>? list)
+    {
+        if (list is not { Capacity: <= MaxRetainedBoundaries })
+        {
+            list = new List<int>(64);
+        }
+
+        list.Clear();
+        return list;
+    }
+
     private static int CutStart(string text, List<Tok> tokens, List<int> sentenceStarts, int anchor, int fragmentChars)
     {
         // The last sentence start at or before the anchor (the list starts with 0).
