@@ -25,7 +25,7 @@ internal static class EsIndex
     /// <summary>
     /// PUT /{index}-v{n}: settings (shards, replicas, an explicit refresh interval so refresh=wait_for never waits on
     /// an idle shard, BM25 with our k1/b, the generated analysis), strict mappings (positions only where phrases and
-    /// proximity need them: the stem fields), and the alias as write index.
+    /// proximity need them: the stem fields and the variant keys), and the alias as write index.
     /// </summary>
     public static CreateIndexRequest Create(ElasticsearchOptions options, RankingOptions ranking, AnalyzerOptions analysis, SynonymMap synonyms)
     {
