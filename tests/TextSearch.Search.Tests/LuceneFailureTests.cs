@@ -260,13 +260,7 @@ public sealed class LuceneFailureTests : IDisposable
     public async Task An_index_of_an_older_layout_is_refused_with_what_to_do()
     {
         // An index written before layouts were named: documents, no layout entry in its commit.
-        using (var dir = global::Lucene.Net.Store.FSDirectory.Open(_path))
-        using (var writer = new global::Lucene.Net.Index.IndexWriter(dir, new global::Lucene.Net.Index.IndexWriterConfig(
-            global::Lucene.Net.Util.LuceneVersion.LUCENE_48, new global::Lucene.Net.Analysis.Core.WhitespaceAnalyzer(global::Lucene.Net.Util.LuceneVersion.LUCENE_48))))
-        {
-            writer.AddDocument([new global::Lucene.Net.Documents.StringField(LuceneFields.Id, "old", global::Lucene.Net.Documents.Field.Store.YES)]);
-            writer.Commit();
-        }
+        WriteIndexOfLayout(layout: null);
 
         var ex = Assert.Throws<IndexUnusableException>(() => Open(_path));
         Assert.Contains("older TextSearch (index layout 1; this version reads layout 6", ex.Message, StringComparison.Ordinal);
@@ -292,18 +286,25 @@ public sealed class LuceneFailureTests : IDisposable
     [InlineData("x", "unknown index layout 'x'; this version reads layout 6")]
     public void An_index_of_another_named_layout_is_refused_with_what_changed(string layout, string expected)
     {
-        using (var dir = global::Lucene.Net.Store.FSDirectory.Open(_path))
-        using (var writer = new global::Lucene.Net.Index.IndexWriter(dir, new global::Lucene.Net.Index.IndexWriterConfig(
-            global::Lucene.Net.Util.LuceneVersion.LUCENE_48, new global::Lucene.Net.Analysis.Core.WhitespaceAnalyzer(global::Lucene.Net.Util.LuceneVersion.LUCENE_48))))
-        {
-            writer.AddDocument([new global::Lucene.Net.Documents.StringField(LuceneFields.Id, "old", global::Lucene.Net.Documents.Field.Store.YES)]);
-            writer.SetCommitData(new Dictionary<string, string> { ["textsearch.layout"] = layout });
-            writer.Commit();
-        }
-
+        WriteIndexOfLayout(layout);
         var ex = Assert.Throws<IndexUnusableException>(() => Open(_path));
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
         Assert.Contains(_path, ex.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A one-document index whose commit names <paramref name="layout"/> (none when null).</summary>
+    private void WriteIndexOfLayout(string? layout)
+    {
+        using var dir = global::Lucene.Net.Store.FSDirectory.Open(_path);
+        using var writer = new global::Lucene.Net.Index.IndexWriter(dir, new global::Lucene.Net.Index.IndexWriterConfig(
+            global::Lucene.Net.Util.LuceneVersion.LUCENE_48, new global::Lucene.Net.Analysis.Core.WhitespaceAnalyzer(global::Lucene.Net.Util.LuceneVersion.LUCENE_48)));
+        writer.AddDocument([new global::Lucene.Net.Documents.StringField(LuceneFields.Id, "old", global::Lucene.Net.Documents.Field.Store.YES)]);
+        if (layout is not null)
+        {
+            writer.SetCommitData(new Dictionary<string, string> { ["textsearch.layout"] = layout });
+        }
+
+        writer.Commit();
     }
 
     [Fact]
