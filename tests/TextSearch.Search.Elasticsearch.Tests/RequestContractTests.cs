@@ -244,16 +244,9 @@ public sealed class RequestContractTests
     public async Task An_index_created_before_the_variant_keys_is_refused_with_what_to_do()
     {
         // The mapping of an index created before issue 15: every term field but body_keys.
-        var old = Fakes.Mapping(EsFields.Required.Where(f => f != EsFields.BodyKeys));
-        var handler = new FakeHandler((request, _) => request.Method == "HEAD" ? FakeHandler.Json(200, string.Empty) : FakeHandler.Json(200, old));
-        await using var backend = Fakes.Backend(handler);
-
-        var ex = await Assert.ThrowsAsync<TextSearchException>(() => backend.CountAsync(default));
-        Assert.Equal(ErrorKind.FailedPrecondition, ex.Kind);
+        var (ex, requests) = await RefusedAsync(Fakes.Mapping(EsFields.Required.Where(f => f != EsFields.BodyKeys)));
         Assert.Contains("'textsearch-v1' behind 'textsearch' was created by an older TextSearch: it has no body_keys field", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("IndexVersion 2", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(["HEAD /textsearch", "GET /textsearch/_mapping"], handler.Requests.Select(r => r.ToString()));
-        Assert.Equal(BackendHealth.NotServing, await backend.CheckHealthAsync(default));
+        Assert.Equal(["HEAD /textsearch", "GET /textsearch/_mapping"], requests);
     }
 
     [Theory]
@@ -264,15 +257,8 @@ public sealed class RequestContractTests
     {
         // Keys are computed by the engine, not by Elasticsearch: an index written with other key rules would find other
         // words, so its _meta must name this version's revision (none: created before revisions were named).
-        var other = Fakes.Mapping(EsFields.Required, revision);
-        var handler = new FakeHandler((request, _) => request.Method == "HEAD" ? FakeHandler.Json(200, string.Empty) : FakeHandler.Json(200, other));
-        await using var backend = Fakes.Backend(handler);
-
-        var ex = await Assert.ThrowsAsync<TextSearchException>(() => backend.CountAsync(default));
-        Assert.Equal(ErrorKind.FailedPrecondition, ex.Kind);
+        var (ex, _) = await RefusedAsync(Fakes.Mapping(EsFields.Required, revision));
         Assert.Contains($"'textsearch-v1' behind 'textsearch' holds variant keys of {named} (_meta.textsearch_variant_keys); this version writes and searches revision {TextSearch.Analysis.VariantKey.Revision}", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("IndexVersion 2", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(BackendHealth.NotServing, await backend.CheckHealthAsync(default));
     }
 
     [Fact]
@@ -280,15 +266,26 @@ public sealed class RequestContractTests
     {
         // Created before proximity was measured on the keys: body_keys mapped with index_options freqs, so every
         // proximity pair (a match_phrase on it) would fail.
-        var old = Fakes.Mapping(EsFields.Required, EsIndex.Revision, [.. EsFields.TermByTerm, EsFields.BodyKeys]);
-        var handler = new FakeHandler((request, _) => request.Method == "HEAD" ? FakeHandler.Json(200, string.Empty) : FakeHandler.Json(200, old));
+        var (ex, _) = await RefusedAsync(Fakes.Mapping(EsFields.Required, EsIndex.Revision, [.. EsFields.TermByTerm, EsFields.BodyKeys]));
+        Assert.Contains("'textsearch-v1' behind 'textsearch' was created by an older TextSearch: its body_keys field has no positions, which phrases and proximity need", ex.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Opens the engine on an existing index of <paramref name="mapping"/> and asserts what every refusal shares:
+    /// FAILED_PRECONDITION naming the next IndexVersion, and health NOT_SERVING. Returns the error and the requests made
+    /// before it.
+    /// </summary>
+    private static async Task<(TextSearchException Error, string[] Requests)> RefusedAsync(string mapping)
+    {
+        var handler = new FakeHandler((request, _) => request.Method == "HEAD" ? FakeHandler.Json(200, string.Empty) : FakeHandler.Json(200, mapping));
         await using var backend = Fakes.Backend(handler);
 
         var ex = await Assert.ThrowsAsync<TextSearchException>(() => backend.CountAsync(default));
+        var requests = handler.Requests.Select(r => r.ToString()).ToArray();
         Assert.Equal(ErrorKind.FailedPrecondition, ex.Kind);
-        Assert.Contains("'textsearch-v1' behind 'textsearch' was created by an older TextSearch: its body_keys field has no positions, which phrases and proximity need", ex.Message, StringComparison.Ordinal);
         Assert.Contains("IndexVersion 2", ex.Message, StringComparison.Ordinal);
         Assert.Equal(BackendHealth.NotServing, await backend.CheckHealthAsync(default));
+        return (ex, requests);
     }
 
     [Fact]

@@ -427,8 +427,8 @@ public sealed class SnippetBuilder
         return (alts, groups);
     }
 
-    /// <summary>Token lists longer than this are not kept for the next document.</summary>
-    private const int MaxRetainedTokens = 1 << 14;
+    /// <summary>The thread's lists (tokens, sentence ends and starts) longer than this are not kept for the next document.</summary>
+    private const int MaxRetained = 1 << 14;
 
     [ThreadStatic]
     private static AnalysisSession? t_session;
@@ -445,8 +445,7 @@ public sealed class SnippetBuilder
     /// </summary>
     private List<Tok> Tokenize(string text, QueryStems stems, CancellationToken cancellationToken)
     {
-        var tokens = t_tokens is { Capacity: <= MaxRetainedTokens } kept ? kept : t_tokens = new List<Tok>(Math.Min(text.Length / 5, MaxRetainedTokens));
-        tokens.Clear();
+        var tokens = Reuse(ref t_tokens, Math.Min(text.Length / 5, MaxRetained));
         var session = t_session is { } cached && cached.Analyzer == Analyzer ? cached : t_session = new AnalysisSession(Analyzer);
         session.Reset(text);
         while (session.MoveNext())
@@ -518,9 +517,6 @@ public sealed class SnippetBuilder
         return sum + (0.1 * count);
     }
 
-    /// <summary>Sentence ends and starts are kept per thread in lists of at most this many entries.</summary>
-    private const int MaxRetainedBoundaries = 1 << 14;
-
     [ThreadStatic]
     private static List<int>? t_sentenceEnds;
 
@@ -534,7 +530,7 @@ public sealed class SnippetBuilder
     /// </summary>
     private static List<int> SentenceStarts(string text, List<int> ends, int limit)
     {
-        var starts = Reuse(ref t_sentenceStarts);
+        var starts = Reuse(ref t_sentenceStarts, 64);
         starts.Add(0);
         var next = 0; // the first non-space at or after some point: moves forward only
         foreach (var i in ends)
@@ -565,7 +561,7 @@ public sealed class SnippetBuilder
     /// </summary>
     private static List<int> SentenceEnds(string text, int limit, CancellationToken cancellationToken)
     {
-        var ends = Reuse(ref t_sentenceEnds);
+        var ends = Reuse(ref t_sentenceEnds, 64);
         var span = text.AsSpan(0, limit);
         for (var i = 0; i < span.Length;)
         {
@@ -587,17 +583,22 @@ public sealed class SnippetBuilder
         return ends;
     }
 
-    private static List<int> Reuse(ref List<int>? list)
+    /// <summary>
+    /// The thread's list in <paramref name="list"/>, emptied; a new one of <paramref name="capacity"/> when there is
+    /// none or the last grew beyond <see cref="MaxRetained"/> entries (so one huge text does not hold its memory).
+    /// </summary>
+    private static List<T> Reuse<T>(ref List<T>? list, int capacity)
     {
-        if (list is not { Capacity: <= MaxRetainedBoundaries })
+        if (list is not { Capacity: <= MaxRetained })
         {
-            list = new List<int>(64);
+            list = new List<T>(capacity);
         }
 
         list.Clear();
         return list;
     }
 
+    /// <summary>A fragment start before <paramref name="anchor"/>: a sentence start if one is near, else a word start.</summary>
     private static int CutStart(string text, List<Tok> tokens, List<int> sentenceStarts, int anchor, int fragmentChars)
     {
         // The last sentence start at or before the anchor (the list starts with 0).
