@@ -69,6 +69,30 @@ public sealed class SearchEngineBudgetTests
 
     private static readonly IReadOnlyList<Document> HugeDocuments = [.. Enumerable.Range(0, Limits.MaxPageSize).Select(Huge)];
 
+    /// <summary>
+    /// A source cancelled 50 ms from now by a thread of its own. A timer's callback runs on the thread pool, which the
+    /// CPU-bound tests running next to this one can starve for longer than the whole snippet work takes (CI saw the
+    /// work finish first), so the caller would never have gone away.
+    /// </summary>
+    private static CancellationTokenSource CancelSoon()
+    {
+        var cts = new CancellationTokenSource();
+        new Thread(() =>
+        {
+            Thread.Sleep(50);
+            try
+            {
+                cts.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The test ended first.
+            }
+        })
+        { IsBackground = true }.Start();
+        return cts;
+    }
+
     private static SearchEngine Engine(ISearchBackend backend, TimeSpan budget) =>
         new(backend, TestSupport.Parser, TestSupport.Snippets) { QueryTimeBudget = budget };
 
@@ -103,13 +127,13 @@ public sealed class SearchEngineBudgetTests
     {
         // No budget; the caller goes away while the snippets of the largest documents are being cut.
         var engine = Engine(new FakeBackend(HugeDocuments), Timeout.InfiniteTimeSpan);
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+        using var cts = CancelSoon();
         var search = engine.SearchAsync(new SearchRequestModel("سوريا", Limits.MaxPageSize, MaxSnippets: Limits.MaxSnippets, FragmentChars: Limits.MaxFragmentChars), cts.Token);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => search.WaitAsync(TimeSpan.FromSeconds(120)));
 
         // Within a budget too: the caller's cancellation is not reported as the budget's.
         var budgeted = Engine(new FakeBackend(HugeDocuments), TimeSpan.FromMinutes(10));
-        using var cts2 = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+        using var cts2 = CancelSoon();
         search = budgeted.SearchAsync(new SearchRequestModel("سوريا", Limits.MaxPageSize, MaxSnippets: Limits.MaxSnippets, FragmentChars: Limits.MaxFragmentChars), cts2.Token);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => search.WaitAsync(TimeSpan.FromSeconds(120)));
     }
@@ -119,7 +143,7 @@ public sealed class SearchEngineBudgetTests
     {
         var doc = Huge(0);
         var engine = new SearchEngine(new FakeBackend([doc]), TestSupport.Parser, new Snippets.SnippetBuilder(TestSupport.Snippets.Analyzer, int.MaxValue, int.MaxValue));
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+        using var cts = CancelSoon();
         var snippet = engine.SnippetAsync(doc.Id, "سوريا", Limits.MaxSnippets, Limits.MaxFragmentChars, cts.Token);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => snippet.WaitAsync(TimeSpan.FromSeconds(120)));
     }
