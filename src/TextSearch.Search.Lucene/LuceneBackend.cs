@@ -222,21 +222,23 @@ public sealed partial class LuceneBackend : ISearchBackend
         }
 
         // The window: the first phase's top, by score then id (as the pages past it).
-        var (windowDocs, totalHits) = CollectWindow(searcher, first, window, facets, cancellationToken);
-        var rescored = Rescore(searcher, search.Query, windowDocs, terms, cancellationToken);
+        var ids = new DocIds(searcher.IndexReader);
+        var (windowDocs, totalHits) = CollectWindow(searcher, first, window, ids, facets, cancellationToken);
+        var rescored = Rescore(searcher, search.Query, windowDocs, terms, ids, cancellationToken);
         var hits = new List<BackendHit>(Math.Min(size, rescored.Count));
-        var start = after is { } cursor ? rescored.FindIndex(r => After(r.Score, r.Id, cursor)) : 0;
+        var start = after is { } cursor ? rescored.FindIndex(r => After(r.Score, r.Doc, ids, cursor)) : 0;
         for (var i = start < 0 ? rescored.Count : start; i < rescored.Count && hits.Count < size; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            hits.Add(new BackendHit(rescored[i].Id, rescored[i].Score, LuceneSchema.ToDocument(searcher.Doc(rescored[i].Doc)), Rescored: true));
+            var doc = LuceneSchema.ToDocument(searcher.Doc(rescored[i].Doc));
+            hits.Add(new BackendHit(doc.Id, rescored[i].Score, doc, Rescored: true));
         }
 
         if (hits.Count < size && windowDocs.Length == window && totalHits > window)
         {
             // Past the window: the first phase's order, after the window's last hit in it.
             var last = windowDocs[^1];
-            var more = OnePhase(searcher, first, new BackendSearch(search.Query, size - hits.Count, new SearchCursor(last.Score, last.Id)), null, cancellationToken);
+            var more = OnePhase(searcher, first, new BackendSearch(search.Query, size - hits.Count, new SearchCursor(last.Score, ids.Of(last.Doc))), null, cancellationToken);
             hits.AddRange(more.Hits);
         }
 
@@ -245,10 +247,11 @@ public sealed partial class LuceneBackend : ISearchBackend
 
     /// <summary>
     /// The first phase's top <paramref name="window"/> by score, then id, and the number of matches, in one pass
-    /// (<see cref="WindowCollector"/>: no id is compared or copied per match, and a tie at the window's edge needs no
-    /// second pass unless the ties are many more than the window).
+    /// (<see cref="WindowCollector"/>: no id is compared or copied per match, only ties read them, and a tie at the
+    /// window's edge needs no second pass unless the ties are many more than the window).
     /// </summary>
-    private static (WindowDoc[] Docs, int TotalHits) CollectWindow(IndexSearcher searcher, LuceneQuery query, int window, FacetCounter? facets, CancellationToken cancellationToken)
+    private static (WindowDoc[] Docs, int TotalHits) CollectWindow(
+        IndexSearcher searcher, LuceneQuery query, int window, DocIds ids, FacetCounter? facets, CancellationToken cancellationToken)
     {
         var collector = new WindowCollector(Math.Max(1, Math.Min(window, searcher.IndexReader.MaxDoc)));
         try
@@ -256,7 +259,7 @@ public sealed partial class LuceneBackend : ISearchBackend
             Run(searcher, query, collector, facets, cancellationToken);
             if (!collector.Overflowed)
             {
-                return (collector.Window(searcher.IndexReader, LuceneFields.IdSort), collector.TotalHits);
+                return (collector.Window(ids), collector.TotalHits);
             }
         }
         finally
@@ -266,7 +269,7 @@ public sealed partial class LuceneBackend : ISearchBackend
 
         // Too many ties at the edge (every match scoring alike): the exact sort by (score, id), a second pass.
         var exact = Collect(searcher, query, window, null, SortOrder.Relevance, null, cancellationToken);
-        return ([.. exact.ScoreDocs.Select(sd => new WindowDoc(sd.Doc, sd.Score, ((BytesRef)((FieldDoc)sd).Fields[1]).Utf8ToString()))], exact.TotalHits);
+        return ([.. exact.ScoreDocs.Select(sd => new WindowDoc(sd.Doc, sd.Score))], exact.TotalHits);
     }
 
     /// <summary>One query ranks every match (the first phase past the window, a date sort, or everything when there is no window).</summary>
@@ -317,13 +320,14 @@ public sealed partial class LuceneBackend : ISearchBackend
     }
 
     /// <summary>
-    /// The full ranking's score of each of <paramref name="docs"/>, ordered by it, then by id. Queries of words (the
+    /// The full ranking's score of each of <paramref name="docs"/>, ordered by it, then by id (read for ties only). Queries of words (the
     /// common case) are scored term by term (<see cref="WindowScorer"/>); others through the full query's Lucene scorer,
     /// one per segment, advanced to each document in turn. Either way only these documents are scored.
     /// </summary>
-    private List<Rescored> Rescore(IndexSearcher searcher, Query.SearchQuery query, WindowDoc[] docs, TermLookup terms, CancellationToken cancellationToken)
+    private List<WindowDoc> Rescore(
+        IndexSearcher searcher, Query.SearchQuery query, WindowDoc[] docs, TermLookup terms, DocIds ids, CancellationToken cancellationToken)
     {
-        var results = new List<Rescored>(docs.Length);
+        var results = new List<WindowDoc>(docs.Length);
         if (docs.Length == 0)
         {
             return results;
@@ -336,10 +340,10 @@ public sealed partial class LuceneBackend : ISearchBackend
             : ScoreThroughLucene(searcher, _queries.Build(query, exclusions: false, terms), inOrder, cancellationToken);
         for (var i = 0; i < inOrder.Length; i++)
         {
-            results.Add(new Rescored(inOrder[i].Doc, scores[i], inOrder[i].Id));
+            results.Add(new WindowDoc(inOrder[i].Doc, scores[i]));
         }
 
-        results.Sort((a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : IdOrder.Compare(a.Id, b.Id));
+        ids.SortByScoreThenId(results, static r => r.Score, static r => r.Doc);
         return results;
     }
 
@@ -370,12 +374,9 @@ public sealed partial class LuceneBackend : ISearchBackend
         return scores;
     }
 
-    /// <summary>Whether a hit comes after the cursor in score-descending, id-ascending order.</summary>
-    private static bool After(float score, string id, SearchCursor cursor) =>
-        score < cursor.Score || (score == cursor.Score && IdOrder.Compare(id, cursor.Id) > 0);
-
-    /// <summary>A window document: its full score and its id.</summary>
-    private sealed record Rescored(int Doc, float Score, string Id);
+    /// <summary>Whether a hit comes after the cursor in score-descending, id-ascending order (its id read on a tie only).</summary>
+    private static bool After(float score, int doc, DocIds ids, SearchCursor cursor) =>
+        score < cursor.Score || (score == cursor.Score && IdOrder.Compare(ids.Of(doc), cursor.Id) > 0);
 
     public Task<long> CountAsync(CancellationToken cancellationToken) =>
         Task.FromResult(Read(cancellationToken, searcher => (long)searcher.IndexReader.NumDocs));

@@ -1,7 +1,5 @@
 using Lucene.Net.Index;
 using Lucene.Net.Search;
-using Lucene.Net.Util;
-using TextSearch.Search.Paging;
 
 namespace TextSearch.Search.Lucene;
 
@@ -94,30 +92,26 @@ internal sealed class WindowCollector(int size) : ICollector
     /// </summary>
     public bool Overflowed { get; private set; }
 
-    /// <summary>The window: the best documents by score, then by id (read from <paramref name="idField"/>'s doc values).</summary>
-    public WindowDoc[] Window(IndexReader reader, string idField)
+    /// <summary>The window: the best documents by score, then by id (read only where scores tie, <see cref="DocIds"/>).</summary>
+    public WindowDoc[] Window(DocIds ids)
     {
+        ArgumentNullException.ThrowIfNull(ids);
         if (Overflowed)
         {
             throw new InvalidOperationException("too many ties at the window's edge: collect it by the exact sort.");
         }
 
         var threshold = Threshold;
-        var leaves = reader.Leaves;
-        var ids = new SortedDocValues?[leaves.Count];
-        var bytes = new BytesRef();
         var kept = new List<WindowDoc>(Math.Min(_candidates.Count, _heap.Length * 2));
         foreach (var (doc, score) in _candidates)
         {
             if (score >= threshold)
             {
-                var leaf = ReaderUtil.SubIndex(doc, leaves);
-                (ids[leaf] ??= leaves[leaf].AtomicReader.GetSortedDocValues(idField)).Get(doc - leaves[leaf].DocBase, bytes);
-                kept.Add(new WindowDoc(doc, score, bytes.Utf8ToString()));
+                kept.Add(new WindowDoc(doc, score));
             }
         }
 
-        kept.Sort(static (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : IdOrder.Compare(a.Id, b.Id));
+        ids.SortByScoreThenId(kept, static w => w.Score, static w => w.Doc);
         return kept.Count <= _heap.Length ? [.. kept] : [.. kept.GetRange(0, _heap.Length)];
     }
 
@@ -193,5 +187,5 @@ internal sealed class WindowCollector(int size) : ICollector
     }
 }
 
-/// <summary>A document of the window: its first-phase score and its id.</summary>
-internal readonly record struct WindowDoc(int Doc, float Score, string Id);
+/// <summary>A document of the window and its first-phase score.</summary>
+internal readonly record struct WindowDoc(int Doc, float Score);

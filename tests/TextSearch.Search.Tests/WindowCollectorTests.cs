@@ -5,6 +5,7 @@ using Lucene.Net.Search;
 using Lucene.Net.Store;
 using Lucene.Net.Util;
 using TextSearch.Search.Lucene;
+using TextSearch.Search.Paging;
 using LuceneDocument = Lucene.Net.Documents.Document;
 
 namespace TextSearch.Search.Tests;
@@ -61,9 +62,10 @@ public sealed class WindowCollectorTests
         var collector = new WindowCollector(size);
         searcher.Search(query, collector);
 
-        var window = collector.Window(reader, LuceneFields.IdSort);
+        var ids = new DocIds(reader);
+        var window = collector.Window(ids);
         Assert.Equal(count, collector.TotalHits);
-        Assert.Equal(Expected(searcher, query, size), [.. window.Select(w => (w.Doc, w.Id))]);
+        Assert.Equal(Expected(searcher, query, size), [.. window.Select(w => (w.Doc, ids.Of(w.Doc)))]);
         Assert.True(window.Zip(window.Skip(1)).All(p => p.First.Score >= p.Second.Score));
     }
 
@@ -84,11 +86,30 @@ public sealed class WindowCollectorTests
         Assert.Equal(overflows, collector.Overflowed);
         if (!overflows)
         {
-            Assert.Equal(Expected(searcher, query, size), [.. collector.Window(reader, LuceneFields.IdSort).Select(w => (w.Doc, w.Id))]);
+            var ids = new DocIds(reader);
+            Assert.Equal(Expected(searcher, query, size), [.. collector.Window(ids).Select(w => (w.Doc, ids.Of(w.Doc)))]);
         }
         else
         {
-            Assert.Throws<InvalidOperationException>(() => collector.Window(reader, LuceneFields.IdSort));
+            Assert.Throws<InvalidOperationException>(() => collector.Window(new DocIds(reader)));
         }
+    }
+
+    [Theory]
+    [InlineData(40, 11)]
+    [InlineData(500, 12)]
+    public void Scores_then_ids_read_for_ties_only_order_as_the_full_sort(int count, int seed)
+    {
+        // Scores of few values over documents in several segments: most runs tie, and ids are in no document order.
+        using var directory = new RAMDirectory();
+        using var reader = Index(directory, count, seed);
+        var random = new Random(seed);
+        var items = Enumerable.Range(0, reader.MaxDoc).Select(doc => new WindowDoc(doc, random.Next(4) / 2f)).ToList();
+        var ids = new DocIds(reader);
+        var expected = items.OrderByDescending(w => w.Score).ThenBy(w => ids.Of(w.Doc), Comparer<string>.Create(IdOrder.Compare)).ToList();
+
+        ids.SortByScoreThenId(items, static w => w.Score, static w => w.Doc);
+
+        Assert.Equal(expected, items);
     }
 }
