@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Lucene.Net.Index;
 using Lucene.Net.Util;
 using TextSearch.Search.Paging;
@@ -24,37 +25,42 @@ internal sealed class DocIds(IndexReader reader)
     }
 
     /// <summary>
-    /// Sorts <paramref name="items"/> by score, highest first, then by id (<see cref="IdOrder"/>), reading ids only for
+    /// Sorts <paramref name="docs"/> by score, highest first, then by id (<see cref="IdOrder"/>), reading ids only for
     /// the runs of equal scores.
     /// </summary>
-    public void SortByScoreThenId<T>(List<T> items, Func<T, float> score, Func<T, int> doc)
+    public void SortByScoreThenId(List<WindowDoc> docs)
     {
-        items.Sort((a, b) => score(b).CompareTo(score(a)));
-        for (var start = 0; start < items.Count;)
+        var span = CollectionsMarshal.AsSpan(docs);
+        span.Sort(static (a, b) => b.Score.CompareTo(a.Score));
+        string[]? ids = null;
+        for (var start = 0; start < span.Length;)
         {
             var end = start + 1;
-            while (end < items.Count && score(items[end]) == score(items[start]))
+            while (end < span.Length && span[end].Score == span[start].Score)
             {
                 end++;
             }
 
             if (end - start > 1)
             {
-                var ids = new string[end - start];
-                for (var i = start; i < end; i++)
+                var run = span[start..end];
+                if (ids is null || ids.Length < run.Length)
                 {
-                    ids[i - start] = Of(doc(items[i]));
+                    ids = new string[Math.Max(run.Length, 16)];
                 }
 
-                var run = items.GetRange(start, end - start).ToArray();
-                Array.Sort(ids, run, Comparer<string>.Create(IdOrder.Compare));
-                for (var i = start; i < end; i++)
+                var keys = ids.AsSpan(0, run.Length);
+                for (var i = 0; i < run.Length; i++)
                 {
-                    items[i] = run[i - start];
+                    keys[i] = Of(run[i].Doc);
                 }
+
+                keys.Sort(run, ByIdOrder);
             }
 
             start = end;
         }
     }
+
+    private static readonly IComparer<string> ByIdOrder = Comparer<string>.Create(IdOrder.Compare);
 }

@@ -343,7 +343,7 @@ public sealed partial class LuceneBackend : ISearchBackend
             results.Add(new WindowDoc(inOrder[i].Doc, scores[i]));
         }
 
-        ids.SortByScoreThenId(results, static r => r.Score, static r => r.Doc);
+        ids.SortByScoreThenId(results);
         return results;
     }
 

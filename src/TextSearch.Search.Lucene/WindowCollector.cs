@@ -111,7 +111,7 @@ internal sealed class WindowCollector(int size) : ICollector
             }
         }
 
-        ids.SortByScoreThenId(kept, static w => w.Score, static w => w.Doc);
+        ids.SortByScoreThenId(kept);
         return kept.Count <= _heap.Length ? [.. kept] : [.. kept.GetRange(0, _heap.Length)];
     }
 

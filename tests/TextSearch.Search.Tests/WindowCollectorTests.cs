@@ -108,7 +108,7 @@ public sealed class WindowCollectorTests
         var ids = new DocIds(reader);
         var expected = items.OrderByDescending(w => w.Score).ThenBy(w => ids.Of(w.Doc), Comparer<string>.Create(IdOrder.Compare)).ToList();
 
-        ids.SortByScoreThenId(items, static w => w.Score, static w => w.Doc);
+        ids.SortByScoreThenId(items);
 
         Assert.Equal(expected, items);
     }
