@@ -7,11 +7,13 @@ namespace TextSearch.Search.Lucene;
 
 /// <summary>
 /// The ids of one search's documents, read from the id sort field's doc values only when asked: ranking needs an id
-/// only where two scores tie (and where a page starts at a cursor), so a window of 200 documents reads a few ids, not
-/// 200. One per search (not thread-safe); each segment's doc values are opened on first use.
+/// only where two scores tie (and where a page starts at a cursor), so a window reads the ids of its tied documents
+/// only. One per search (not thread-safe); each segment's doc values are opened on first use.
 /// </summary>
 internal sealed class DocIds(IndexReader reader)
 {
+    private static readonly IComparer<string> ByIdOrder = Comparer<string>.Create(IdOrder.Compare);
+
     private readonly IList<AtomicReaderContext> _leaves = reader.Leaves;
     private readonly SortedDocValues?[] _values = new SortedDocValues?[reader.Leaves.Count];
     private readonly BytesRef _bytes = new();
@@ -26,14 +28,14 @@ internal sealed class DocIds(IndexReader reader)
 
     /// <summary>
     /// Sorts <paramref name="docs"/> by score, highest first, then by id (<see cref="IdOrder"/>), reading ids only for
-    /// the runs of equal scores.
+    /// the runs of equal scores; past the first <paramref name="needed"/> places, only by score.
     /// </summary>
-    public void SortByScoreThenId(List<WindowDoc> docs)
+    public void SortByScoreThenId(List<WindowDoc> docs, int needed = int.MaxValue)
     {
         var span = CollectionsMarshal.AsSpan(docs);
         span.Sort(static (a, b) => b.Score.CompareTo(a.Score));
         string[]? ids = null;
-        for (var start = 0; start < span.Length;)
+        for (var start = 0; start < span.Length && start < needed;)
         {
             var end = start + 1;
             while (end < span.Length && span[end].Score == span[start].Score)
@@ -61,6 +63,4 @@ internal sealed class DocIds(IndexReader reader)
             start = end;
         }
     }
-
-    private static readonly IComparer<string> ByIdOrder = Comparer<string>.Create(IdOrder.Compare);
 }

@@ -111,7 +111,7 @@ internal sealed class WindowCollector(int size) : ICollector
             }
         }
 
-        ids.SortByScoreThenId(kept);
+        ids.SortByScoreThenId(kept, needed: _heap.Length);
         return kept.Count <= _heap.Length ? [.. kept] : [.. kept.GetRange(0, _heap.Length)];
     }
 

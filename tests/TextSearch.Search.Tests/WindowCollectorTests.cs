@@ -96,9 +96,10 @@ public sealed class WindowCollectorTests
     }
 
     [Theory]
-    [InlineData(40, 11)]
-    [InlineData(500, 12)]
-    public void Scores_then_ids_read_for_ties_only_order_as_the_full_sort(int count, int seed)
+    [InlineData(40, 11, int.MaxValue)]
+    [InlineData(500, 12, int.MaxValue)]
+    [InlineData(500, 13, 37)]
+    public void Scores_then_ids_read_for_ties_only_order_as_the_full_sort(int count, int seed, int needed)
     {
         // Scores of few values over documents in several segments: most runs tie, and ids are in no document order.
         using var directory = new RAMDirectory();
@@ -108,8 +109,12 @@ public sealed class WindowCollectorTests
         var ids = new DocIds(reader);
         var expected = items.OrderByDescending(w => w.Score).ThenBy(w => ids.Of(w.Doc), Comparer<string>.Create(IdOrder.Compare)).ToList();
 
-        ids.SortByScoreThenId(items);
+        ids.SortByScoreThenId(items, needed);
 
-        Assert.Equal(expected, items);
+        // The first places in exact order; past them (when fewer are needed), still by score.
+        var exact = Math.Min(needed, count);
+        Assert.Equal(expected.Take(exact), items.Take(exact));
+        Assert.Equal(expected.Select(w => w.Score), items.Select(w => w.Score));
+        Assert.Equal(expected.Select(w => w.Doc).Order(), items.Select(w => w.Doc).Order());
     }
 }
