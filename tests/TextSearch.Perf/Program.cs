@@ -101,10 +101,10 @@ try
         case "search":
             {
                 // In-process engine search (no gRPC, no snippets) over an existing index: the reference for the Search RPC.
-                var queries = File.ReadAllLines(opts.Require("queries")).Where(l => l.Trim().Length > 0).ToArray();
+                var queries = Queries(opts);
                 var threads = opts.Int("threads", 2);
                 var count = opts.Int("count", 5000);
-                var synonyms = SynonymMap.Parse(File.ReadAllText(Path.Combine(repo, "src", "TextSearch.Search", "synonyms.txt")), TextAnalyzer.Default);
+                var synonyms = Synonyms(repo);
                 var parser = new QueryParser(TextAnalyzer.Default, synonyms, opts.Get("ranking") is { } r ? System.Text.Json.JsonSerializer.Deserialize<RankingOptions>(r) : null);
                 var parsed = queries.Select(q => { try { return parser.Parse(q); } catch (TextSearchException) { return null; } }).OfType<SearchQuery>().ToArray();
                 // --ranking '{"VariantBoost":0}' changes query-side ranking settings (the index must have been built compatibly).
@@ -138,11 +138,11 @@ try
             {
                 // Issue 16: the same questions through the engine (10 hits, a snippet each), in-process, alone and with a
                 // filter, facets or a date sort, alternated round by round; then Suggest on prefixes of their words.
-                var queries = File.ReadAllLines(opts.Require("queries")).Where(l => l.Trim().Length > 0).ToArray();
+                var queries = Queries(opts);
                 var rounds = opts.Int("rounds", 3);
                 var count = opts.Int("count", 1000);
                 var index = opts.Require("index");
-                var synonyms = SynonymMap.Parse(File.ReadAllText(Path.Combine(repo, "src", "TextSearch.Search", "synonyms.txt")), TextAnalyzer.Default);
+                var synonyms = Synonyms(repo);
                 await using var backend = new LuceneBackend(new LuceneOptions { IndexPath = index }, TextAnalyzer.Default, NullLogger<LuceneBackend>.Instance);
                 var engine = new SearchEngine(backend, new QueryParser(TextAnalyzer.Default, synonyms), new TextSearch.Search.Snippets.SnippetBuilder(TextAnalyzer.Default));
                 if (await backend.CountAsync(default) == 0)
@@ -229,7 +229,7 @@ try
             {
                 // Suggest over gRPC as a search box calls it: every prefix of two to six letters of the questions' words,
                 // from --concurrency clients at once, against a running server (--server URL).
-                var queries = File.ReadAllLines(opts.Require("queries")).Where(l => l.Trim().Length > 0).ToArray();
+                var queries = Queries(opts);
                 var prefixes = TypedPrefixes(queries).ToArray();
                 var count = opts.Int("count", 20000);
                 var concurrency = opts.Int("concurrency", 4);
@@ -313,7 +313,7 @@ try
                 // For each size: ingest the first N documents through gRPC into a fresh server, then time sequential Search
                 // RPCs (snippets included) over the queries. Prints one table row per size.
                 var sizes = opts.Require("sizes").Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray();
-                var queries = File.ReadAllLines(opts.Require("queries")).Where(l => l.Trim().Length > 0).ToArray();
+                var queries = Queries(opts);
                 var searches = opts.Int("searches", 1000);
                 Console.WriteLine("| Documents | Text MB | Ingestion s | docs/s | Index MB | Search p50 ms | Search p99 ms | RSS MB |");
                 Console.WriteLine("|---|---|---|---|---|---|---|---|");
@@ -372,6 +372,13 @@ catch (MissingOptionException ex)
     Usage(Console.Error);
     return 2;
 }
+
+// The questions of --queries, one per line.
+static string[] Queries(Options opts) => [.. File.ReadAllLines(opts.Require("queries")).Where(l => l.Trim().Length > 0)];
+
+// The synonyms the server ships with.
+static SynonymMap Synonyms(string repo) =>
+    SynonymMap.Parse(File.ReadAllText(Path.Combine(repo, "src", "TextSearch.Search", "synonyms.txt")), TextAnalyzer.Default);
 
 static void Usage(TextWriter to)
 {
