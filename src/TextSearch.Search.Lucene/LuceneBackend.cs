@@ -320,9 +320,10 @@ public sealed partial class LuceneBackend : ISearchBackend
     }
 
     /// <summary>
-    /// The full ranking's score of each of <paramref name="docs"/>, ordered by it, then by id (read for ties only). Queries of words (the
-    /// common case) are scored term by term (<see cref="WindowScorer"/>); others through the full query's Lucene scorer,
-    /// one per segment, advanced to each document in turn. Either way only these documents are scored.
+    /// The full ranking's score of each of <paramref name="docs"/>, ordered by it, then by id (read for ties only).
+    /// Queries of words (the common case) are scored term by term (<see cref="WindowScorer"/>); others through the full
+    /// query's Lucene scorer, one per segment, advanced to each document in turn. Either way only these documents are
+    /// scored.
     /// </summary>
     private List<WindowDoc> Rescore(
         IndexSearcher searcher, Query.SearchQuery query, WindowDoc[] docs, TermLookup terms, DocIds ids, CancellationToken cancellationToken)

@@ -15,7 +15,7 @@ using TextSearch.V1;
 
 // textsearch-perf MODE [options]; see tests/TextSearch.Perf/README in docs/performance.md.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
-if (args.Length == 0 || args.Any(a => a is "--help" or "-h" or "help"))
+if (args.Length == 0 || args[0] == "help" || args.Any(a => a is "--help" or "-h"))
 {
     Usage(args.Length == 0 ? Console.Error : Console.Out);
     return args.Length == 0 ? 2 : 0;

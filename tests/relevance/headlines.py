@@ -90,11 +90,12 @@ def main():
         json.dump(squad(lambda a: a['body']), f, ensure_ascii=False)
     with open(os.path.join(args.out, 'qa-passages.json'), 'w', encoding='utf-8') as f:
         json.dump(squad(lambda a: first_passage[a['id']]), f, ensure_ascii=False)
-    write_pool('d-articles.jsonl.gz', (a for a in articles if a['id'] not in left_out))
-    write_pool('d-passages.jsonl.gz', (p for p in passages if p['id'].split('#')[0] not in left_out))
+    distractor_articles = [a for a in articles if a['id'] not in left_out]
+    distractor_passages = [p for p in passages if p['id'].split('#')[0] not in left_out]
+    write_pool('d-articles.jsonl.gz', distractor_articles)
+    write_pool('d-passages.jsonl.gz', distractor_passages)
     print(f'{len(sample)} headlines; {len(repeats)} repeated articles left out; '
-          f'{len(articles) - len(left_out)} distractor articles, '
-          f'{sum(1 for p in passages if p["id"].split("#")[0] not in left_out)} distractor passages')
+          f'{len(distractor_articles)} distractor articles, {len(distractor_passages)} distractor passages')
 
 
 if __name__ == '__main__':
