@@ -179,11 +179,18 @@ public sealed class AnalysisSession(TextAnalyzer analyzer)
     {
         get
         {
-            var term = _termInScratch
-                ? _scratch.AsSpan(0, _termLength)
-                : Normalized.Slice(_token.Start, _token.Length);
-            var (start, end) = _map.ToOriginal(_token.Start, _token.End, ref _segmentHint);
+            var term = CurrentTerm;
+            var (start, end) = CurrentOffsets;
             return new TokenView(Analyzer, term, _position, start, end, _token.Kind, Analyzer.IsStopword(term));
         }
     }
+
+    /// <summary>
+    /// The current token's term, as <see cref="Current"/> has it, without its offsets or its stopword test: for a caller
+    /// that can tell from the term alone that it needs nothing else (<see cref="LetterMask"/>).
+    /// </summary>
+    public ReadOnlySpan<char> CurrentTerm => _termInScratch ? _scratch.AsSpan(0, _termLength) : Normalized.Slice(_token.Start, _token.Length);
+
+    /// <summary>The current token's place in the original text, as <see cref="Current"/> has it.</summary>
+    public (int Start, int End) CurrentOffsets => _map.ToOriginal(_token.Start, _token.End, ref _segmentHint);
 }

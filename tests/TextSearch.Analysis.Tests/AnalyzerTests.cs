@@ -46,6 +46,37 @@ public sealed class AnalyzerTests
     }
 
     [Fact]
+    public void A_sessions_term_and_offsets_alone_are_those_of_its_current_token()
+    {
+        // Diacritics and a presentation form (the normalized text is not the original), a number with separators (the
+        // term is rewritten), a stopword, and offsets asked before, after or instead of the whole token.
+        const string text = "وزيرُها ذهب إلى ﻣﺪﺭﺳﺔ عددها ٢٦٬٩٥٠ طالبًا";
+        var expected = TextAnalyzer.Default.Analyze(text);
+        var session = new AnalysisSession(TextAnalyzer.Default);
+        session.Reset(text);
+        var i = 0;
+        while (session.MoveNext())
+        {
+            var e = expected[i];
+            if (i++ % 2 == 0)
+            {
+                Assert.Equal(e.Term, session.CurrentTerm.ToString());
+                Assert.Equal((e.Start, e.End), session.CurrentOffsets);
+                Assert.Equal((e.Start, e.End), (session.Current.Start, session.Current.End));
+            }
+            else
+            {
+                Assert.Equal((e.Start, e.End), session.CurrentOffsets);
+                Assert.Equal(e.Term, session.CurrentTerm.ToString());
+            }
+        }
+
+        Assert.Equal(expected.Count, i);
+        Assert.Contains(expected, t => t.Term == "26950");
+        Assert.Contains(expected, t => t.Text != t.Term);
+    }
+
+    [Fact]
     public void Stem_of_a_single_word_and_of_a_phrase()
     {
         Assert.Equal("كتاب", TextAnalyzer.Default.StemOf("الكتاب"));

@@ -53,8 +53,9 @@ public sealed class SnippetBuilder
 
     public TextAnalyzer Analyzer { get; }
 
-    // A token and what it matches: the id of the query stem it equals (-1 for none), and a bit per variant query
-    // word it is a spelling variant of.
+    // A token and what it matches: the id of the query stem it equals (-1 for none), a bit per variant query word it
+    // is a spelling variant of, and whether it is a stopword (told only of a token the letter gate lets through: any
+    // other matches nothing, stopword or not).
     private readonly record struct Tok(int Start, int End, int StemId, ulong VariantMask, bool Stop);
 
     /// <summary>The query's stems, numbered, and its words with variants, for matching tokens without allocating.</summary>
@@ -455,16 +456,19 @@ public sealed class SnippetBuilder
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
+            // A token whose letters rule out every query stem and key matches nothing, stopword or not: it needs its
+            // place only (a match's window is cut at tokens), not its stopword test or its stem.
+            if (!stems.MayMatch(session.CurrentTerm))
+            {
+                var (start, end) = session.CurrentOffsets;
+                tokens.Add(new Tok(start, end, -1, 0, Stop: false));
+                continue;
+            }
+
             var t = session.Current;
             if (t.IsStopword)
             {
                 tokens.Add(new Tok(t.Start, t.End, -1, 0, Stop: true));
-                continue;
-            }
-
-            if (!stems.MayMatch(t.Term))
-            {
-                tokens.Add(new Tok(t.Start, t.End, -1, 0, Stop: false));
                 continue;
             }
 
