@@ -326,7 +326,7 @@ public sealed class SnippetBuilder
             groups.Add(new Group(clause, span, weight));
         }
 
-        var matches = new List<Match>();
+        var matches = Reuse(ref t_matches, 64);
         var maxMatchChars = 0;
         for (var i = 0; i < tokens.Count && matches.Count < _maxMatches; i++)
         {
@@ -439,6 +439,10 @@ public sealed class SnippetBuilder
 
     [ThreadStatic]
     private static List<Tok>? t_tokens;
+
+    // The matches of the text being cut, reused as the tokens are (and for the same reason).
+    [ThreadStatic]
+    private static List<Match>? t_matches;
 
     /// <summary>
     /// The tokens of <paramref name="text"/>, in the thread's list: a document's snippets are cut before the thread
