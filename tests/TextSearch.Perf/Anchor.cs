@@ -14,6 +14,10 @@ namespace TextSearch.Perf;
 /// <item>search, for each concurrency: plain Lucene with that many threads (top 10, no snippets) against that many
 /// concurrent Search calls (10 hits, one snippet each), queries/s and latency percentiles.</item>
 /// </list>
+/// Search is measured at steady state on a quiet machine: after the ingestion, the server's background merge is waited
+/// for (its process idle), each side is warmed up for <c>--warmup</c> seconds (20 by default; a .NET server's throughput
+/// keeps rising for about 20 s under load while the JIT recompiles its hot code), and then the two sides are measured in
+/// alternation, <c>--rounds</c> times (3) for <c>--seconds</c> each, so that the machine's drift falls on both.
 /// </summary>
 internal static class Anchor
 {
@@ -29,6 +33,8 @@ internal static class Anchor
         var concurrencies = (opts.Get("concurrency") ?? "4,16").Split(',').Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         var seconds = opts.Int("seconds", 20);
         var snippets = opts.Int("snippets", 1);
+        var warmup = opts.Int("warmup", 20);
+        var rounds = opts.Int("rounds", 3);
         var extra = (opts.Get("set") ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries).SelectMany(s => new[] { "--" + s.Split('=', 2)[0], s.Split('=', 2)[1] }).ToArray();
         var work = Path.Combine(Path.GetTempPath(), "textsearch-perf", "anchor-" + Guid.NewGuid().ToString("N"));
         Console.WriteLine($"corpus: {paragraphs.Count} QA paragraphs + {docs.Count - paragraphs.Count} distractors = {docs.Count} documents; {questions.Count} questions");
@@ -48,15 +54,35 @@ internal static class Anchor
             Console.WriteLine("| --- | --- | --- | --- |");
             Console.WriteLine($"| Ingestion, documents/s | {plainRate:F0} | {served:F0} (one bulk stream) | **{served / plainRate:F2}×** |");
 
+            // The bulk's background merge must not run during either side's measurement.
+            await WaitIdleAsync(server.ProcessId, TimeSpan.FromMinutes(3));
+
             var search = new SearchService.SearchServiceClient(channel);
             foreach (var concurrency in concurrencies)
             {
-                // Warm both, then measure plain and served back to back.
-                await Load.RunAsync(Math.Min(3, seconds), concurrency, i => { plain.Search(questions[i % questions.Count]); return Task.CompletedTask; });
-                var p = await Load.RunAsync(seconds, concurrency, i => { plain.Search(questions[i % questions.Count]); return Task.CompletedTask; });
-                await Load.RunAsync(Math.Min(3, seconds), concurrency, i => Served(search, questions[i % questions.Count], snippets));
-                var s = await Load.RunAsync(seconds, concurrency, i => Served(search, questions[i % questions.Count], snippets));
+                // Warm both, then measure them in alternation (plain, ours, plain, ours, ...), so that a drift in the
+                // machine's speed falls on both sides alike.
+                Task Plain(int i)
+                {
+                    plain.Search(questions[i % questions.Count]);
+                    return Task.CompletedTask;
+                }
+
+                Task Ours(int i) => Served(search, questions[i % questions.Count], snippets);
+                await Load.RunAsync(warmup, concurrency, Plain);
+                await Load.RunAsync(warmup, concurrency, Ours);
+                var plainRounds = new List<Load.Result>();
+                var ourRounds = new List<Load.Result>();
+                for (var round = 0; round < rounds; round++)
+                {
+                    plainRounds.Add(await Load.RunAsync(seconds, concurrency, Plain));
+                    ourRounds.Add(await Load.RunAsync(seconds, concurrency, Ours));
+                }
+
+                var p = Load.Result.Combine(plainRounds);
+                var s = Load.Result.Combine(ourRounds);
                 Console.WriteLine($"| Search at {concurrency} concurrent, queries/s | {p.PerSecond:F0} (p50 {p.P50:F2} ms, p99 {p.P99:F2} ms) | {s.PerSecond:F0} (p50 {s.P50:F2} ms, p99 {s.P99:F2} ms, p99/p50 {s.P99 / s.P50:F1}, {s.Errors} errors) | **{s.PerSecond / p.PerSecond:F2}×** |");
+                Console.Error.WriteLine($"search at {concurrency}, round by round (plain / ours queries/s): " + string.Join(", ", plainRounds.Zip(ourRounds, (a, b) => FormattableString.Invariant($"{a.PerSecond:F0} / {b.PerSecond:F0} = {b.PerSecond / a.PerSecond:F2}×"))));
             }
         }
         finally
@@ -71,6 +97,30 @@ internal static class Anchor
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// Waits until the process has used less than a tenth of a core for two seconds in a row (its background work is
+    /// done), or the timeout passes.
+    /// </summary>
+    private static async Task WaitIdleAsync(int pid, TimeSpan timeout)
+    {
+        using var process = Process.GetProcessById(pid);
+        var watch = Stopwatch.StartNew();
+        var quietSeconds = 0;
+        var before = process.TotalProcessorTime;
+        while (watch.Elapsed < timeout && quietSeconds < 2)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            process.Refresh();
+            var now = process.TotalProcessorTime;
+            quietSeconds = (now - before).TotalSeconds < 0.1 ? quietSeconds + 1 : 0;
+            before = now;
+        }
+
+        Console.Error.WriteLine(quietSeconds < 2
+            ? $"the server was still busy {timeout.TotalSeconds:F0} s after the ingestion; measuring anyway"
+            : $"the server was idle {watch.Elapsed.TotalSeconds:F0} s after the ingestion");
     }
 
     private static Task Served(SearchService.SearchServiceClient search, string question, int snippets) =>
@@ -100,7 +150,21 @@ internal static class Anchor
 /// <summary>A closed-loop load: N workers each run the next call as soon as theirs returns, for a while.</summary>
 internal static class Load
 {
-    public sealed record Result(double PerSecond, double P50, double P99, int Errors);
+    /// <summary>What one run measured: the calls that succeeded, their latencies in ms (sorted), the errors.</summary>
+    public sealed record Result(double Seconds, double[] Latencies, int Errors)
+    {
+        public double PerSecond => Latencies.Length / Seconds;
+
+        public double P50 => Percentile(0.5);
+
+        public double P99 => Percentile(0.99);
+
+        /// <summary>Several runs as one: their calls over their summed time.</summary>
+        public static Result Combine(IReadOnlyList<Result> runs) =>
+            new(runs.Sum(r => r.Seconds), [.. runs.SelectMany(r => r.Latencies).Order()], runs.Sum(r => r.Errors));
+
+        private double Percentile(double q) => Latencies.Length == 0 ? 0 : Latencies[Math.Min(Latencies.Length - 1, (int)(Latencies.Length * q))];
+    }
 
     public static async Task<Result> RunAsync(int seconds, int workers, Func<int, Task> call)
     {
@@ -127,9 +191,6 @@ internal static class Load
                 }
             }
         })));
-        var all = latencies.SelectMany(l => l).Order().ToArray();
-        return all.Length == 0
-            ? new Result(0, 0, 0, errors)
-            : new Result(all.Length / watch.Elapsed.TotalSeconds, all[all.Length / 2], all[Math.Min(all.Length - 1, (int)(all.Length * 0.99))], errors);
+        return new Result(watch.Elapsed.TotalSeconds, [.. latencies.SelectMany(l => l).Order()], errors);
     }
 }
