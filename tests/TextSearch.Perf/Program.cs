@@ -382,7 +382,7 @@ static SynonymMap Synonyms(string repo) =>
 
 static void Usage(TextWriter to)
 {
-    to.WriteLine("usage: textsearch-perf anchor --qa ARCD.json --distractors FILE.jsonl.gz [--concurrency 4,16] [--seconds 20] [--warmup 20] [--rounds 3] [--snippets 1] [--set 'Key=Value ...']");
+    to.WriteLine("usage: textsearch-perf anchor --qa ARCD.json --distractors FILE.jsonl.gz [--concurrency 4,16] [--seconds 20] [--warmup 20] [--rounds 3] [--plain-store mapped|lucene] [--snippets 1] [--set 'Key=Value ...']");
     to.WriteLine("       textsearch-perf ingest --corpus FILE [--limit N] [--keep 1] [--work DIR]");
     to.WriteLine("       textsearch-perf search --index DIR --queries FILE [--threads 2] [--count 5000] [--ranking JSON]");
     to.WriteLine("       textsearch-perf discovery --index DIR --corpus FILE --queries FILE [--rounds 3] [--count 1000]");

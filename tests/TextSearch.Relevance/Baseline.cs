@@ -15,18 +15,26 @@ namespace TextSearch.Relevance;
 /// The baseline: BM25 with Lucene.NET's ArabicAnalyzer (the same chain as Elasticsearch's `arabic` analyzer),
 /// title and text in one field, questions as OR queries of their analyzed terms.
 /// </summary>
-public sealed class Baseline(Analyzer analyzer, string name) : IDisposable
+/// <param name="analyzer">The analysis chain.</param>
+/// <param name="name">The name in reports.</param>
+/// <param name="read">
+/// The directory searches read through, around the folder the index was written to; by default the folder itself
+/// (Lucene.NET's <c>FSDirectory.Open</c>, a memory-mapped directory on 64-bit Linux).
+/// </param>
+public sealed class Baseline(Analyzer analyzer, string name, Func<FSDirectory, Lucene.Net.Store.Directory>? read = null) : IDisposable
 {
     private const string Text = "text";
     private const string Id = "id";
     private readonly string _path = Path.Combine(Path.GetTempPath(), "textsearch-eval", Guid.NewGuid().ToString("N"));
     private FSDirectory? _directory;
+    private Lucene.Net.Store.Directory? _readDirectory;
     private DirectoryReader? _reader;
     private IndexSearcher? _searcher;
 
     public string Name { get; } = name;
 
-    public static Baseline ArabicAnalyzer() => new(new ArabicAnalyzer(LuceneVersion.LUCENE_48), "Baseline: ArabicAnalyzer (BM25)");
+    public static Baseline ArabicAnalyzer(Func<FSDirectory, Lucene.Net.Store.Directory>? read = null) =>
+        new(new ArabicAnalyzer(LuceneVersion.LUCENE_48), "Baseline: ArabicAnalyzer (BM25)", read);
 
     public static Baseline StandardAnalyzer() =>
         new(new Lucene.Net.Analysis.Standard.StandardAnalyzer(LuceneVersion.LUCENE_48), "Baseline: StandardAnalyzer (BM25)");
@@ -49,7 +57,8 @@ public sealed class Baseline(Analyzer analyzer, string name) : IDisposable
             writer.Commit();
         }
 
-        _reader = DirectoryReader.Open(_directory);
+        _readDirectory = read?.Invoke(_directory) ?? _directory;
+        _reader = DirectoryReader.Open(_readDirectory);
         _searcher = new IndexSearcher(_reader) { Similarity = new BM25Similarity() };
     }
 
@@ -80,6 +89,11 @@ public sealed class Baseline(Analyzer analyzer, string name) : IDisposable
     public void Dispose()
     {
         _reader?.Dispose();
+        if (_readDirectory != _directory)
+        {
+            _readDirectory?.Dispose();
+        }
+
         _directory?.Dispose();
         analyzer.Dispose();
         if (System.IO.Directory.Exists(_path))
