@@ -69,8 +69,9 @@ public sealed partial class LuceneBackend : ISearchBackend
     private readonly Lock _passLock = new();
 
     // Compaction once writes pause (LuceneOptions.CompactWhenIdleAboveSegments): the timer is pushed back by each pass.
-    private readonly Timer _idleCompaction;
-    private long _lastPassTicks;
+    private readonly TimeProvider _time;
+    private readonly ITimer _idleCompaction;
+    private long _lastPassTimestamp;
 
     // Documents written since the index was last merged into one segment (read and written under _passLock).
     private long _addedSinceCompaction;
@@ -86,8 +87,12 @@ public sealed partial class LuceneBackend : ISearchBackend
     {
     }
 
-    /// <summary>With <paramref name="openDirectory"/>, tests put a Lucene directory of their own under the index (one that runs out of space, say).</summary>
-    internal LuceneBackend(LuceneOptions options, TextAnalyzer analyzer, ILogger logger, Func<DirectoryInfo, LuceneDirectory>? openDirectory)
+    /// <summary>
+    /// With <paramref name="openDirectory"/>, tests put a Lucene directory of their own under the index (one that runs out
+    /// of space, say); with <paramref name="time"/>, they decide when writes have paused.
+    /// </summary>
+    internal LuceneBackend(
+        LuceneOptions options, TextAnalyzer analyzer, ILogger logger, Func<DirectoryInfo, LuceneDirectory>? openDirectory, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(analyzer);
@@ -98,7 +103,8 @@ public sealed partial class LuceneBackend : ISearchBackend
             throw new ArgumentException(problem, nameof(options));
         }
 
-        _idleCompaction = new Timer(static state => ((LuceneBackend)state!).CompactIfIdle(), this, Timeout.Infinite, Timeout.Infinite);
+        _time = time ?? TimeProvider.System;
+        _idleCompaction = _time.CreateTimer(static state => ((LuceneBackend)state!).CompactIfIdle(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _logger = logger;
         _openDirectory = openDirectory ?? (dir => new MappedDirectory(global::Lucene.Net.Store.FSDirectory.Open(dir)));
         Path = System.IO.Path.GetFullPath(options.IndexPath);
@@ -670,7 +676,7 @@ public sealed partial class LuceneBackend : ISearchBackend
     /// </summary>
     private void ScheduleIdleCompaction(Core core, List<WriteOp> pass)
     {
-        Volatile.Write(ref _lastPassTicks, Environment.TickCount64);
+        Volatile.Write(ref _lastPassTimestamp, _time.GetTimestamp());
         _addedSinceCompaction += pass.Sum(op => op.Documents?.Count ?? op.Ids?.Count ?? 0);
         try
         {
@@ -709,11 +715,10 @@ public sealed partial class LuceneBackend : ISearchBackend
                 return;
             }
 
-            var idle = Environment.TickCount64 - Volatile.Read(ref _lastPassTicks);
-            var delay = (long)_options.CompactIdleDelay.TotalMilliseconds;
-            if (idle < delay)
+            var idle = _time.GetElapsedTime(Volatile.Read(ref _lastPassTimestamp));
+            if (idle < _options.CompactIdleDelay)
             {
-                _idleCompaction.Change(TimeSpan.FromMilliseconds(delay - idle), Timeout.InfiniteTimeSpan);
+                _idleCompaction.Change(_options.CompactIdleDelay - idle, Timeout.InfiniteTimeSpan);
                 return;
             }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using TextSearch.Analysis;
 using TextSearch.Search.Lucene;
 
@@ -91,14 +92,17 @@ public sealed class CompactionTests : IDisposable
     public async Task Small_bulks_that_grow_the_index_by_a_quarter_are_merged_into_one_committed_segment_once_writes_pause(
         int aboveSegments, int first, bool compacted)
     {
+        // The pause is the test's to decide: a fake clock stands still while the bulks are written, however slow the
+        // machine, and moves only when the test advances it.
+        var time = new FakeTimeProvider();
         var options = new LuceneOptions
         {
             IndexPath = _path,
             BulkRamBufferMB = 1,
             CompactWhenIdleAboveSegments = aboveSegments,
-            CompactIdleDelay = TimeSpan.FromMilliseconds(300),
+            CompactIdleDelay = TimeSpan.FromSeconds(5),
         };
-        await using var backend = new LuceneBackend(options, TextAnalyzer.Default, NullLogger<LuceneBackend>.Instance);
+        await using var backend = new LuceneBackend(options, TextAnalyzer.Default, NullLogger<LuceneBackend>.Instance, openDirectory: null, time);
         var engine = TestSupport.Engine(backend);
         await engine.BulkUpsertAsync(Docs("a", first), default);
         await OneSegment(backend);
@@ -110,6 +114,15 @@ public sealed class CompactionTests : IDisposable
             await engine.BulkUpsertAsync(Docs($"b{i}", 40), default);
         }
 
+        // Short of the pause, nothing is merged.
+        await Settled(backend);
+        var joined = backend.SearchedSegments;
+        Assert.True(joined >= 5, $"{joined} segments");
+        time.Advance(options.CompactIdleDelay - TimeSpan.FromMilliseconds(1));
+        await Settled(backend);
+        Assert.Equal(joined, backend.SearchedSegments);
+
+        time.Advance(TimeSpan.FromMilliseconds(1));
         if (compacted)
         {
             await OneSegment(backend);
@@ -127,10 +140,43 @@ public sealed class CompactionTests : IDisposable
         {
             await Task.Delay(1000);
             await Settled(backend);
-            Assert.True(backend.SearchedSegments >= 5, $"{backend.SearchedSegments} segments");
+            Assert.Equal(joined, backend.SearchedSegments);
         }
 
         Assert.Equal(first + 240, await backend.CountAsync(default));
         Assert.Equal(first + 240, (await engine.SearchAsync(new SearchRequestModel("مقال", 10), default)).TotalHits);
+    }
+
+    [Fact]
+    public async Task A_write_during_the_pause_puts_the_compaction_off_until_writes_pause_again()
+    {
+        var time = new FakeTimeProvider();
+        var options = new LuceneOptions
+        {
+            IndexPath = _path,
+            BulkRamBufferMB = 1,
+            CompactWhenIdleAboveSegments = 3,
+            CompactIdleDelay = TimeSpan.FromSeconds(5),
+        };
+        await using var backend = new LuceneBackend(options, TextAnalyzer.Default, NullLogger<LuceneBackend>.Instance, openDirectory: null, time);
+        var engine = TestSupport.Engine(backend);
+        await engine.BulkUpsertAsync(Docs("a", 400), default);
+        await OneSegment(backend);
+        for (var i = 0; i < 6; i++)
+        {
+            await engine.BulkUpsertAsync(Docs($"b{i}", 40), default);
+        }
+
+        // Four of the five seconds pass, then one more write: the pause starts again from it.
+        time.Advance(TimeSpan.FromSeconds(4));
+        await engine.UpsertAsync(new Document { Id = "late", Title = "مقال متأخر", Body = "نص" }, default);
+        time.Advance(TimeSpan.FromSeconds(4));
+        await Settled(backend);
+        Assert.True(backend.SearchedSegments > 1, $"{backend.SearchedSegments} segments");
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        await OneSegment(backend);
+        Assert.Equal(1, backend.SearchedSegments);
+        Assert.Equal(641, await backend.CountAsync(default));
     }
 }
