@@ -663,8 +663,10 @@ public sealed partial class LuceneBackend : ISearchBackend
                 return;
             }
 
-            pending.ForEach(op => op.Completion.TrySetResult());
+            // The pause is timed from this pass before it is acknowledged, so a write that follows the acknowledgement
+            // always finds the compaction put off.
             ScheduleIdleCompaction(core, pending);
+            pending.ForEach(op => op.Completion.TrySetResult());
             return;
         }
     }

@@ -42,10 +42,12 @@ internal sealed class WindowCollector(int size) : ICollector
 
     public void SetNextReader(AtomicReaderContext context) => _docBase = context.DocBase;
 
-    public void Collect(int doc)
+    public void Collect(int doc) => Collect(_docBase + doc, _scorer!.GetScore());
+
+    /// <summary>Collects a match by its top-level document number and score (from a scorer of its own, <see cref="TermDisjunction"/>).</summary>
+    public void Collect(int doc, float score)
     {
         TotalHits++;
-        var score = _scorer!.GetScore();
         if (_heapCount < _heap.Length)
         {
             Push(score);
@@ -67,7 +69,7 @@ internal sealed class WindowCollector(int size) : ICollector
             return;
         }
 
-        _candidates.Add((_docBase + doc, score));
+        _candidates.Add((doc, score));
         if (_candidates.Count >= _pruneAt)
         {
             // Candidates that fell below the threshold can never come back. What stays is the window and its ties:
