@@ -229,7 +229,7 @@ public sealed partial class LuceneBackend : ISearchBackend
 
         // The window: the first phase's top, by score then id (as the pages past it).
         var ids = new DocIds(searcher.IndexReader);
-        var (windowDocs, totalHits) = CollectWindow(searcher, first, window, ids, facets, cancellationToken);
+        var (windowDocs, totalHits) = CollectWindow(searcher, first, window, ids, terms, facets, cancellationToken);
         var rescored = Rescore(searcher, search.Query, windowDocs, terms, ids, cancellationToken);
         var hits = new List<BackendHit>(Math.Min(size, rescored.Count));
         var start = after is { } cursor ? rescored.FindIndex(r => After(r.Score, r.Doc, ids, cursor)) : 0;
@@ -254,15 +254,24 @@ public sealed partial class LuceneBackend : ISearchBackend
     /// <summary>
     /// The first phase's top <paramref name="window"/> by score, then id, and the number of matches, in one pass
     /// (<see cref="WindowCollector"/>: no id is compared or copied per match, only ties read them, and a tie at the
-    /// window's edge needs no second pass unless the ties are many more than the window).
+    /// window's edge needs no second pass unless the ties are many more than the window). A disjunction of words, the
+    /// common question, is scored by <see cref="TermDisjunction"/> to the same scores, without Lucene's scorer tree.
     /// </summary>
     private static (WindowDoc[] Docs, int TotalHits) CollectWindow(
-        IndexSearcher searcher, LuceneQuery query, int window, DocIds ids, FacetCounter? facets, CancellationToken cancellationToken)
+        IndexSearcher searcher, LuceneQuery query, int window, DocIds ids, TermLookup terms, FacetCounter? facets, CancellationToken cancellationToken)
     {
         var collector = new WindowCollector(Math.Max(1, Math.Min(window, searcher.IndexReader.MaxDoc)));
         try
         {
-            Run(searcher, query, collector, facets, cancellationToken);
+            if (facets is null && TermDisjunction.Of(query, terms, searcher.Similarity) is { } disjunction)
+            {
+                disjunction.Score(searcher, terms, collector, cancellationToken);
+            }
+            else
+            {
+                Run(searcher, query, collector, facets, cancellationToken);
+            }
+
             if (!collector.Overflowed)
             {
                 return (collector.Window(ids), collector.TotalHits);
