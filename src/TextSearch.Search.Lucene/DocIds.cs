@@ -33,7 +33,7 @@ internal sealed class DocIds(IndexReader reader)
     public void SortByScoreThenId(List<WindowDoc> docs, int needed = int.MaxValue)
     {
         var span = CollectionsMarshal.AsSpan(docs);
-        span.Sort(static (a, b) => b.Score.CompareTo(a.Score));
+        SortByScore(span);
         string[]? ids = null;
         for (var start = 0; start < span.Length && start < needed;)
         {
@@ -62,5 +62,32 @@ internal sealed class DocIds(IndexReader reader)
 
             start = end;
         }
+    }
+
+    /// <summary>
+    /// Sorts <paramref name="docs"/> by score, highest first (in no particular order where scores tie), on the scores
+    /// as keys: a sort of primitive keys compares inline, where a comparison delegate costs a call per comparison.
+    /// </summary>
+    internal static void SortByScore(Span<WindowDoc> docs)
+    {
+        var keys = docs.Length <= 512 ? stackalloc float[docs.Length] : new float[docs.Length];
+        for (var i = 0; i < docs.Length; i++)
+        {
+            keys[i] = -docs[i].Score;
+        }
+
+        keys.Sort(docs);
+    }
+
+    /// <summary>Sorts <paramref name="docs"/> by document number (on the numbers as keys, see <see cref="SortByScore"/>).</summary>
+    internal static void SortByDoc(Span<WindowDoc> docs)
+    {
+        var keys = docs.Length <= 1024 ? stackalloc int[docs.Length] : new int[docs.Length];
+        for (var i = 0; i < docs.Length; i++)
+        {
+            keys[i] = docs[i].Doc;
+        }
+
+        keys.Sort(docs);
     }
 }

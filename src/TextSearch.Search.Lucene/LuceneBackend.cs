@@ -350,7 +350,7 @@ public sealed partial class LuceneBackend : ISearchBackend
         }
 
         var inOrder = (WindowDoc[])docs.Clone();
-        Array.Sort(inOrder, (a, b) => a.Doc.CompareTo(b.Doc));
+        DocIds.SortByDoc(inOrder);
         var scores = _queries.Plan(query) is { } plan
             ? WindowScorer.Score(searcher, plan, terms, inOrder, cancellationToken)
             : ScoreThroughLucene(searcher, _queries.Build(query, exclusions: false, terms), inOrder, cancellationToken);
