@@ -81,6 +81,7 @@ internal sealed class TermDisjunction
         // The thread's arrays, taken while in use: a search cut off by its token leaves them to the collector.
         var slots = t_slots ?? new Slots();
         t_slots = null;
+        var reuse = PostingsReuse.Begin();
         var postings = new DocsEnum?[_clauses.Length];
         var scorers = new Similarity.SimScorer?[_clauses.Length];
         foreach (var leaf in searcher.IndexReader.Leaves)
@@ -95,7 +96,7 @@ internal sealed class TermDisjunction
                 if (weights[i] is { } weight && context.Get(leaf.Ord) is { } state && terms.Terms(leaf, term.Field) is { } termsEnum)
                 {
                     termsEnum.SeekExact(term.Bytes, state);
-                    var docs = termsEnum.Docs(live, null, DocsFlags.FREQS);
+                    var docs = reuse.Docs(leaf, termsEnum, live);
                     if (docs.NextDoc() != DocIdSetIterator.NO_MORE_DOCS)
                     {
                         postings[i] = docs;

@@ -223,6 +223,7 @@ internal static class WindowScorer
     {
         private readonly List<(Term Term, TermContext Context, bool Positions)> _terms = [];
         private readonly Dictionary<(string Field, string Text), int> _index = [];
+        private readonly PostingsReuse _reuse = PostingsReuse.Begin(); // the first phase's enumerators are done
         private DocsEnum?[] _enums = [];
         private int[] _freqs = [];
         private int[][] _positions = [];
@@ -263,9 +264,7 @@ internal static class WindowScorer
                 if (context.Get(leaf.Ord) is { } state && terms.Terms(leaf, term.Field) is { } termsEnum)
                 {
                     termsEnum.SeekExact(term.Bytes, state);
-                    _enums[i] = positions
-                        ? termsEnum.DocsAndPositions(live, null)
-                        : termsEnum.Docs(live, null, DocsFlags.FREQS);
+                    _enums[i] = positions ? _reuse.Positions(leaf, termsEnum, live) : _reuse.Docs(leaf, termsEnum, live);
                 }
             }
         }

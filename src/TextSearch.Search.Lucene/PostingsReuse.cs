@@ -1,0 +1,100 @@
+using Lucene.Net.Index;
+using Lucene.Net.Util;
+
+namespace TextSearch.Search.Lucene;
+
+/// <summary>
+/// Postings enumerators kept per thread and segment for the thread's next search. Lucene's postings reader takes an
+/// enumerator of the same segment back and resets it to another term; a new one clones the segment's postings input
+/// and allocates its block buffers (a few kilobytes), and the window opens five or more per query word. One search at a
+/// time per thread: <see cref="Begin"/> frees every enumerator the thread's last search took.
+/// </summary>
+internal sealed class PostingsReuse
+{
+    /// <summary>Segments a thread keeps enumerators for; past this many (merged away since), it starts afresh.</summary>
+    private const int MaxSegments = 64;
+
+    [ThreadStatic]
+    private static PostingsReuse? t_reuse;
+
+    private readonly Dictionary<object, Segment> _segments = new(ReferenceEqualityComparer.Instance);
+    private int _search;
+
+    private PostingsReuse()
+    {
+    }
+
+    /// <summary>The thread's enumerators, all free for a new search.</summary>
+    public static PostingsReuse Begin()
+    {
+        var reuse = t_reuse ??= new PostingsReuse();
+        reuse._search++;
+        return reuse;
+    }
+
+    /// <summary>The term's documents and frequencies in <paramref name="leaf"/> (<paramref name="terms"/> positioned on it).</summary>
+    public DocsEnum Docs(AtomicReaderContext leaf, TermsEnum terms, IBits? live)
+    {
+        var segment = Of(leaf);
+        var i = segment.DocsTaken++;
+        var docs = terms.Docs(live, i < segment.Docs.Count ? segment.Docs[i] : null, DocsFlags.FREQS);
+        Keep(segment.Docs, i, docs);
+        return docs;
+    }
+
+    /// <summary>The term's documents, frequencies and positions in <paramref name="leaf"/> (<paramref name="terms"/> positioned on it).</summary>
+    public DocsAndPositionsEnum Positions(AtomicReaderContext leaf, TermsEnum terms, IBits? live)
+    {
+        var segment = Of(leaf);
+        var i = segment.PositionsTaken++;
+        var positions = terms.DocsAndPositions(live, i < segment.Positions.Count ? segment.Positions[i] : null);
+        Keep(segment.Positions, i, positions);
+        return positions;
+    }
+
+    private static void Keep<T>(List<T> kept, int i, T taken)
+    {
+        if (i < kept.Count)
+        {
+            kept[i] = taken; // the same one, or a new one where the kept one could not serve this field
+        }
+        else
+        {
+            kept.Add(taken);
+        }
+    }
+
+    private Segment Of(AtomicReaderContext leaf)
+    {
+        var key = leaf.AtomicReader.CoreCacheKey;
+        if (!_segments.TryGetValue(key, out var segment))
+        {
+            if (_segments.Count >= MaxSegments)
+            {
+                _segments.Clear();
+            }
+
+            _segments[key] = segment = new Segment();
+        }
+
+        if (segment.Search != _search)
+        {
+            (segment.Search, segment.DocsTaken, segment.PositionsTaken) = (_search, 0, 0);
+        }
+
+        return segment;
+    }
+
+    private sealed class Segment
+    {
+        public List<DocsEnum> Docs { get; } = [];
+
+        public List<DocsAndPositionsEnum> Positions { get; } = [];
+
+        public int Search { get; set; }
+
+        public int DocsTaken { get; set; }
+
+        public int PositionsTaken { get; set; }
+    }
+}

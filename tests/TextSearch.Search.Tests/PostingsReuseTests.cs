@@ -1,0 +1,76 @@
+using Lucene.Net.Analysis.Core;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Store;
+using Lucene.Net.Util;
+using TextSearch.Search.Lucene;
+using LuceneDocument = Lucene.Net.Documents.Document;
+
+namespace TextSearch.Search.Tests;
+
+/// <summary>A thread's next search takes back the postings enumerators of its last, and they read the new terms right.</summary>
+public sealed class PostingsReuseTests
+{
+    private static List<int> Read(DocsEnum docs)
+    {
+        var found = new List<int>();
+        for (var doc = docs.NextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = docs.NextDoc())
+        {
+            found.Add(doc);
+        }
+
+        return found;
+    }
+
+    private static TermsEnum On(AtomicReaderContext leaf, string text)
+    {
+        var terms = leaf.AtomicReader.GetTerms("body")!.GetEnumerator();
+        Assert.True(terms.SeekExact(new BytesRef(text)));
+        return terms;
+    }
+
+    [Fact]
+    public void A_search_takes_back_the_last_searchs_enumerators_and_a_search_never_shares_one()
+    {
+        using var directory = new RAMDirectory();
+        using (var writer = new IndexWriter(directory, new IndexWriterConfig(LuceneVersion.LUCENE_48, new WhitespaceAnalyzer(LuceneVersion.LUCENE_48))))
+        {
+            foreach (var (id, body) in new[] { ("0", "a b"), ("1", "b"), ("2", "a c"), ("3", "c b") })
+            {
+                writer.AddDocument(new LuceneDocument { new StringField("id", id, Field.Store.NO), new TextField("body", body, Field.Store.NO) });
+            }
+        }
+
+        using var reader = DirectoryReader.Open(directory);
+        var leaf = reader.Leaves[0];
+        var reuse = PostingsReuse.Begin();
+        var a = reuse.Docs(leaf, On(leaf, "a"), null);
+        var b = reuse.Docs(leaf, On(leaf, "b"), null);
+        Assert.NotSame(a, b);
+        Assert.Equal([0, 2], Read(a));
+        Assert.Equal([0, 1, 3], Read(b));
+
+        // The next search: the same two enumerators, reset to other terms.
+        reuse = PostingsReuse.Begin();
+        var c = reuse.Docs(leaf, On(leaf, "c"), null);
+        var again = reuse.Docs(leaf, On(leaf, "b"), null);
+        Assert.Same(a, c);
+        Assert.Same(b, again);
+        Assert.Equal([2, 3], Read(c));
+        Assert.Equal([0, 1, 3], Read(again));
+
+        // Positions likewise, and deleted documents are left out by the live documents given.
+        var positions = PostingsReuse.Begin().Positions(leaf, On(leaf, "b"), null);
+        Assert.Equal(0, positions.NextDoc());
+        Assert.Equal(1, positions.NextPosition());
+        var live = new FixedBitSet(reader.MaxDoc);
+        live.Set(0, reader.MaxDoc);
+        live.Clear(1);
+        var reused = PostingsReuse.Begin().Positions(leaf, On(leaf, "b"), live);
+        Assert.Same(positions, reused);
+        Assert.Equal(0, reused.NextDoc());
+        Assert.Equal(3, reused.NextDoc());
+        Assert.Equal(1, reused.NextPosition());
+    }
+}
