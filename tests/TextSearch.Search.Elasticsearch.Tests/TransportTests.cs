@@ -19,12 +19,9 @@ public sealed class TransportTests
     private readonly FakeTimeProvider _time = new();
     private readonly LogRecorder _log = new();
 
-    private ElasticsearchBackend Backend(HttpMessageHandler handler, int maxRetries = 2, TimeSpan? requestTimeout = null)
-    {
-        var options = Fakes.Options(maxRetries);
-        options.RequestTimeout = requestTimeout ?? options.RequestTimeout;
-        return Fakes.Backend(handler, options, time: _time, logger: _log);
-    }
+    /// <summary>A backend on the fake clock; its request timeout is one no call reaches unless the test sets it.</summary>
+    private ElasticsearchBackend Backend(HttpMessageHandler handler, int maxRetries = 2, TimeSpan? requestTimeout = null) =>
+        Fakes.Backend(handler, Fakes.Options(maxRetries, requestTimeout), time: _time, logger: _log);
 
     [Theory]
     [InlineData(503)]
@@ -161,15 +158,21 @@ public sealed class TransportTests
     {
         var handler = new HangingHandler();
         await using var backend = Backend(handler, requestTimeout: TimeSpan.FromSeconds(30));
-        var ex = await Assert.ThrowsAsync<TextSearchException>(() => Fakes.Pump(_time, () => backend.CountAsync(default), TimeSpan.FromSeconds(1)));
+        var ex = await Assert.ThrowsAsync<TextSearchException>(() =>
+            Fakes.Pump(_time, () => backend.CountAsync(default), TimeSpan.FromSeconds(1), from: () => handler.Calls >= 1));
         Assert.Equal(ErrorKind.DeadlineExceeded, ex.Kind);
         Assert.Contains("did not answer within 30 s", ex.Message, StringComparison.Ordinal);
         Assert.Equal(1, handler.Calls); // a timeout is not retried
 
+        // The probe's own short timeout (3 s), not the 30 s of ordinary requests: the log names it, and at least that
+        // much fake time passed. The clock is moved on in real time, so it may overshoot by some steps while the
+        // timed-out probe unwinds on a busy machine; the upper bound only has to tell 3 s from 30 s.
         var health = BackendHealth.Serving;
-        var waited = await Fakes.Pump(_time, async () => health = await backend.CheckHealthAsync(default), TimeSpan.FromMilliseconds(250));
+        var waited = await Fakes.Pump(
+            _time, async () => health = await backend.CheckHealthAsync(default), TimeSpan.FromMilliseconds(100), from: () => handler.Calls >= 2);
         Assert.Equal(BackendHealth.NotServing, health);
-        Assert.InRange(waited, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(4)); // the probe's own short timeout
+        Assert.Equal([30_000d, 3_000d], _log.Entries.Where(e => e.Values.ContainsKey("TimeoutMs")).Select(e => (double)e.Values["TimeoutMs"]!));
+        Assert.InRange(waited, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -178,9 +181,9 @@ public sealed class TransportTests
         // The client reports a bulk request cancelled by our timeout as an UnexpectedTransportException, not as an
         // answer it could not read: it must still be DEADLINE_EXCEEDED, not UNAVAILABLE "not understood".
         using var handler = new HangingHandler("/_bulk", Fakes.Cluster(_ => null));
-        await using var backend = Fakes.Backend(handler, Fakes.Options(maxRetries: 2), time: _time, logger: _log);
-        var ex = await Assert.ThrowsAsync<TextSearchException>(() =>
-            Fakes.Pump(_time, () => backend.UpsertAsync([new Document { Id = "a", Title = "عنوان", Body = "نص" }], default), TimeSpan.FromSeconds(1)));
+        await using var backend = Backend(handler, requestTimeout: TimeSpan.FromSeconds(10));
+        var ex = await Assert.ThrowsAsync<TextSearchException>(() => Fakes.Pump(
+            _time, () => backend.UpsertAsync([new Document { Id = "a", Title = "عنوان", Body = "نص" }], default), TimeSpan.FromSeconds(1), from: () => handler.Calls >= 1));
         Assert.Equal(ErrorKind.DeadlineExceeded, ex.Kind);
         Assert.Contains("did not answer within 10 s", ex.Message, StringComparison.Ordinal);
         Assert.Equal(1, handler.Calls); // a timeout is not retried
@@ -190,19 +193,20 @@ public sealed class TransportTests
     public async Task A_bulk_answer_that_stalls_times_out_as_deadline_exceeded()
     {
         // The headers come, the body never finishes: the timeout fires while the client reads the answer.
-        var cluster = Fakes.Cluster(request => request.PathAndQuery.Contains("/_bulk", StringComparison.Ordinal) ? StallingAnswer() : null);
-        await using var backend = Fakes.Backend(cluster, Fakes.Options(maxRetries: 2), time: _time, logger: _log);
-        var ex = await Assert.ThrowsAsync<TextSearchException>(() =>
-            Fakes.Pump(_time, () => backend.UpsertAsync([new Document { Id = "a", Title = "عنوان", Body = "نص" }], default), TimeSpan.FromSeconds(1)));
+        var stalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cluster = Fakes.Cluster(request => request.PathAndQuery.Contains("/_bulk", StringComparison.Ordinal) ? StallingAnswer(stalled) : null);
+        await using var backend = Backend(cluster, requestTimeout: TimeSpan.FromSeconds(10));
+        var ex = await Assert.ThrowsAsync<TextSearchException>(() => Fakes.Pump(
+            _time, () => backend.UpsertAsync([new Document { Id = "a", Title = "عنوان", Body = "نص" }], default), TimeSpan.FromSeconds(1), from: () => stalled.Task.IsCompleted));
         Assert.Equal(ErrorKind.DeadlineExceeded, ex.Kind);
         Assert.Contains("did not answer within 10 s", ex.Message, StringComparison.Ordinal);
     }
 
-    private static HttpResponseMessage StallingAnswer()
+    private static HttpResponseMessage StallingAnswer(TaskCompletionSource stalled)
     {
         var response = FakeHandler.Json(200, "{}");
         var headers = response.Content.Headers;
-        response.Content = new StreamContent(new StallingStream());
+        response.Content = new StreamContent(new StallingStream(stalled));
         foreach (var header in headers)
         {
             response.Content.Headers.TryAddWithoutValidation(header.Key, header.Value);
@@ -211,8 +215,8 @@ public sealed class TransportTests
         return response;
     }
 
-    /// <summary>A response body that yields its first bytes, then waits until the reader gives up.</summary>
-    private sealed class StallingStream : Stream
+    /// <summary>A response body that yields its first bytes, then waits until the reader gives up (saying so in <paramref name="stalled"/>).</summary>
+    private sealed class StallingStream(TaskCompletionSource stalled) : Stream
     {
         private bool _started;
 
@@ -241,6 +245,7 @@ public sealed class TransportTests
                 return 1;
             }
 
+            stalled.TrySetResult();
             await Task.Delay(Timeout.Infinite, cancellationToken);
             return 0;
         }

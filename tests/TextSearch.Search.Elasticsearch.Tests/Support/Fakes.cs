@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -7,14 +8,19 @@ namespace TextSearch.Search.Elasticsearch.Tests.Support;
 
 internal static class Fakes
 {
-    /// <summary>Settings of the backends under test (the default alias, two retries).</summary>
-    public static ElasticsearchOptions Options(int maxRetries = 2) => new()
+    /// <summary>
+    /// Settings of the backends under test (the default alias, two retries). The request timeout is
+    /// <paramref name="requestTimeout"/>, by default ten minutes: one no test reaches unless it means to, however busy the
+    /// machine (on the real clock, large documents are analysed, serialised and compressed within it; on fake time,
+    /// <see cref="Pump"/> moves on whether or not the call does). Tests of the timeout itself set theirs.
+    /// </summary>
+    public static ElasticsearchOptions Options(int maxRetries = 2, TimeSpan? requestTimeout = null) => new()
     {
         Url = "http://localhost:9200",
         Index = "textsearch",
         Replicas = 0,
         MaxRetries = maxRetries,
-        RequestTimeout = TimeSpan.FromSeconds(10),
+        RequestTimeout = requestTimeout ?? TimeSpan.FromMinutes(10),
     };
 
     /// <summary>A backend whose client sends through <paramref name="handler"/> (a fake cluster under the client's own invoker).</summary>
@@ -76,12 +82,22 @@ internal static class Fakes
 
     /// <summary>
     /// Runs <paramref name="operation"/> while moving <paramref name="time"/> forward in steps, so backoff delays and
-    /// timeouts that wait on it pass without real waiting. Returns how much fake time passed.
+    /// timeouts that wait on it pass without real waiting. Returns how much fake time passed. The steps follow the real
+    /// clock, not the operation's progress: with <paramref name="from"/>, time stands still until it says the operation
+    /// has reached what should time out (a request left hanging), so that nothing before it (the index check, the
+    /// request's serialisation) can time out on a busy machine.
     /// </summary>
-    public static async Task<TimeSpan> Pump(FakeTimeProvider time, Func<Task> operation, TimeSpan? step = null)
+    public static async Task<TimeSpan> Pump(FakeTimeProvider time, Func<Task> operation, TimeSpan? step = null, Func<bool>? from = null)
     {
         var start = time.GetUtcNow();
         var task = operation();
+        var ready = Stopwatch.StartNew();
+        while (from is not null && !from() && !task.IsCompleted)
+        {
+            Assert.True(ready.Elapsed < TimeSpan.FromMinutes(1), "the operation never reached what was to time out");
+            await Task.Delay(1);
+        }
+
         for (var i = 0; !task.IsCompleted && i < 100_000; i++)
         {
             await Task.Delay(1);

@@ -7,6 +7,7 @@ using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using TracerProvider = OpenTelemetry.Trace.TracerProvider;
 using TextSearch.Server.Observability;
+using TextSearch.Server.Tests.Integration.Support;
 using TextSearch.V1;
 
 namespace TextSearch.Server.Tests.Integration;
@@ -405,54 +406,22 @@ public sealed class ObservabilityTests
     }
 
     /// <summary>
-    /// Once the <paramref name="counted"/> calls before are counted, opens a bulk stream (its first document written)
-    /// that holds the server's only call slot, shown by a Normalize turned away. Returns it with the Normalize calls that got the slot first and the streams turned away before it,
-    /// each waited for until counted (its slot given back), so that a refusal can only be the stream's. 30 s at most.
+    /// Once the <paramref name="counted"/> calls before are counted, opens a bulk stream that holds the server's only
+    /// call slot (<see cref="CallSlots.HoldTheOnlySlotAsync"/>). Each Normalize that got the slot first and each stream
+    /// turned away before it is waited for until counted (its slot given back), so that a refusal can only be the
+    /// stream's.
     /// </summary>
     private static async Task<(AsyncClientStreamingCall<UpsertDocumentRequest, BulkUpsertDocumentsResponse> Bulk, int Normalized, int RefusedBulks)> HoldTheOnlySlotAsync(
         ConfiguredServer server, DocumentService.DocumentServiceClient documents, NormalizationService.NormalizationServiceClient normalize, int counted)
     {
         await WaitForAsync(server, m => m.Sum("textsearch_rpc_calls_total") >= counted); // the calls before have given their slots back
-        var until = DateTime.UtcNow.AddSeconds(30);
-        var (normalized, refused) = (0, 0);
-        while (true)
-        {
-            var bulk = documents.BulkUpsertDocuments(Key);
-            try
-            {
-                await bulk.RequestStream.WriteAsync(new UpsertDocumentRequest { Document = new Document { Id = "obs-bulk-1", Title = "عنوان", Body = "نص أول" } });
-            }
-            catch (RpcException)
-            {
-                // Turned away before its first document was written: judged below by its status.
-            }
-
-            while (true)
-            {
-                Assert.True(DateTime.UtcNow < until, "no bulk stream took the only slot within 30 s");
-                if (bulk.ResponseAsync.IsCompleted)
-                {
-                    var error = await Assert.ThrowsAsync<RpcException>(() => bulk.ResponseAsync);
-                    Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
-                    bulk.Dispose();
-                    refused++;
-                    await WaitForAsync(server, m => m.Sum("textsearch_rpc_calls_total") >= counted + normalized + refused);
-                    break;
-                }
-
-                try
-                {
-                    await normalize.NormalizeAsync(new NormalizeRequest { Text = "مرحبا" }, Key);
-                    normalized++;
-                    await WaitForAsync(server, m => m.Sum("textsearch_rpc_calls_total") >= counted + normalized + refused);
-                    await Task.Delay(20);
-                }
-                catch (RpcException e) when (e.StatusCode == StatusCode.ResourceExhausted)
-                {
-                    return (bulk, normalized, refused);
-                }
-            }
-        }
+        var held = await CallSlots.HoldTheOnlySlotAsync(
+            documents,
+            normalize,
+            new Document { Id = "obs-bulk-1", Title = "عنوان", Body = "نص أول" },
+            Key,
+            calls => WaitForAsync(server, m => m.Sum("textsearch_rpc_calls_total") >= counted + calls));
+        return (held.Bulk, held.Normalized, held.RefusedBulks);
     }
 
     /// <summary>Scrapes until the condition holds (metrics are recorded as a call ends, just after the client has its answer), or 10 s.</summary>
