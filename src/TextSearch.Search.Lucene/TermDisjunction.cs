@@ -78,7 +78,8 @@ internal sealed class TermDisjunction
             }
         }
 
-        // The thread's arrays, taken while in use: a search cut off by its token leaves them to the collector.
+        // The thread's arrays, taken while in use: a search cut off by its token drops them with slots still marked,
+        // and the thread's next search makes new ones.
         var slots = t_slots ?? new Slots();
         t_slots = null;
         var reuse = PostingsReuse.Begin();
