@@ -7,13 +7,11 @@ namespace TextSearch.Search.Lucene;
 /// Postings enumerators kept per thread and segment for the thread's next search. Lucene's postings reader takes an
 /// enumerator of the same segment back and resets it to another term; a new one clones the segment's postings input
 /// and allocates its block buffers (a few kilobytes), and the window opens five or more per query word. One search at a
-/// time per thread: <see cref="Begin"/> frees every enumerator the thread's last search took.
+/// time per thread: <see cref="Begin"/> frees every enumerator the thread's last search took, and lets go of those of
+/// segments the index no longer has (their inputs keep a merged-away file mapped, see <see cref="MappedFile"/>).
 /// </summary>
 internal sealed class PostingsReuse
 {
-    /// <summary>Segments a thread keeps enumerators for; past this many (merged away since), it starts afresh.</summary>
-    private const int MaxSegments = 64;
-
     [ThreadStatic]
     private static PostingsReuse? t_reuse;
 
@@ -24,11 +22,22 @@ internal sealed class PostingsReuse
     {
     }
 
-    /// <summary>The thread's enumerators, all free for a new search.</summary>
-    public static PostingsReuse Begin()
+    /// <summary>The thread's enumerators, all free for a new search of <paramref name="leaves"/> (the searcher's segments).</summary>
+    public static PostingsReuse Begin(IList<AtomicReaderContext> leaves)
     {
         var reuse = t_reuse ??= new PostingsReuse();
         reuse._search++;
+        if (reuse._segments.Count > leaves.Count)
+        {
+            // Segments were merged away since (a segment's enumerators are kept once it is searched, so the searcher
+            // has fewer segments than are kept only then): keep those still searched.
+            var current = new HashSet<object>(leaves.Select(l => l.AtomicReader.CoreCacheKey), ReferenceEqualityComparer.Instance);
+            foreach (var key in reuse._segments.Keys.Where(k => !current.Contains(k)).ToList())
+            {
+                reuse._segments.Remove(key);
+            }
+        }
+
         return reuse;
     }
 
@@ -69,11 +78,6 @@ internal sealed class PostingsReuse
         var key = leaf.AtomicReader.CoreCacheKey;
         if (!_segments.TryGetValue(key, out var segment))
         {
-            if (_segments.Count >= MaxSegments)
-            {
-                _segments.Clear();
-            }
-
             _segments[key] = segment = new Segment();
         }
 

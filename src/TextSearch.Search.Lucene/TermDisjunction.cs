@@ -82,7 +82,7 @@ internal sealed class TermDisjunction
         // and the thread's next search makes new ones.
         var slots = t_slots ?? new Slots();
         t_slots = null;
-        var reuse = PostingsReuse.Begin();
+        var reuse = PostingsReuse.Begin(searcher.IndexReader.Leaves);
         var postings = new DocsEnum?[_clauses.Length];
         var scorers = new Similarity.SimScorer?[_clauses.Length];
         foreach (var leaf in searcher.IndexReader.Leaves)

@@ -24,7 +24,7 @@ internal static class WindowScorer
     public static float[] Score(IndexSearcher searcher, RescorePlan plan, TermLookup terms, WindowDoc[] docs, CancellationToken cancellationToken)
     {
         var similarity = searcher.Similarity;
-        var postings = new Postings(terms);
+        var postings = new Postings(terms, PostingsReuse.Begin(searcher.IndexReader.Leaves)); // the first phase's enumerators are done
         var statistics = new Dictionary<string, CollectionStatistics>();
         CollectionStatistics Statistics(string field) =>
             statistics.TryGetValue(field, out var s) ? s : statistics[field] = searcher.CollectionStatistics(field);
@@ -219,11 +219,10 @@ internal static class WindowScorer
     }
 
     /// <summary>The distinct terms of a window's scoring: their postings in the current segment, advanced together.</summary>
-    private sealed class Postings(TermLookup terms)
+    private sealed class Postings(TermLookup terms, PostingsReuse reuse)
     {
         private readonly List<(Term Term, TermContext Context, bool Positions)> _terms = [];
         private readonly Dictionary<(string Field, string Text), int> _index = [];
-        private readonly PostingsReuse _reuse = PostingsReuse.Begin(); // the first phase's enumerators are done
         private DocsEnum?[] _enums = [];
         private int[] _freqs = [];
         private int[][] _positions = [];
@@ -264,7 +263,7 @@ internal static class WindowScorer
                 if (context.Get(leaf.Ord) is { } state && terms.Terms(leaf, term.Field) is { } termsEnum)
                 {
                     termsEnum.SeekExact(term.Bytes, state);
-                    _enums[i] = positions ? _reuse.Positions(leaf, termsEnum, live) : _reuse.Docs(leaf, termsEnum, live);
+                    _enums[i] = positions ? reuse.Positions(leaf, termsEnum, live) : reuse.Docs(leaf, termsEnum, live);
                 }
             }
         }

@@ -30,6 +30,36 @@ public sealed class PostingsReuseTests
         return terms;
     }
 
+    private static DirectoryReader Index(RAMDirectory directory, params string[] bodies)
+    {
+        using (var writer = new IndexWriter(directory, new IndexWriterConfig(LuceneVersion.LUCENE_48, new WhitespaceAnalyzer(LuceneVersion.LUCENE_48))))
+        {
+            foreach (var body in bodies)
+            {
+                writer.AddDocument(new LuceneDocument { new TextField("body", body, Field.Store.NO) });
+            }
+        }
+
+        return DirectoryReader.Open(directory);
+    }
+
+    [Fact]
+    public void The_enumerators_of_a_segment_no_longer_searched_are_let_go()
+    {
+        using var oldDirectory = new RAMDirectory();
+        using var newDirectory = new RAMDirectory();
+        using var old = Index(oldDirectory, "a b", "a");
+        using var merged = Index(newDirectory, "a", "a b", "b");
+
+        var kept = PostingsReuse.Begin(old.Leaves).Docs(old.Leaves[0], On(old.Leaves[0], "a"), null);
+        Assert.Same(kept, PostingsReuse.Begin(old.Leaves).Docs(old.Leaves[0], On(old.Leaves[0], "a"), null));
+
+        // Searches of the index after a merge: its one segment is new, and the old one's enumerators are let go.
+        Assert.Equal([0, 1], Read(PostingsReuse.Begin(merged.Leaves).Docs(merged.Leaves[0], On(merged.Leaves[0], "a"), null)));
+        PostingsReuse.Begin(merged.Leaves);
+        Assert.NotSame(kept, PostingsReuse.Begin(old.Leaves).Docs(old.Leaves[0], On(old.Leaves[0], "a"), null));
+    }
+
     [Fact]
     public void A_search_takes_back_the_last_searchs_enumerators_and_a_search_never_shares_one()
     {
@@ -44,7 +74,7 @@ public sealed class PostingsReuseTests
 
         using var reader = DirectoryReader.Open(directory);
         var leaf = reader.Leaves[0];
-        var reuse = PostingsReuse.Begin();
+        var reuse = PostingsReuse.Begin(reader.Leaves);
         var a = reuse.Docs(leaf, On(leaf, "a"), null);
         var b = reuse.Docs(leaf, On(leaf, "b"), null);
         Assert.NotSame(a, b);
@@ -52,7 +82,7 @@ public sealed class PostingsReuseTests
         Assert.Equal([0, 1, 3], Read(b));
 
         // The next search: the same two enumerators, reset to other terms.
-        reuse = PostingsReuse.Begin();
+        reuse = PostingsReuse.Begin(reader.Leaves);
         var c = reuse.Docs(leaf, On(leaf, "c"), null);
         var again = reuse.Docs(leaf, On(leaf, "b"), null);
         Assert.Same(a, c);
@@ -61,13 +91,13 @@ public sealed class PostingsReuseTests
         Assert.Equal([0, 1, 3], Read(again));
 
         // Positions likewise, and deleted documents are left out by the live documents given.
-        var positions = PostingsReuse.Begin().Positions(leaf, On(leaf, "b"), null);
+        var positions = PostingsReuse.Begin(reader.Leaves).Positions(leaf, On(leaf, "b"), null);
         Assert.Equal(0, positions.NextDoc());
         Assert.Equal(1, positions.NextPosition());
         var live = new FixedBitSet(reader.MaxDoc);
         live.Set(0, reader.MaxDoc);
         live.Clear(1);
-        var reused = PostingsReuse.Begin().Positions(leaf, On(leaf, "b"), live);
+        var reused = PostingsReuse.Begin(reader.Leaves).Positions(leaf, On(leaf, "b"), live);
         Assert.Same(positions, reused);
         Assert.Equal(0, reused.NextDoc());
         Assert.Equal(3, reused.NextDoc());
