@@ -31,8 +31,9 @@ internal sealed class TermDisjunction
 
     /// <summary>
     /// The disjunction <paramref name="query"/> describes, or null for any other shape: it must be a boolean query of two
-    /// or more optional term queries of boost 1 (a single clause is rewritten to its term query, without coordination),
-    /// with no boost or minimum of its own.
+    /// to 32 optional term queries of boost 1 (a single clause is rewritten to its term query, without coordination; past
+    /// 32, the width of the bucket scorer's clause mask, the question is left to Lucene), with no boost or minimum of its
+    /// own.
     /// </summary>
     public static TermDisjunction? Of(global::Lucene.Net.Search.Query query, TermLookup terms, Similarity similarity)
     {
@@ -72,7 +73,7 @@ internal sealed class TermDisjunction
             var (term, context) = _clauses[i];
             if (context.DocFreq > 0)
             {
-                var weight = similarity.ComputeWeight(1f, searcher.CollectionStatistics(term.Field), searcher.TermStatistics(term, context));
+                var weight = similarity.ComputeWeight(1f, terms.Statistics(searcher, term.Field), searcher.TermStatistics(term, context));
                 weight.Normalize(1f, 1f); // as the boolean query normalizes its clauses (BM25 keeps only the boosts)
                 weights[i] = weight;
             }
@@ -94,9 +95,8 @@ internal sealed class TermDisjunction
             {
                 postings[i] = null;
                 var (term, context) = _clauses[i];
-                if (weights[i] is { } weight && context.Get(leaf.Ord) is { } state && terms.Terms(leaf, term.Field) is { } termsEnum)
+                if (weights[i] is { } weight && terms.Seek(leaf, term, context) is { } termsEnum)
                 {
-                    termsEnum.SeekExact(term.Bytes, state);
                     var docs = reuse.Docs(leaf, termsEnum, live);
                     if (docs.NextDoc() != DocIdSetIterator.NO_MORE_DOCS)
                     {

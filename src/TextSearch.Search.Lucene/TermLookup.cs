@@ -14,6 +14,7 @@ internal sealed class TermLookup(IndexReaderContext top)
 {
     private readonly Dictionary<(string Field, string Text), TermContext> _contexts = [];
     private readonly Dictionary<(int Leaf, string Field), TermsEnum?> _enums = [];
+    private readonly Dictionary<string, CollectionStatistics> _statistics = [];
 
     /// <summary>A term query whose term states come from this lookup.</summary>
     public TermQuery Query(string field, string text, float boost = 1f) => new(new Term(field, text), Context(field, text)) { Boost = boost };
@@ -37,6 +38,32 @@ internal sealed class TermLookup(IndexReaderContext top)
         }
 
         return context;
+    }
+
+    /// <summary>
+    /// The segment's terms enumerator of the term's field positioned on the term from its looked-up state (no seek
+    /// through the terms dictionary), or null where the segment lacks the term.
+    /// </summary>
+    public TermsEnum? Seek(AtomicReaderContext leaf, Term term, TermContext context)
+    {
+        if (context.Get(leaf.Ord) is not { } state || Terms(leaf, term.Field) is not { } terms)
+        {
+            return null;
+        }
+
+        terms.SeekExact(term.Bytes, state);
+        return terms;
+    }
+
+    /// <summary>A field's collection statistics (for BM25's weights), computed once per search for both phases.</summary>
+    public CollectionStatistics Statistics(IndexSearcher searcher, string field)
+    {
+        if (!_statistics.TryGetValue(field, out var statistics))
+        {
+            _statistics[field] = statistics = searcher.CollectionStatistics(field);
+        }
+
+        return statistics;
     }
 
     /// <summary>The segment's terms enumerator of a field (null when the segment lacks the field), shared by its terms.</summary>

@@ -25,9 +25,6 @@ internal static class WindowScorer
     {
         var similarity = searcher.Similarity;
         var postings = new Postings(terms, PostingsReuse.Begin(searcher.IndexReader.Leaves)); // the first phase's enumerators are done
-        var statistics = new Dictionary<string, CollectionStatistics>();
-        CollectionStatistics Statistics(string field) =>
-            statistics.TryGetValue(field, out var s) ? s : statistics[field] = searcher.CollectionStatistics(field);
 
         // Every term clause and pair has its weight; each segment a scorer per weight.
         var weights = new List<Similarity.SimWeight>();
@@ -46,7 +43,7 @@ internal static class WindowScorer
             if (postings.Context(a).DocFreq > 0 && postings.Context(b).DocFreq > 0)
             {
                 pairs.Add((a, b, Weight(similarity.ComputeWeight(
-                    plan.PairBoost, Statistics(plan.PairField), searcher.TermStatistics(postings.Term(a), postings.Context(a)), searcher.TermStatistics(postings.Term(b), postings.Context(b))))));
+                    plan.PairBoost, terms.Statistics(searcher, plan.PairField), searcher.TermStatistics(postings.Term(a), postings.Context(a)), searcher.TermStatistics(postings.Term(b), postings.Context(b))))));
             }
         }
 
@@ -62,7 +59,7 @@ internal static class WindowScorer
                     var p = postings.Add(feature.Field, feature.Text, positions: false);
                     if (postings.Context(p).DocFreq > 0)
                     {
-                        features.Add((p, Weight(similarity.ComputeWeight(feature.Boost, Statistics(feature.Field), searcher.TermStatistics(postings.Term(p), postings.Context(p))))));
+                        features.Add((p, Weight(similarity.ComputeWeight(feature.Boost, terms.Statistics(searcher, feature.Field), searcher.TermStatistics(postings.Term(p), postings.Context(p))))));
                     }
                 }
 
@@ -260,9 +257,8 @@ internal static class WindowScorer
             {
                 var (term, context, positions) = _terms[i];
                 _enums[i] = null;
-                if (context.Get(leaf.Ord) is { } state && terms.Terms(leaf, term.Field) is { } termsEnum)
+                if (terms.Seek(leaf, term, context) is { } termsEnum)
                 {
-                    termsEnum.SeekExact(term.Bytes, state);
                     _enums[i] = positions ? reuse.Positions(leaf, termsEnum, live) : reuse.Docs(leaf, termsEnum, live);
                 }
             }

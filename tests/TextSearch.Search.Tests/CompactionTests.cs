@@ -20,6 +20,17 @@ public sealed class CompactionTests : IDisposable
         TextAnalyzer.Default,
         NullLogger<LuceneBackend>.Instance);
 
+    /// <summary>The pause before an idle compaction, on the tests' fake clocks.</summary>
+    private static readonly TimeSpan IdleDelay = TimeSpan.FromSeconds(5);
+
+    /// <summary>A backend that compacts once writes pause (above <paramref name="aboveSegments"/> segments), timed by <paramref name="time"/>.</summary>
+    private LuceneBackend OpenOnClock(FakeTimeProvider time, int aboveSegments) => new(
+        new LuceneOptions { IndexPath = _path, BulkRamBufferMB = 1, CompactWhenIdleAboveSegments = aboveSegments, CompactIdleDelay = IdleDelay },
+        TextAnalyzer.Default,
+        NullLogger<LuceneBackend>.Instance,
+        openDirectory: null,
+        time);
+
     private static IAsyncEnumerable<BulkEntry> Docs(string prefix, int count) =>
         Enumerable.Range(0, count).Select(i => BulkEntry.Of(new Document
         {
@@ -95,14 +106,7 @@ public sealed class CompactionTests : IDisposable
         // The pause is the test's to decide: a fake clock stands still while the bulks are written, however slow the
         // machine, and moves only when the test advances it.
         var time = new FakeTimeProvider();
-        var options = new LuceneOptions
-        {
-            IndexPath = _path,
-            BulkRamBufferMB = 1,
-            CompactWhenIdleAboveSegments = aboveSegments,
-            CompactIdleDelay = TimeSpan.FromSeconds(5),
-        };
-        await using var backend = new LuceneBackend(options, TextAnalyzer.Default, NullLogger<LuceneBackend>.Instance, openDirectory: null, time);
+        await using var backend = OpenOnClock(time, aboveSegments);
         var engine = TestSupport.Engine(backend);
         await engine.BulkUpsertAsync(Docs("a", first), default);
         await OneSegment(backend);
@@ -118,7 +122,7 @@ public sealed class CompactionTests : IDisposable
         await Settled(backend);
         var joined = backend.SearchedSegments;
         Assert.True(joined >= 5, $"{joined} segments");
-        time.Advance(options.CompactIdleDelay - TimeSpan.FromMilliseconds(1));
+        time.Advance(IdleDelay - TimeSpan.FromMilliseconds(1));
         await Settled(backend);
         Assert.Equal(joined, backend.SearchedSegments);
 
@@ -151,14 +155,7 @@ public sealed class CompactionTests : IDisposable
     public async Task A_write_during_the_pause_puts_the_compaction_off_until_writes_pause_again()
     {
         var time = new FakeTimeProvider();
-        var options = new LuceneOptions
-        {
-            IndexPath = _path,
-            BulkRamBufferMB = 1,
-            CompactWhenIdleAboveSegments = 3,
-            CompactIdleDelay = TimeSpan.FromSeconds(5),
-        };
-        await using var backend = new LuceneBackend(options, TextAnalyzer.Default, NullLogger<LuceneBackend>.Instance, openDirectory: null, time);
+        await using var backend = OpenOnClock(time, aboveSegments: 3);
         var engine = TestSupport.Engine(backend);
         await engine.BulkUpsertAsync(Docs("a", 400), default);
         await OneSegment(backend);
