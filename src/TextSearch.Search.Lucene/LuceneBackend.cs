@@ -203,7 +203,7 @@ public sealed partial class LuceneBackend : ISearchBackend
         {
             var facets = search.Facets.Count > 0 ? new FacetCounter(search.Facets) : null;
             var filter = Filter(search);
-            var terms = new TermLookup(searcher.TopReaderContext);
+            var terms = new TermLookup(searcher.TopReaderContext, PostingsReuse.Begin(searcher.IndexReader.Leaves));
             var page = search.RanksInOnePhase(window)
                 ? OnePhase(searcher, Filtered(_queries.Build(search.Query, exclusions: true, terms), filter), search, facets, cancellationToken)
                 : TwoPhases(searcher, Filtered(_queries.FirstPhase(search.Query, terms), filter), search, window, terms, facets, cancellationToken);

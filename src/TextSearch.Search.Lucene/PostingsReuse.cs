@@ -9,6 +9,8 @@ namespace TextSearch.Search.Lucene;
 /// and allocates its block buffers (a few kilobytes), and the window opens five or more per query word. One search at a
 /// time per thread: <see cref="Begin"/> frees every enumerator the thread's last search took, and lets go of those of
 /// segments the index no longer has (their inputs keep a merged-away file mapped, see <see cref="MappedFile"/>).
+/// The segment's terms enumerators (<see cref="Terms"/>, one per field) are kept the same way: a new one clones the
+/// terms dictionary's input and allocates the frames of its seeks, and a search looks up terms in five or more fields.
 /// </summary>
 internal sealed class PostingsReuse
 {
@@ -39,6 +41,21 @@ internal sealed class PostingsReuse
         }
 
         return reuse;
+    }
+
+    /// <summary>
+    /// The segment's terms enumerator of <paramref name="field"/> (null where the segment lacks the field): the same
+    /// one for every search of the thread, positioned by each lookup (a seek does not depend on where it was).
+    /// </summary>
+    public TermsEnum? Terms(AtomicReaderContext leaf, string field)
+    {
+        var segment = Of(leaf);
+        if (!segment.Terms.TryGetValue(field, out var terms))
+        {
+            segment.Terms[field] = terms = leaf.AtomicReader.GetTerms(field)?.GetEnumerator();
+        }
+
+        return terms;
     }
 
     /// <summary>The term's documents and frequencies in <paramref name="leaf"/> (<paramref name="terms"/> positioned on it).</summary>
@@ -94,6 +111,8 @@ internal sealed class PostingsReuse
         public List<DocsEnum> Docs { get; } = [];
 
         public List<DocsAndPositionsEnum> Positions { get; } = [];
+
+        public Dictionary<string, TermsEnum?> Terms { get; } = new(StringComparer.Ordinal);
 
         public int Search { get; set; }
 

@@ -8,9 +8,10 @@ namespace TextSearch.Search.Lucene;
 /// The term queries of one search, with their per-segment term states looked up once: one terms enumerator per
 /// segment and field serves every term of that field, and a term that both phases (or several clauses) use is looked
 /// up once. Lucene's own TermQuery opens a fresh enumerator per term and segment (a few kilobytes each), and the full
-/// ranking has five or more terms per query word.
+/// ranking has five or more terms per query word. With <paramref name="reuse"/> (the searching thread's), the
+/// enumerators are the thread's, kept from one search to the next.
 /// </summary>
-internal sealed class TermLookup(IndexReaderContext top)
+internal sealed class TermLookup(IndexReaderContext top, PostingsReuse? reuse = null)
 {
     private readonly Dictionary<(string Field, string Text), TermContext> _contexts = [];
     private readonly Dictionary<(int Leaf, string Field), TermsEnum?> _enums = [];
@@ -71,7 +72,7 @@ internal sealed class TermLookup(IndexReaderContext top)
     {
         if (!_enums.TryGetValue((leaf.Ord, field), out var terms))
         {
-            terms = leaf.AtomicReader.GetTerms(field)?.GetEnumerator();
+            terms = reuse is null ? leaf.AtomicReader.GetTerms(field)?.GetEnumerator() : reuse.Terms(leaf, field);
             _enums[(leaf.Ord, field)] = terms;
         }
 

@@ -34,7 +34,10 @@ internal static class Anchor
 
         // A leading '-' would make the question an exclusion in our syntax: dropped, as a user would.
         var questions = set.Questions.Select(q => q.Text.TrimStart('-').Trim()).Where(q => q.Length > 0).ToList();
-        var concurrencies = (opts.Get("concurrency") ?? "4,16").Split(',').Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        // --concurrency none: ingestion only.
+        var concurrencies = opts.Get("concurrency") is "none"
+            ? []
+            : (opts.Get("concurrency") ?? "4,16").Split(',').Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         var seconds = opts.Int("seconds", 20);
         var snippets = opts.Int("snippets", 1);
         var warmup = opts.Int("warmup", 20);
@@ -66,7 +69,10 @@ internal static class Anchor
             Console.WriteLine($"| Ingestion, documents/s | {plainRate:F0} | {served:F0} (one bulk stream) | **{served / plainRate:F2}×** |");
 
             // The bulk's background merge must not run during either side's measurement.
-            await WaitIdleAsync(server.ProcessId, TimeSpan.FromMinutes(3));
+            if (concurrencies.Length > 0)
+            {
+                await WaitIdleAsync(server.ProcessId, TimeSpan.FromMinutes(3));
+            }
 
             var search = new SearchService.SearchServiceClient(channel);
             foreach (var concurrency in concurrencies)

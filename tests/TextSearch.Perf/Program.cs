@@ -117,6 +117,7 @@ try
 
                 var latencies = new double[count];
                 var next = -1;
+                var allocated = GC.GetTotalAllocatedBytes(precise: true);
                 var watch = Stopwatch.StartNew();
                 await Task.WhenAll(Enumerable.Range(0, threads).Select(_ => Task.Run(async () =>
                 {
@@ -129,8 +130,9 @@ try
                     }
                 })));
                 var elapsed = watch.Elapsed;
+                allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
                 Array.Sort(latencies);
-                Console.WriteLine($"in-process engine search: {count} queries on {threads} threads in {elapsed.TotalSeconds:F2} s = {count / elapsed.TotalSeconds:F0} queries/s; p50 {latencies[count / 2]:F2} ms, p99 {latencies[(int)(count * 0.99)]:F2} ms");
+                Console.WriteLine($"in-process engine search: {count} queries on {threads} threads in {elapsed.TotalSeconds:F2} s = {count / elapsed.TotalSeconds:F0} queries/s; p50 {latencies[count / 2]:F2} ms, p99 {latencies[(int)(count * 0.99)]:F2} ms; {allocated / 1024.0 / count:F0} KB allocated per query");
                 return 0;
             }
 
@@ -382,7 +384,7 @@ static SynonymMap Synonyms(string repo) =>
 
 static void Usage(TextWriter to)
 {
-    to.WriteLine("usage: textsearch-perf anchor --qa ARCD.json --distractors FILE.jsonl.gz [--concurrency 4,16] [--seconds 20] [--warmup 20] [--rounds 3] [--plain-store mapped|lucene] [--snippets 1] [--set 'Key=Value ...']");
+    to.WriteLine("usage: textsearch-perf anchor --qa ARCD.json --distractors FILE.jsonl.gz [--concurrency 4,16|none] [--seconds 20] [--warmup 20] [--rounds 3] [--plain-store mapped|lucene] [--snippets 1] [--set 'Key=Value ...']");
     to.WriteLine("       textsearch-perf ingest --corpus FILE [--limit N] [--keep 1] [--work DIR]");
     to.WriteLine("       textsearch-perf search --index DIR --queries FILE [--threads 2] [--count 5000] [--ranking JSON]");
     to.WriteLine("       textsearch-perf discovery --index DIR --corpus FILE --queries FILE [--rounds 3] [--count 1000]");

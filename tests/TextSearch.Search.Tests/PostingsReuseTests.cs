@@ -61,6 +61,47 @@ public sealed class PostingsReuseTests
     }
 
     [Fact]
+    public void A_search_takes_back_the_last_searchs_terms_enumerators_and_they_find_any_term_after_any_other()
+    {
+        using var directory = new RAMDirectory();
+        using var reader = Index(directory, "a b", "b", "a c", "c b");
+        var leaf = reader.Leaves[0];
+        var terms = PostingsReuse.Begin(reader.Leaves).Terms(leaf, "body");
+        Assert.NotNull(terms);
+        Assert.Null(PostingsReuse.Begin(reader.Leaves).Terms(leaf, "title")); // a field the segment lacks
+
+        // Searches one after the other look terms up through the thread's one enumerator, wherever the last left it.
+        foreach (var (text, docFreq) in new[] { ("c", 2), ("a", 2), ("b", 3), ("a", 2), ("z", 0) })
+        {
+            var lookup = new TermLookup(reader.Context, PostingsReuse.Begin(reader.Leaves));
+            Assert.Equal(docFreq, lookup.Context("body", text).DocFreq);
+            Assert.Same(terms, lookup.Terms(leaf, "body"));
+        }
+
+        // A search after a lookup that found nothing still positions the enumerator on its term from the term's state.
+        var last = new TermLookup(reader.Context, PostingsReuse.Begin(reader.Leaves));
+        var b = new Term("body", "b");
+        var positioned = last.Seek(leaf, b, last.Context("body", "b"));
+        Assert.Same(terms, positioned);
+        Assert.Equal([0, 1, 3], Read(positioned!.Docs(null, null)));
+    }
+
+    [Fact]
+    public void The_terms_enumerators_of_a_segment_no_longer_searched_are_let_go()
+    {
+        using var oldDirectory = new RAMDirectory();
+        using var newDirectory = new RAMDirectory();
+        using var old = Index(oldDirectory, "a b", "a");
+        using var merged = Index(newDirectory, "a", "a b", "b");
+
+        var kept = PostingsReuse.Begin(old.Leaves).Terms(old.Leaves[0], "body");
+        Assert.Same(kept, PostingsReuse.Begin(old.Leaves).Terms(old.Leaves[0], "body"));
+        PostingsReuse.Begin(merged.Leaves).Terms(merged.Leaves[0], "body");
+        PostingsReuse.Begin(merged.Leaves);
+        Assert.NotSame(kept, PostingsReuse.Begin(old.Leaves).Terms(old.Leaves[0], "body"));
+    }
+
+    [Fact]
     public void A_search_takes_back_the_last_searchs_enumerators_and_a_search_never_shares_one()
     {
         using var directory = new RAMDirectory();
