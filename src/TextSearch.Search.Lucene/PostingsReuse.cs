@@ -58,23 +58,27 @@ internal sealed class PostingsReuse
         return terms;
     }
 
-    /// <summary>The term's documents and frequencies in <paramref name="leaf"/> (<paramref name="terms"/> positioned on it).</summary>
-    public DocsEnum Docs(AtomicReaderContext leaf, TermsEnum terms, IBits? live)
+    /// <summary>
+    /// The term's documents and frequencies in <paramref name="leaf"/> (<paramref name="terms"/> positioned on it, a
+    /// term of <paramref name="field"/>). Enumerators are kept per field: the postings reader takes one back only for a
+    /// field indexed as the one it was made for (the exact forms have no positions, the stems do).
+    /// </summary>
+    public DocsEnum Docs(AtomicReaderContext leaf, string field, TermsEnum terms, IBits? live)
     {
-        var segment = Of(leaf);
-        var i = segment.DocsTaken++;
-        var docs = terms.Docs(live, i < segment.Docs.Count ? segment.Docs[i] : null, DocsFlags.FREQS);
-        Keep(segment.Docs, i, docs);
+        var kept = Of(leaf, field);
+        var i = kept.DocsTaken++;
+        var docs = terms.Docs(live, i < kept.Docs.Count ? kept.Docs[i] : null, DocsFlags.FREQS);
+        Keep(kept.Docs, i, docs);
         return docs;
     }
 
-    /// <summary>The term's documents, frequencies and positions in <paramref name="leaf"/> (<paramref name="terms"/> positioned on it).</summary>
-    public DocsAndPositionsEnum Positions(AtomicReaderContext leaf, TermsEnum terms, IBits? live)
+    /// <summary>The term's documents, frequencies and positions in <paramref name="leaf"/> (as <see cref="Docs"/>).</summary>
+    public DocsAndPositionsEnum Positions(AtomicReaderContext leaf, string field, TermsEnum terms, IBits? live)
     {
-        var segment = Of(leaf);
-        var i = segment.PositionsTaken++;
-        var positions = terms.DocsAndPositions(live, i < segment.Positions.Count ? segment.Positions[i] : null);
-        Keep(segment.Positions, i, positions);
+        var kept = Of(leaf, field);
+        var i = kept.PositionsTaken++;
+        var positions = terms.DocsAndPositions(live, i < kept.Positions.Count ? kept.Positions[i] : null);
+        Keep(kept.Positions, i, positions);
         return positions;
     }
 
@@ -98,21 +102,38 @@ internal sealed class PostingsReuse
             _segments[key] = segment = new Segment();
         }
 
-        if (segment.Search != _search)
+        return segment;
+    }
+
+    private FieldEnums Of(AtomicReaderContext leaf, string field)
+    {
+        var segment = Of(leaf);
+        if (!segment.Fields.TryGetValue(field, out var kept))
         {
-            (segment.Search, segment.DocsTaken, segment.PositionsTaken) = (_search, 0, 0);
+            segment.Fields[field] = kept = new FieldEnums();
         }
 
-        return segment;
+        if (kept.Search != _search)
+        {
+            (kept.Search, kept.DocsTaken, kept.PositionsTaken) = (_search, 0, 0);
+        }
+
+        return kept;
     }
 
     private sealed class Segment
     {
+        public Dictionary<string, FieldEnums> Fields { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, TermsEnum?> Terms { get; } = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>A segment's postings enumerators of one field, and how many of each the current search has taken.</summary>
+    private sealed class FieldEnums
+    {
         public List<DocsEnum> Docs { get; } = [];
 
         public List<DocsAndPositionsEnum> Positions { get; } = [];
-
-        public Dictionary<string, TermsEnum?> Terms { get; } = new(StringComparer.Ordinal);
 
         public int Search { get; set; }
 

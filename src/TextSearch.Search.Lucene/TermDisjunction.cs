@@ -97,7 +97,7 @@ internal sealed class TermDisjunction
                 var (term, context) = _clauses[i];
                 if (weights[i] is { } weight && terms.Seek(leaf, term, context) is { } termsEnum)
                 {
-                    var docs = reuse.Docs(leaf, termsEnum, live);
+                    var docs = reuse.Docs(leaf, term.Field, termsEnum, live);
                     if (docs.NextDoc() != DocIdSetIterator.NO_MORE_DOCS)
                     {
                         postings[i] = docs;

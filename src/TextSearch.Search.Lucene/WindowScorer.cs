@@ -259,7 +259,7 @@ internal static class WindowScorer
                 _enums[i] = null;
                 if (terms.Seek(leaf, term, context) is { } termsEnum)
                 {
-                    _enums[i] = positions ? reuse.Positions(leaf, termsEnum, live) : reuse.Docs(leaf, termsEnum, live);
+                    _enums[i] = positions ? reuse.Positions(leaf, term.Field, termsEnum, live) : reuse.Docs(leaf, term.Field, termsEnum, live);
                 }
             }
         }

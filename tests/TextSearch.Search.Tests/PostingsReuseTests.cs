@@ -51,13 +51,13 @@ public sealed class PostingsReuseTests
         using var old = Index(oldDirectory, "a b", "a");
         using var merged = Index(newDirectory, "a", "a b", "b");
 
-        var kept = PostingsReuse.Begin(old.Leaves).Docs(old.Leaves[0], On(old.Leaves[0], "a"), null);
-        Assert.Same(kept, PostingsReuse.Begin(old.Leaves).Docs(old.Leaves[0], On(old.Leaves[0], "a"), null));
+        var kept = PostingsReuse.Begin(old.Leaves).Docs(old.Leaves[0], "body", On(old.Leaves[0], "a"), null);
+        Assert.Same(kept, PostingsReuse.Begin(old.Leaves).Docs(old.Leaves[0], "body", On(old.Leaves[0], "a"), null));
 
         // Searches of the index after a merge: its one segment is new, and the old one's enumerators are let go.
-        Assert.Equal([0, 1], Read(PostingsReuse.Begin(merged.Leaves).Docs(merged.Leaves[0], On(merged.Leaves[0], "a"), null)));
+        Assert.Equal([0, 1], Read(PostingsReuse.Begin(merged.Leaves).Docs(merged.Leaves[0], "body", On(merged.Leaves[0], "a"), null)));
         PostingsReuse.Begin(merged.Leaves);
-        Assert.NotSame(kept, PostingsReuse.Begin(old.Leaves).Docs(old.Leaves[0], On(old.Leaves[0], "a"), null));
+        Assert.NotSame(kept, PostingsReuse.Begin(old.Leaves).Docs(old.Leaves[0], "body", On(old.Leaves[0], "a"), null));
     }
 
     [Fact]
@@ -84,6 +84,43 @@ public sealed class PostingsReuseTests
         var positioned = last.Seek(leaf, b, last.Context("body", "b"));
         Assert.Same(terms, positioned);
         Assert.Equal([0, 1, 3], Read(positioned!.Docs(null, null)));
+    }
+
+    [Fact]
+    public void Enumerators_are_taken_back_by_field_whatever_order_a_search_asks_for_them_in()
+    {
+        // Two fields indexed differently (the postings reader takes an enumerator back only for a field like its own).
+        using var directory = new RAMDirectory();
+        var exactType = new FieldType(TextField.TYPE_NOT_STORED) { IndexOptions = IndexOptions.DOCS_AND_FREQS };
+        using (var writer = new IndexWriter(directory, new IndexWriterConfig(LuceneVersion.LUCENE_48, new WhitespaceAnalyzer(LuceneVersion.LUCENE_48))))
+        {
+            foreach (var text in new[] { "a b", "b", "a" })
+            {
+                writer.AddDocument(new LuceneDocument { new TextField("body", text, Field.Store.NO), new Field("exact", text, exactType) });
+            }
+        }
+
+        using var reader = DirectoryReader.Open(directory);
+        var leaf = reader.Leaves[0];
+        TermsEnum OnField(string field, string text)
+        {
+            var terms = leaf.AtomicReader.GetTerms(field)!.GetEnumerator();
+            Assert.True(terms.SeekExact(new BytesRef(text)));
+            return terms;
+        }
+
+        var reuse = PostingsReuse.Begin(reader.Leaves);
+        var exact = reuse.Docs(leaf, "exact", OnField("exact", "a"), null);
+        var body = reuse.Docs(leaf, "body", OnField("body", "a"), null);
+
+        // The next search asks for the body first: it gets the body's enumerator, not the first one kept.
+        reuse = PostingsReuse.Begin(reader.Leaves);
+        var bodyAgain = reuse.Docs(leaf, "body", OnField("body", "b"), null);
+        var exactAgain = reuse.Docs(leaf, "exact", OnField("exact", "b"), null);
+        Assert.Same(body, bodyAgain);
+        Assert.Same(exact, exactAgain);
+        Assert.Equal([0, 1], Read(bodyAgain));
+        Assert.Equal([0, 1], Read(exactAgain));
     }
 
     [Fact]
@@ -116,29 +153,29 @@ public sealed class PostingsReuseTests
         using var reader = DirectoryReader.Open(directory);
         var leaf = reader.Leaves[0];
         var reuse = PostingsReuse.Begin(reader.Leaves);
-        var a = reuse.Docs(leaf, On(leaf, "a"), null);
-        var b = reuse.Docs(leaf, On(leaf, "b"), null);
+        var a = reuse.Docs(leaf, "body", On(leaf, "a"), null);
+        var b = reuse.Docs(leaf, "body", On(leaf, "b"), null);
         Assert.NotSame(a, b);
         Assert.Equal([0, 2], Read(a));
         Assert.Equal([0, 1, 3], Read(b));
 
         // The next search: the same two enumerators, reset to other terms.
         reuse = PostingsReuse.Begin(reader.Leaves);
-        var c = reuse.Docs(leaf, On(leaf, "c"), null);
-        var again = reuse.Docs(leaf, On(leaf, "b"), null);
+        var c = reuse.Docs(leaf, "body", On(leaf, "c"), null);
+        var again = reuse.Docs(leaf, "body", On(leaf, "b"), null);
         Assert.Same(a, c);
         Assert.Same(b, again);
         Assert.Equal([2, 3], Read(c));
         Assert.Equal([0, 1, 3], Read(again));
 
         // Positions likewise, and deleted documents are left out by the live documents given.
-        var positions = PostingsReuse.Begin(reader.Leaves).Positions(leaf, On(leaf, "b"), null);
+        var positions = PostingsReuse.Begin(reader.Leaves).Positions(leaf, "body", On(leaf, "b"), null);
         Assert.Equal(0, positions.NextDoc());
         Assert.Equal(1, positions.NextPosition());
         var live = new FixedBitSet(reader.MaxDoc);
         live.Set(0, reader.MaxDoc);
         live.Clear(1);
-        var reused = PostingsReuse.Begin(reader.Leaves).Positions(leaf, On(leaf, "b"), live);
+        var reused = PostingsReuse.Begin(reader.Leaves).Positions(leaf, "body", On(leaf, "b"), live);
         Assert.Same(positions, reused);
         Assert.Equal(0, reused.NextDoc());
         Assert.Equal(3, reused.NextDoc());
