@@ -10,7 +10,7 @@ namespace TextSearch.Search.Lucene;
 /// per-search table of 2,048 bucket objects per segment or its two virtual calls per posting.
 /// <para>
 /// Like that scorer it works through each segment in ranges of <see cref="Range"/> documents and term by term: the
-/// term's BM25 score (its weight and per-segment scorer from the similarity, as Lucene's term query has them) is added
+/// term's BM25 score (<see cref="Bm25"/>: the similarity's weight and per-segment score, as Lucene's term query has them) is added
 /// in double per document, the clauses in the order that scorer adds them (the last clause first), and a document's sum
 /// is coordinated by the number of clauses it matched, of all of them, then rounded to float.
 /// </para>
@@ -66,16 +66,14 @@ internal sealed class TermDisjunction
     /// <summary>Scores every document that matches a clause and hands it to <paramref name="collector"/> (with its top-level number).</summary>
     public void Score(IndexSearcher searcher, TermLookup terms, WindowCollector collector, CancellationToken cancellationToken)
     {
-        var similarity = searcher.Similarity;
-        var weights = new Similarity.SimWeight?[_clauses.Length];
+        var bm25 = terms.Bm25(searcher.Similarity);
+        var weights = new Bm25Weight?[_clauses.Length];
         for (var i = 0; i < _clauses.Length; i++)
         {
             var (term, context) = _clauses[i];
             if (context.DocFreq > 0)
             {
-                var weight = similarity.ComputeWeight(1f, terms.Statistics(searcher, term.Field), searcher.TermStatistics(term, context));
-                weight.Normalize(1f, 1f); // as the boolean query normalizes its clauses (BM25 keeps only the boosts)
-                weights[i] = weight;
+                weights[i] = bm25.Weight(1f, terms.Statistics(searcher, term.Field), searcher.TermStatistics(term, context));
             }
         }
 
@@ -85,7 +83,7 @@ internal sealed class TermDisjunction
         t_slots = null;
         var reuse = PostingsReuse.Begin(searcher.IndexReader.Leaves);
         var postings = new DocsEnum?[_clauses.Length];
-        var scorers = new Similarity.SimScorer?[_clauses.Length];
+        var scorers = new Bm25Scorer[_clauses.Length];
         foreach (var leaf in searcher.IndexReader.Leaves)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -101,7 +99,7 @@ internal sealed class TermDisjunction
                     if (docs.NextDoc() != DocIdSetIterator.NO_MORE_DOCS)
                     {
                         postings[i] = docs;
-                        scorers[i] = similarity.GetSimScorer(weight, leaf);
+                        scorers[i] = weight.Scorer(leaf);
                         any = true;
                     }
                 }
@@ -117,7 +115,7 @@ internal sealed class TermDisjunction
     }
 
     private void ScoreSegment(
-        int docBase, int maxDoc, DocsEnum?[] postings, Similarity.SimScorer?[] scorers, Slots slots, WindowCollector collector, CancellationToken cancellationToken)
+        int docBase, int maxDoc, DocsEnum?[] postings, Bm25Scorer[] scorers, Slots slots, WindowCollector collector, CancellationToken cancellationToken)
     {
         var (sums, matched, touched) = (slots.Sums, slots.Matched, slots.Touched);
         for (var start = 0; start < maxDoc; start += Range)
@@ -134,7 +132,7 @@ internal sealed class TermDisjunction
                     continue;
                 }
 
-                var scorer = scorers[i]!;
+                var scorer = scorers[i];
                 for (var doc = docs.DocID; doc < end; doc = docs.NextDoc())
                 {
                     var score = scorer.Score(doc, docs.Freq);

@@ -1,5 +1,6 @@
 using Lucene.Net.Index;
 using Lucene.Net.Search;
+using Lucene.Net.Search.Similarities;
 using Lucene.Net.Util;
 
 namespace TextSearch.Search.Lucene;
@@ -16,6 +17,7 @@ internal sealed class TermLookup(IndexReaderContext top, PostingsReuse? reuse = 
     private readonly Dictionary<(string Field, string Text), TermContext> _contexts = [];
     private readonly Dictionary<(int Leaf, string Field), TermsEnum?> _enums = [];
     private readonly Dictionary<string, CollectionStatistics> _statistics = [];
+    private Bm25? _bm25;
 
     /// <summary>A term query whose term states come from this lookup.</summary>
     public TermQuery Query(string field, string text, float boost = 1f) => new(new Term(field, text), Context(field, text)) { Boost = boost };
@@ -66,6 +68,9 @@ internal sealed class TermLookup(IndexReaderContext top, PostingsReuse? reuse = 
 
         return statistics;
     }
+
+    /// <summary>BM25 for the terms this search scores itself, its fields' length factors computed once per search.</summary>
+    public Bm25 Bm25(Similarity similarity) => _bm25 ??= new Bm25(similarity);
 
     /// <summary>The segment's terms enumerator of a field (null when the segment lacks the field), shared by its terms.</summary>
     public TermsEnum? Terms(AtomicReaderContext leaf, string field)

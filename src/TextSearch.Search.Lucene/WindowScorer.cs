@@ -1,6 +1,5 @@
 using Lucene.Net.Index;
 using Lucene.Net.Search;
-using Lucene.Net.Search.Similarities;
 using Lucene.Net.Util;
 
 namespace TextSearch.Search.Lucene;
@@ -12,7 +11,7 @@ namespace TextSearch.Search.Lucene;
 /// it is in. Here each distinct term's postings are opened once per segment, advanced once per window document, and
 /// a stem's positions are read once per document for all its pairs.
 /// <para>
-/// The score is Lucene's, computed from the same parts: the similarity's weights and per-segment scorers for each term
+/// The score is Lucene's, computed from the same parts: BM25's weights and per-segment scores (<see cref="Bm25"/>) for each term
 /// clause and pair, the clauses summed as Lucene's disjunctions sum them (in double, rounded per level), the sum
 /// coordinated by the share of clauses matched, and the proximity pairs' sloppy frequencies found as Lucene's sloppy
 /// phrase scorer finds them. Tests hold it to the scorer tree's scores.
@@ -24,13 +23,13 @@ internal static class WindowScorer
     public static float[] Score(IndexSearcher searcher, RescorePlan plan, TermLookup terms, WindowDoc[] docs, CancellationToken cancellationToken)
     {
         var similarity = searcher.Similarity;
+        var bm25 = terms.Bm25(similarity);
         var postings = new Postings(terms, PostingsReuse.Begin(searcher.IndexReader.Leaves)); // the first phase's enumerators are done
 
         // Every term clause and pair has its weight; each segment a scorer per weight.
-        var weights = new List<Similarity.SimWeight>();
-        int Weight(Similarity.SimWeight weight)
+        var weights = new List<Bm25Weight>();
+        int Weight(Bm25Weight weight)
         {
-            weight.Normalize(1f, 1f); // as Lucene normalizes a query's weights (BM25 keeps only the boosts)
             weights.Add(weight);
             return weights.Count - 1;
         }
@@ -42,7 +41,7 @@ internal static class WindowScorer
             var (a, b) = (postings.Add(plan.PairField, first, positions: true), postings.Add(plan.PairField, second, positions: true));
             if (postings.Context(a).DocFreq > 0 && postings.Context(b).DocFreq > 0)
             {
-                pairs.Add((a, b, Weight(similarity.ComputeWeight(
+                pairs.Add((a, b, Weight(bm25.Weight(
                     plan.PairBoost, terms.Statistics(searcher, plan.PairField), searcher.TermStatistics(postings.Term(a), postings.Context(a)), searcher.TermStatistics(postings.Term(b), postings.Context(b))))));
             }
         }
@@ -59,7 +58,7 @@ internal static class WindowScorer
                     var p = postings.Add(feature.Field, feature.Text, positions: false);
                     if (postings.Context(p).DocFreq > 0)
                     {
-                        features.Add((p, Weight(similarity.ComputeWeight(feature.Boost, terms.Statistics(searcher, feature.Field), searcher.TermStatistics(postings.Term(p), postings.Context(p))))));
+                        features.Add((p, Weight(bm25.Weight(feature.Boost, terms.Statistics(searcher, feature.Field), searcher.TermStatistics(postings.Term(p), postings.Context(p))))));
                     }
                 }
 
@@ -76,7 +75,7 @@ internal static class WindowScorer
 
         var scores = new float[docs.Length];
         var leaves = searcher.IndexReader.Leaves;
-        var scorers = new Similarity.SimScorer[weights.Count];
+        var scorers = new Bm25Scorer[weights.Count];
         for (var next = 0; next < docs.Length;)
         {
             var leaf = leaves[ReaderUtil.SubIndex(docs[next].Doc, leaves)];
@@ -84,7 +83,7 @@ internal static class WindowScorer
             postings.Open(leaf);
             for (var w = 0; w < scorers.Length; w++)
             {
-                scorers[w] = similarity.GetSimScorer(weights[w], leaf);
+                scorers[w] = weights[w].Scorer(leaf);
             }
 
             for (; next < docs.Length && docs[next].Doc < end; next++)
@@ -134,11 +133,10 @@ internal static class WindowScorer
                 {
                     if (postings.Freq(a) > 0 && postings.Freq(b) > 0)
                     {
-                        var scorer = scorers[weight];
-                        var freq = SloppyFrequency(postings.Positions(a), postings.Positions(b), plan.Slop, scorer);
+                        var freq = SloppyFrequency(postings.Positions(a), postings.Positions(b), plan.Slop);
                         if (freq != 0f)
                         {
-                            proximity += scorer.Score(doc, freq);
+                            proximity += scorers[weight].Score(doc, freq);
                             near = true;
                         }
                     }
@@ -155,9 +153,9 @@ internal static class WindowScorer
     /// The sloppy frequency of the two-word phrase "first second" within <paramref name="slop"/> positions, found as
     /// Lucene's sloppy phrase scorer finds it for two distinct terms: each word's phrase position (its position less
     /// its place in the phrase) advanced in turn from the lesser, each match's length minimized before it counts, each
-    /// match weighed by the similarity's slop factor.
+    /// match weighed by BM25's slop factor (<see cref="Bm25.SlopFactor"/>).
     /// </summary>
-    internal static float SloppyFrequency(ReadOnlySpan<int> first, ReadOnlySpan<int> second, int slop, Similarity.SimScorer scorer)
+    internal static float SloppyFrequency(ReadOnlySpan<int> first, ReadOnlySpan<int> second, int slop)
     {
         int i = 1, j = 1;
         int a = first[0], b = second[0] - 1;
@@ -194,7 +192,7 @@ internal static class WindowScorer
                 // Done minimizing this match's length: count it, and go on from the lesser word.
                 if (matchLength <= slop)
                 {
-                    freq += scorer.ComputeSlopFactor(matchLength);
+                    freq += Bm25.SlopFactor(matchLength);
                 }
 
                 onFirst = a <= b;
@@ -209,7 +207,7 @@ internal static class WindowScorer
 
         if (matchLength <= slop)
         {
-            freq += scorer.ComputeSlopFactor(matchLength);
+            freq += Bm25.SlopFactor(matchLength);
         }
 
         return freq;
