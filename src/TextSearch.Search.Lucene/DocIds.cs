@@ -23,7 +23,8 @@ internal sealed class DocIds(IndexReader reader)
     {
         var leaf = ReaderUtil.SubIndex(doc, _leaves);
         (_values[leaf] ??= _leaves[leaf].AtomicReader.GetSortedDocValues(LuceneFields.IdSort)).Get(doc - _leaves[leaf].DocBase, _bytes);
-        return _bytes.Utf8ToString();
+        // Straight to a string (Lucene's Utf8ToString goes through a CharsRef and its array first).
+        return System.Text.Encoding.UTF8.GetString(_bytes.Bytes, _bytes.Offset, _bytes.Length);
     }
 
     /// <summary>

@@ -114,7 +114,7 @@ internal sealed class WindowCollector(int size) : ICollector
         }
 
         ids.SortByScoreThenId(kept, needed: _heap.Length);
-        return kept.Count <= _heap.Length ? [.. kept] : [.. kept.GetRange(0, _heap.Length)];
+        return System.Runtime.InteropServices.CollectionsMarshal.AsSpan(kept)[..Math.Min(kept.Count, _heap.Length)].ToArray();
     }
 
     /// <summary>Gives the candidates' list to the thread's next collector: this collector is not used after.</summary>
