@@ -19,7 +19,8 @@ internal sealed class Bm25
 
     private readonly float _k1;
     private readonly float _b;
-    private readonly Dictionary<string, float[]> _factors = new(StringComparer.Ordinal);
+    // Per field and the statistics its average length comes from (one search sees one set per field).
+    private readonly Dictionary<(string Field, long SumTotalTermFreq, long MaxDoc), float[]> _factors = [];
 
     /// <param name="similarity">
     /// The searcher's similarity: Lucene.NET's BM25, or ours, which changes only its coordination
@@ -62,7 +63,8 @@ internal sealed class Bm25
     /// <summary>The field's k1 · ((1 − b) + b · length / average length) for each norm byte.</summary>
     private float[] Factors(CollectionStatistics field)
     {
-        if (!_factors.TryGetValue(field.Field, out var factors))
+        var key = (field.Field, field.SumTotalTermFreq, field.MaxDoc);
+        if (!_factors.TryGetValue(key, out var factors))
         {
             var average = field.SumTotalTermFreq <= 0 ? 1f : (float)(field.SumTotalTermFreq / (double)field.MaxDoc);
             factors = new float[256];
@@ -71,7 +73,7 @@ internal sealed class Bm25
                 factors[i] = _k1 * ((1 - _b) + (_b * Lengths[i] / average));
             }
 
-            _factors[field.Field] = factors;
+            _factors[key] = factors;
         }
 
         return factors;

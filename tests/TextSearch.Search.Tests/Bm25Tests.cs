@@ -40,6 +40,7 @@ public sealed class Bm25Tests
 
         using var reader = DirectoryReader.Open(directory);
         var leaf = reader.Leaves[0];
+        var bm25 = new Bm25(similarity); // one instance for statistics of every kind: its factors follow them
         var compared = 0;
         foreach (var field in new[] { "body", "plain" })
         {
@@ -50,7 +51,6 @@ public sealed class Bm25Tests
                 var first = new TermStatistics(new BytesRef("a"), 1 + random.Next(maxDoc), -1);
                 var second = new TermStatistics(new BytesRef("b"), 1 + random.Next(maxDoc), -1);
                 var boost = q % 3 == 0 ? 1f : (float)random.NextDouble() * 3;
-                var bm25 = new Bm25(similarity); // a new search: its factors computed afresh
 
                 var term = similarity.ComputeWeight(boost, collection, first);
                 term.Normalize(1f, 1f);
