@@ -9,13 +9,12 @@ namespace TextSearch.Search.Lucene;
 /// The term queries of one search, with their per-segment term states looked up once: one terms enumerator per
 /// segment and field serves every term of that field, and a term that both phases (or several clauses) use is looked
 /// up once. Lucene's own TermQuery opens a fresh enumerator per term and segment (a few kilobytes each), and the full
-/// ranking has five or more terms per query word. With <paramref name="reuse"/> (the searching thread's), the
-/// enumerators are the thread's, kept from one search to the next.
+/// ranking has five or more terms per query word. The enumerators are the searching thread's (<paramref name="reuse"/>),
+/// kept from one search to the next.
 /// </summary>
-internal sealed class TermLookup(IndexReaderContext top, PostingsReuse? reuse = null)
+internal sealed class TermLookup(IndexReaderContext top, PostingsReuse reuse)
 {
     private readonly Dictionary<(string Field, string Text), TermContext> _contexts = [];
-    private readonly Dictionary<(int Leaf, string Field), TermsEnum?> _enums = [];
     private readonly Dictionary<string, CollectionStatistics> _statistics = [];
     private Bm25? _bm25;
 
@@ -73,14 +72,5 @@ internal sealed class TermLookup(IndexReaderContext top, PostingsReuse? reuse = 
     public Bm25 Bm25(Similarity similarity) => _bm25 ??= new Bm25(similarity);
 
     /// <summary>The segment's terms enumerator of a field (null when the segment lacks the field), shared by its terms.</summary>
-    public TermsEnum? Terms(AtomicReaderContext leaf, string field)
-    {
-        if (!_enums.TryGetValue((leaf.Ord, field), out var terms))
-        {
-            terms = reuse is null ? leaf.AtomicReader.GetTerms(field)?.GetEnumerator() : reuse.Terms(leaf, field);
-            _enums[(leaf.Ord, field)] = terms;
-        }
-
-        return terms;
-    }
+    public TermsEnum? Terms(AtomicReaderContext leaf, string field) => reuse.Terms(leaf, field);
 }

@@ -93,7 +93,7 @@ public sealed class TermDisjunctionTests : IDisposable
             var expected = new Dictionary<int, float>();
             searcher.Search(query, new Recorder(expected));
 
-            var terms = new TermLookup(searcher.TopReaderContext);
+            var terms = new TermLookup(searcher.TopReaderContext, PostingsReuse.Begin(searcher.IndexReader.Leaves));
             var disjunction = TermDisjunction.Of(query, terms, searcher.Similarity);
             Assert.NotNull(disjunction);
             var collector = new WindowCollector(_reader.MaxDoc);
@@ -121,7 +121,7 @@ public sealed class TermDisjunctionTests : IDisposable
     {
         var searcher = new IndexSearcher(_reader) { Similarity = new CoordinatedBm25Similarity(1.5f, 0.9f, 0.5f) };
         var query = new BooleanQuery { { new TermQuery(new Term("body", "w0")), Occur.SHOULD }, { new TermQuery(new Term("body", "w1")), Occur.SHOULD } };
-        var terms = new TermLookup(searcher.TopReaderContext);
+        var terms = new TermLookup(searcher.TopReaderContext, PostingsReuse.Begin(searcher.IndexReader.Leaves));
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
         Assert.Throws<OperationCanceledException>(() => TermDisjunction.Of(query, terms, searcher.Similarity)!.Score(searcher, terms, new WindowCollector(10), cancelled.Token));
@@ -138,7 +138,7 @@ public sealed class TermDisjunctionTests : IDisposable
     public void The_first_phase_of_a_question_is_a_term_disjunction_and_other_shapes_are_left_to_lucene()
     {
         var searcher = new IndexSearcher(_reader) { Similarity = new CoordinatedBm25Similarity(1.5f, 0.9f, 0.5f) };
-        var terms = new TermLookup(searcher.TopReaderContext);
+        var terms = new TermLookup(searcher.TopReaderContext, PostingsReuse.Begin(searcher.IndexReader.Leaves));
         var builder = new LuceneQueryBuilder(new RankingOptions());
         var parser = new QueryParser(TextAnalyzer.Default, SynonymMap.Empty);
         TermDisjunction? Of(global::Lucene.Net.Search.Query query) => TermDisjunction.Of(query, terms, searcher.Similarity);

@@ -57,11 +57,11 @@ public sealed class WindowScorerTests
             }
 
             // Every document the full query matches, in document order.
-            var terms = new TermLookup(searcher.TopReaderContext);
+            var terms = new TermLookup(searcher.TopReaderContext, PostingsReuse.Begin(searcher.IndexReader.Leaves));
             var full = builder.Build(query, exclusions: false, terms);
             var docs = searcher.Search(full, reader.MaxDoc).ScoreDocs.Select(sd => new WindowDoc(sd.Doc, 0f)).OrderBy(d => d.Doc).ToArray();
             var expected = LuceneBackend.ScoreThroughLucene(searcher, full, docs, default);
-            var actual = WindowScorer.Score(searcher, plan, new TermLookup(searcher.TopReaderContext), docs, default);
+            var actual = WindowScorer.Score(searcher, plan, new TermLookup(searcher.TopReaderContext, PostingsReuse.Begin(searcher.IndexReader.Leaves)), docs, default);
             for (var i = 0; i < docs.Length; i++)
             {
                 Assert.True(
