@@ -48,21 +48,9 @@ public sealed class EmulatedClusterTests : EngineConformanceTests
         }
     }
 
-    /// <summary>
-    /// The backends' settings with a request timeout this in-memory cluster never reaches, however busy the machine:
-    /// it indexes and searches on real time, and what is tested here is the answers. Timeouts are tested on fake time
-    /// (TransportTests).
-    /// </summary>
-    private static ElasticsearchOptions Unhurried()
-    {
-        var options = Fakes.Options();
-        options.RequestTimeout = TimeSpan.FromMinutes(10);
-        return options;
-    }
-
     protected override async Task<ISearchBackend> CreateBackendAsync()
     {
-        _backend = Fakes.Backend(_cluster, Unhurried());
+        _backend = Fakes.Backend(_cluster);
         _lucene = new LuceneBackend(new LuceneOptions { IndexPath = _lucenePath }, TextAnalyzer.Default, NullLogger<LuceneBackend>.Instance);
         Embedded = TestSupport.Engine(_lucene);
         await new SeedIngestor(TestSupport.Engine(_lucene), NullLogger<SeedIngestor>.Instance).IngestAsync(TestSupport.SeedsPath, default);
@@ -99,7 +87,7 @@ public sealed class EmulatedClusterTests : EngineConformanceTests
         // ProximityReach 3 pairs each word with the next three: more sloppy phrases, on both engines alike.
         var ranking = new RankingOptions { ProximityReach = 3 };
         var path = TestSupport.TempDir();
-        await using var es = Fakes.Backend(_cluster, Unhurried(), ranking: ranking);
+        await using var es = Fakes.Backend(_cluster, ranking: ranking);
         await using (var lucene = new LuceneBackend(new LuceneOptions { IndexPath = path, Ranking = ranking }, TextAnalyzer.Default, NullLogger<LuceneBackend>.Instance))
         {
             var embedded = TestSupport.Engine(lucene);
@@ -128,7 +116,7 @@ public sealed class EmulatedClusterTests : EngineConformanceTests
         // one go through the rescored window, then past it through the first phase.
         var ranking = new RankingOptions { RescoreWindow = window };
         var path = TestSupport.TempDir();
-        await using var es = Fakes.Backend(_cluster, Unhurried(), ranking: ranking);
+        await using var es = Fakes.Backend(_cluster, ranking: ranking);
         await using (var lucene = new LuceneBackend(new LuceneOptions { IndexPath = path, Ranking = ranking }, TextAnalyzer.Default, NullLogger<LuceneBackend>.Instance))
         {
             var embedded = TestSupport.Engine(lucene);
@@ -151,10 +139,10 @@ public sealed class EmulatedClusterTests : EngineConformanceTests
     {
         var secret = await _backend.GetSecretAsync(default);
         Assert.True(secret.Length >= 32);
-        await using var sameCluster = Fakes.Backend(_cluster, Unhurried());
+        await using var sameCluster = Fakes.Backend(_cluster);
         Assert.Equal(secret, await sameCluster.GetSecretAsync(default));
         using var otherCluster = new FakeElasticsearch();
-        await using var other = Fakes.Backend(otherCluster, Unhurried());
+        await using var other = Fakes.Backend(otherCluster);
         Assert.NotEqual(secret, await other.GetSecretAsync(default));
         Assert.Equal(secret, await _backend.GetSecretAsync(default));
         Assert.Equal(secret, await sameCluster.GetSecretAsync(default));
@@ -165,7 +153,7 @@ public sealed class EmulatedClusterTests : EngineConformanceTests
     public async Task The_fake_cluster_outlives_a_client_that_used_it()
     {
         // The client disposes its HTTP handlers; the fake belongs to the test (disposed, its indexes would be gone).
-        await using (var other = Fakes.Backend(_cluster, Unhurried()))
+        await using (var other = Fakes.Backend(_cluster))
         {
             Assert.Equal(5, await other.CountAsync(default));
         }

@@ -32,6 +32,9 @@ public sealed class WindowScorerTests
         { "coordination exponent 1, variants off", new RankingOptions { CoordinationExponent = 1, VariantBoost = 0 } },
         { "pairs of words up to three apart", new RankingOptions { ProximityReach = 3 } },
         { "pairs as exact phrases (slop 0)", new RankingOptions { ProximitySlop = 0, ProximityReach = 2 } },
+
+        // The body's keys do not hold the title's words: every form is read in every document.
+        { "the title apart from the body", new RankingOptions { TitleInBody = false } },
     };
 
     [Theory]
