@@ -32,12 +32,25 @@ public static class ArabicStopwords
     public static IReadOnlyList<string> QuestionWords { get; } =
         ["ما", "ماذا", "من", "متى", "كم", "أين", "لماذا", "كيف", "هل", "أي", "أية", "مَن", "بكم", "لمن", "ممن", "وما", "فما", "وكم"];
 
+    /// <summary>
+    /// Nouns a question uses to name what it asks for, not what it is about: ما اسم، ما معنى، كم عدد، ما نوع، ما سبب،
+    /// أي كلمة. The answer seldom repeats them ("كم عدد ولايات الهند" is answered by "تتألف من 28 ولاية"), while any
+    /// text that mentions a name or a number does. They are indexed like every word; a query that asks a question leaves
+    /// them out (<see cref="TextAnalyzer.IsAnswerTypeWord"/>).
+    /// </summary>
+    public static IReadOnlyList<string> AnswerTypeWords { get; } = ["اسم", "معنى", "عدد", "كلمة", "نوع", "سبب"];
+
     /// <summary>Builds a set of the words normalized with <paramref name="normalizer"/>'s rules.</summary>
-    public static HashSet<string> CreateSet(ArabicNormalizer normalizer, bool includeQuestionWords)
+    public static HashSet<string> CreateSet(ArabicNormalizer normalizer, bool includeQuestionWords) =>
+        CreateSet(normalizer, includeQuestionWords ? Words.Concat(QuestionWords) : Words);
+
+    /// <summary>Builds a set of <paramref name="words"/>, each as written and normalized with <paramref name="normalizer"/>'s rules.</summary>
+    public static HashSet<string> CreateSet(ArabicNormalizer normalizer, IEnumerable<string> words)
     {
         ArgumentNullException.ThrowIfNull(normalizer);
+        ArgumentNullException.ThrowIfNull(words);
         var set = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var word in includeQuestionWords ? Words.Concat(QuestionWords) : Words)
+        foreach (var word in words)
         {
             set.Add(word);
             set.Add(normalizer.NormalizeToString(word));

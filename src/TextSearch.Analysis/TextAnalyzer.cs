@@ -18,6 +18,8 @@ public sealed class TextAnalyzer
 {
     private readonly HashSet<string> _stopwords;
     private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _stopwordLookup;
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _questionWords;
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _answerTypeWords;
 
     public TextAnalyzer(AnalyzerOptions? options = null)
     {
@@ -27,6 +29,8 @@ public sealed class TextAnalyzer
             ? ArabicStopwords.CreateSet(Normalizer, Options.QuestionWordsAreStopwords)
             : new HashSet<string>(StringComparer.Ordinal);
         _stopwordLookup = _stopwords.GetAlternateLookup<ReadOnlySpan<char>>();
+        _questionWords = ArabicStopwords.CreateSet(Normalizer, ArabicStopwords.QuestionWords).GetAlternateLookup<ReadOnlySpan<char>>();
+        _answerTypeWords = ArabicStopwords.CreateSet(Normalizer, ArabicStopwords.AnswerTypeWords).GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public static TextAnalyzer Default { get; } = new();
@@ -39,6 +43,15 @@ public sealed class TextAnalyzer
     public IReadOnlySet<string> Stopwords => _stopwords;
 
     public bool IsStopword(ReadOnlySpan<char> term) => _stopwordLookup.Contains(term);
+
+    /// <summary>Whether a normalized term is a question word (<see cref="ArabicStopwords.QuestionWords"/>), stopword or not.</summary>
+    public bool IsQuestionWord(ReadOnlySpan<char> term) => _questionWords.Contains(term);
+
+    /// <summary>
+    /// Whether a normalized term names what a question asks for (<see cref="ArabicStopwords.AnswerTypeWords"/>): a query
+    /// that asks a question leaves it out when question words are stopwords (<see cref="AnalyzerOptions.QuestionWordsAreStopwords"/>).
+    /// </summary>
+    public bool IsAnswerTypeWord(ReadOnlySpan<char> term) => Options.Stopwords && Options.QuestionWordsAreStopwords && _answerTypeWords.Contains(term);
 
     /// <summary>Analyzes <paramref name="text"/> into tokens.</summary>
     public IReadOnlyList<AnalyzedToken> Analyze(string text)

@@ -112,4 +112,39 @@ public sealed class StopwordTests
     [Fact]
     public void Create_set_rejects_a_null_normalizer() =>
         Assert.Throws<ArgumentNullException>(() => ArabicStopwords.CreateSet(null!, includeQuestionWords: true));
+
+    [Theory]
+    [InlineData("اسم")]
+    [InlineData("إسم")]
+    [InlineData("معنى")]
+    [InlineData("عدد")]
+    [InlineData("كلمة")]
+    [InlineData("كلمه")]
+    [InlineData("نوع")]
+    [InlineData("سبب")]
+    public void Answer_type_words_are_known_in_every_spelling_the_normalizer_folds_and_indexed_as_words(string word)
+    {
+        var term = TextAnalyzer.Default.Normalizer.NormalizeToString(word);
+        Assert.True(TextAnalyzer.Default.IsAnswerTypeWord(term), word);
+        Assert.False(TextAnalyzer.Default.IsStopword(term), word);
+
+        // Question structure is the analyzer's choice: with question words kept as terms, these stay too.
+        Assert.False(new TextAnalyzer(new AnalyzerOptions { QuestionWordsAreStopwords = false }).IsAnswerTypeWord(term), word);
+        Assert.False(new TextAnalyzer(new AnalyzerOptions { Stopwords = false }).IsAnswerTypeWord(term), word);
+    }
+
+    [Fact]
+    public void Question_words_are_known_whether_or_not_they_are_stopwords()
+    {
+        var keepQuestions = new TextAnalyzer(new AnalyzerOptions { QuestionWordsAreStopwords = false });
+        foreach (var analyzer in new[] { TextAnalyzer.Default, keepQuestions })
+        {
+            Assert.True(analyzer.IsQuestionWord(analyzer.Normalizer.NormalizeToString("متى")));
+            Assert.True(analyzer.IsQuestionWord(analyzer.Normalizer.NormalizeToString("أين")));
+            Assert.True(analyzer.IsQuestionWord(analyzer.Normalizer.NormalizeToString("اين")));
+            Assert.False(analyzer.IsQuestionWord("عدد"));
+        }
+
+        Assert.Throws<ArgumentNullException>(() => ArabicStopwords.CreateSet(TextAnalyzer.Default.Normalizer, words: null!));
+    }
 }

@@ -1,3 +1,4 @@
+using TextSearch.Analysis;
 using TextSearch.Search.Query;
 using static TextSearch.Testing.TestSupport;
 
@@ -11,6 +12,46 @@ public sealed class QueryParserTests
         var q = Parser.Parse("المدينة الرقة");
         Assert.All(q.Clauses, c => Assert.Equal(Occur.Should, c.Occur));
         Assert.Equal(["مدين", "رقه"], q.Clauses.Select(c => c.Alternatives[0].Words[0].Stem));
+    }
+
+    [Theory]
+    [InlineData("ما اسم عاصمة العراق؟", new[] { "عاصم", "عراق" })]
+    [InlineData("ما إسم عاصمة العراق", new[] { "عاصم", "عراق" })] // no question mark: the question word opens it
+    [InlineData("كم عدد ولايات الهند", new[] { "ولا", "هند" })]
+    [InlineData("- ما معنى كلمة هون؟", new[] { "هون" })] // a lone operator before it changes nothing
+    [InlineData("في أي عام كان سبب الحرب؟", new[] { "عام", "حرب" })] // the question mark says it is a question
+    [InlineData("ما سبب الحرب -نوع", new[] { "حرب" })]
+    [InlineData("ما عدد \"أبناء الملك\"", new string[0])] // the phrase is left to search for
+    public void A_question_leaves_out_the_words_that_name_what_it_asks_for(string raw, string[] stems)
+    {
+        var q = Parser.Parse(raw);
+        Assert.Equal(stems, q.Clauses.Where(c => c.Occur == Occur.Should).Select(c => c.Alternatives[0].Words[0].Stem));
+        Assert.All(q.Clauses.Where(c => c.Occur == Occur.MustNot), c => Assert.Equal("نوع", c.Alternatives[0].Words[0].Term)); // an exclusion stays
+    }
+
+    [Theory]
+    [InlineData("عدد سكان الرياض", new[] { "عدد", "سكان", "رياض" })] // asks nothing
+    [InlineData("عدد القتلى من المدنيين", new[] { "عدد", "قتل", "مدن" })] // من inside is a preposition
+    [InlineData("ما معنى؟", new[] { "معن" })] // nothing else to search for
+    public void Answer_type_words_stay_where_the_query_asks_nothing_or_they_are_all_it_has(string raw, string[] stems)
+    {
+        var q = Parser.Parse(raw);
+        Assert.Equal(stems, q.Clauses.Where(c => c.Occur == Occur.Should).Select(c => c.Alternatives[0].Words[0].Stem));
+    }
+
+    [Fact]
+    public void A_quoted_phrase_keeps_its_answer_type_words()
+    {
+        var q = Parser.Parse("ما اسم \"اسم الوردة\"؟");
+        Assert.DoesNotContain(q.Clauses, c => c.Occur == Occur.Should);
+        Assert.Equal(["اسم", "ورد"], Assert.Single(q.Clauses, c => c.Occur == Occur.Must).Alternatives[0].Words.Select(w => w.Stem));
+    }
+
+    [Fact]
+    public void With_question_words_kept_as_terms_answer_type_words_stay_too()
+    {
+        var parser = new QueryParser(new TextAnalyzer(new AnalyzerOptions { QuestionWordsAreStopwords = false }), SynonymMap.Empty);
+        Assert.Contains(parser.Parse("كم عدد ولايات الهند؟").Clauses, c => c.Alternatives[0].Words[0].Stem == "عدد");
     }
 
     [Fact]

@@ -35,15 +35,27 @@ public sealed class QueryParser(TextAnalyzer analyzer, SynonymMap synonyms, Rank
             Throw.Invalid(Parameter.Query, $"the query has {termCount} terms; the maximum is {Limits.MaxQueryTerms}.");
         }
 
-        var clauses = new List<QueryClause>();
-        var plain = new List<QueryWord>();
+        var analyzed = new List<(SegmentKind Kind, IReadOnlyList<QueryWord> Words)>(segments.Count);
+        bool? opensWithQuestionWord = null;
         foreach (var segment in segments)
         {
-            var words = AnalyzeWords(segment.Text, Analyzer);
-            switch (segment.Kind)
+            analyzed.Add((segment.Kind, AnalyzeWords(segment.Text, Analyzer, out var first)));
+            opensWithQuestionWord ??= first is null ? null : segment.Kind == SegmentKind.Plain && Analyzer.IsQuestionWord(first);
+        }
+
+        // A question (its first word a question word, or a question mark at its end: من and ما are prepositions and
+        // particles too) leaves out the plain words that name what it asks for (ما اسم، كم عدد:
+        // ArabicStopwords.AnswerTypeWords), as long as something else is left to search for.
+        var question = opensWithQuestionWord == true || raw.TrimEnd().EndsWith('?') || raw.TrimEnd().EndsWith(ArabicChars.ArabicQuestionMark);
+        var answerTypes = question && analyzed.Any(a => a.Kind is SegmentKind.Plain or SegmentKind.Phrase && a.Words.Any(w => !Analyzer.IsAnswerTypeWord(w.Term)));
+        var clauses = new List<QueryClause>();
+        var plain = new List<QueryWord>();
+        foreach (var (kind, words) in analyzed)
+        {
+            switch (kind)
             {
                 case SegmentKind.Plain:
-                    plain.AddRange(words);
+                    plain.AddRange(answerTypes ? words.Where(w => !Analyzer.IsAnswerTypeWord(w.Term)) : words);
                     break;
                 case SegmentKind.Phrase when words.Count > 0:
                     FlushPlain(plain, clauses);
@@ -63,13 +75,18 @@ public sealed class QueryParser(TextAnalyzer analyzer, SynonymMap synonyms, Rank
     }
 
     /// <summary>The non-stopword words of a text, with offsets relative to the first (stopwords leave gaps).</summary>
-    public static IReadOnlyList<QueryWord> AnalyzeWords(string text, TextAnalyzer analyzer)
+    public static IReadOnlyList<QueryWord> AnalyzeWords(string text, TextAnalyzer analyzer) => AnalyzeWords(text, analyzer, out _);
+
+    /// <summary>The non-stopword words of a text, and its first token's term (stopword or not; null when it has none).</summary>
+    private static List<QueryWord> AnalyzeWords(string text, TextAnalyzer analyzer, out string? firstToken)
     {
         ArgumentNullException.ThrowIfNull(analyzer);
         var words = new List<QueryWord>();
         var first = -1;
+        firstToken = null;
         foreach (var token in analyzer.Analyze(text))
         {
+            firstToken ??= token.Term;
             if (token.IsStopword)
             {
                 continue;
