@@ -46,7 +46,8 @@ public sealed class QueryParser(TextAnalyzer analyzer, SynonymMap synonyms, Rank
         // A question (its first word a question word, or a question mark at its end: من and ما are prepositions and
         // particles too) leaves out the plain words that name what it asks for (ما اسم، كم عدد:
         // ArabicStopwords.AnswerTypeWords), as long as something else is left to search for.
-        var question = opensWithQuestionWord == true || raw.TrimEnd().EndsWith('?') || raw.TrimEnd().EndsWith(ArabicChars.ArabicQuestionMark);
+        var end = raw.AsSpan().TrimEnd();
+        var question = opensWithQuestionWord == true || end.EndsWith('?') || end.EndsWith(ArabicChars.ArabicQuestionMark);
         var answerTypes = question && analyzed.Any(a => a.Kind is SegmentKind.Plain or SegmentKind.Phrase && a.Words.Any(w => !Analyzer.IsAnswerTypeWord(w.Term)));
         var clauses = new List<QueryClause>();
         var plain = new List<QueryWord>();
