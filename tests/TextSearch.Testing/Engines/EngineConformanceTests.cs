@@ -114,6 +114,18 @@ public abstract partial class EngineConformanceTests : IAsyncLifetime
     }
 
     [ConformanceFact]
+    public async Task A_question_does_not_search_for_the_word_that_names_what_it_asks_for()
+    {
+        // The answer holds the question's topic (الساموراي) but not معنى; the other text is short and holds معنى only.
+        // Searched for both words, each matches one, and the shorter wins; a question searches for its topic alone.
+        await Engine.UpsertAsync(new Document { Id = "answer-type-a", Title = "خبر", Body = "كان الساموراي طبقة المحاربين في اليابان القديمة وخدموا الإقطاعيين قرونا طويلة" }, default);
+        await Engine.UpsertAsync(new Document { Id = "answer-type-b", Title = "خبر", Body = "معنى الحياة" }, default);
+
+        Assert.Equal(["answer-type-a"], await Ids("ما معنى الساموراي؟"));
+        Assert.Equal(["answer-type-b", "answer-type-a"], await Ids("معنى الساموراي")); // asks nothing: معنى is searched for
+    }
+
+    [ConformanceFact]
     public async Task Exclusion_only_query_returns_everything_else()
     {
         var ids = await Ids("-الموصل");
