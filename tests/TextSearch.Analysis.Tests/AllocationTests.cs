@@ -2,7 +2,9 @@ namespace TextSearch.Analysis.Tests;
 
 /// <summary>
 /// Allocation guarantees, measured with GC.GetAllocatedBytesForCurrentThread around warmed-up calls. The count is
-/// exact per thread, so these are deterministic, not timing tests.
+/// exact per thread, so these are not timing tests. The runtime may still allocate once on the calling thread while
+/// it recompiles a hot method (a busy machine moves when that happens), so a call is measured in three rounds and the
+/// least counts: an allocation the call itself makes shows in every round.
 /// </summary>
 public sealed class AllocationTests
 {
@@ -20,13 +22,19 @@ public sealed class AllocationTests
             action(); // warm up: JIT, tiering, lazily built tables, buffer growth
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 10; i++)
+        var least = long.MaxValue;
+        for (var round = 0; round < 3 && least > 0; round++)
         {
-            action();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 10; i++)
+            {
+                action();
+            }
+
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        return least;
     }
 
     [Fact]
