@@ -35,9 +35,10 @@ internal static class Anchor
         // A leading '-' would make the question an exclusion in our syntax: dropped, as a user would.
         var questions = set.Questions.Select(q => q.Text.TrimStart('-').Trim()).Where(q => q.Length > 0).ToList();
         // --concurrency none: ingestion only.
-        var concurrencies = opts.Get("concurrency") is "none"
+        var concurrencyList = opts.Get("concurrency") ?? "4,16";
+        var concurrencies = concurrencyList is "none"
             ? []
-            : (opts.Get("concurrency") ?? "4,16").Split(',').Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            : concurrencyList.Split(',').Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         var seconds = opts.Int("seconds", 20);
         var snippets = opts.Int("snippets", 1);
         var warmup = opts.Int("warmup", 20);

@@ -35,13 +35,14 @@ server=src/TextSearch.Server/bin/Release/net10.0/TextSearch.Server.dll
 eval_dll=tests/TextSearch.Relevance/bin/Release/net10.0/textsearch-eval.dll
 pid=
 
+# measure runs in a command substitution, where the EXIT trap does not reach: it stops its server on every path.
 stop() { if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=; fi; }
 trap stop EXIT
 
 # Starts the server on POOL's index with the given settings and waits until it answers.
 start() {
   local pool=$1; shift
-  "$(command -v dotnet)" "$server" --TextSearch:IndexPath "$out/index-$pool" --TextSearch:SeedsPath "" --TextSearch:HttpUrl none \
+  dotnet "$server" --TextSearch:IndexPath "$out/index-$pool" --TextSearch:SeedsPath "" --TextSearch:HttpUrl none \
     --urls http://127.0.0.1:5931 --Logging:LogLevel:Default Warning "$@" > "$out/server-$pool.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 120); do
@@ -51,6 +52,7 @@ start() {
     sleep 0.5
   done
   echo "the server did not start: see $out/server-$pool.log" >&2
+  stop
   exit 1
 }
 
@@ -62,7 +64,7 @@ measure() {
   start "$pool" "$@"
   dotnet "$eval_dll" --qa "$QA" --distractors "$distractors" --baseline none --server http://127.0.0.1:5931 "${indexed[@]}" \
     --name "$name" --ranks "$out/ranks-$pool-${name// /_}.tsv" 2> "$out/eval.log" | grep "^| $name |" | cut -d'|' -f3-7 \
-    || { echo "the evaluation failed: see $out/eval.log" >&2; exit 1; }
+    || { echo "the evaluation failed: see $out/eval.log" >&2; stop; exit 1; }
   stop
 }
 
