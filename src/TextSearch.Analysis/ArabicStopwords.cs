@@ -30,7 +30,8 @@ public static class ArabicStopwords
 
     /// <summary>Interrogatives: ما، ماذا، من، متى، كم، أين، لماذا، كيف، هل، أي (and frequent variants).</summary>
     public static IReadOnlyList<string> QuestionWords { get; } =
-        ["ما", "ماذا", "من", "متى", "كم", "أين", "لماذا", "كيف", "هل", "أي", "أية", "مَن", "بكم", "لمن", "ممن", "وما", "فما", "وكم"];
+        ["ما", "ماذا", "من", "متى", "كم", "أين", "لماذا", "كيف", "هل", "أي", "أية", "مَن", "بكم", "لمن", "ممن", "وما", "فما", "وكم",
+         "ماهو", "ماهي", "بماذا", "عماذا", "عمن", "بأي", "لأي", "وماذا", "ومتى", "وأين", "وكيف", "وهل", "ولماذا", "وأي"];
 
     /// <summary>
     /// Nouns a question uses to name what it asks for, not what it is about: ما اسم، ما معنى، كم عدد، ما نوع، ما سبب،

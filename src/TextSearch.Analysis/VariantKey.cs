@@ -11,9 +11,11 @@ namespace TextSearch.Analysis;
 /// strips و and ال, not these, which also begin many words). The preposition ك is left: it is rarer than the nouns
 /// it begins (كتاب، كبير), and dropping it measured the same;</item>
 /// <item>an imperfect verb's person prefix ي، ت، ن dropped (يحتفل، تحتفل، نحتفل → حتفل);</item>
-/// <item>if the stem has five letters or more, the long vowels ا، و، ي and the hamza seats ء، ؤ، ئ inside what is left
+/// <item>if the stem has four letters or more, the long vowels ا، و، ي and the hamza seats ء، ؤ، ئ inside what is left
 /// dropped (its first and last letters stay): its "skeleton", so the spellings a word is commonly written in share one
-/// key: الديمقراطية and الديموقراطية, فيسبوك and فيسبك, مسئول and مسؤول;</item>
+/// key: الديمقراطية and الديموقراطية, فيسبوك and فيسبك, مسئول and مسؤول. From four letters (revision 3; five before),
+/// so a noun meets its construct form before a pronoun, whose ة is written ت: عاصمة and عاصمتها (عاصم، عاصمت → عصم),
+/// جنازة and لجنازته;</item>
 /// <item>a final ت dropped (the past tense's feminine and person endings: تأسست → اسس, as تأسس; and انترنيت → انترن,
 /// as انترنت).</item>
 /// </list>
@@ -28,13 +30,13 @@ public static class VariantKey
     public const int MinStemLength = 3;
 
     /// <summary>Stems of this many letters or more lose their inner long vowels (step 3).</summary>
-    public const int MinSkeletonLength = 5;
+    public const int MinSkeletonLength = 4;
 
     /// <summary>
     /// The revision of these rules. An index holds keys of one revision: the embedded engine's index layout and the
     /// Elasticsearch mapping's <c>_meta</c> name it, and an index of another revision is refused (reindex).
     /// </summary>
-    public const int Revision = 2;
+    public const int Revision = 3;
 
     // A step that drops a letter needs this many letters before it.
     private const int MinLengthToDrop = 4;

@@ -8,13 +8,13 @@ namespace TextSearch.Search.Lucene;
 internal static class IndexLayouts
 {
     /// <summary>The layout this version writes and reads.</summary>
-    public const int Current = 6;
+    public const int Current = 7;
 
     /// <summary>
     /// The <see cref="Analysis.VariantKey.Revision"/> the current layout's <c>body_key</c> holds. A new key revision
     /// needs a new layout: the keys of an old index would no longer meet the query's (a test holds the two together).
     /// </summary>
-    public const int VariantKeyRevision = 2;
+    public const int VariantKeyRevision = 3;
 
     /// <summary>What each layout changed against the one before it (layout 1: written before layouts were named).</summary>
     private static readonly string[] s_changes =
@@ -26,6 +26,7 @@ internal static class IndexLayouts
         "the exact forms and variant keys without positions, and the completion words read from the exact forms",
         "variant keys of revision 2 (every stem of three letters or more has one, its proclitic, person prefix and final ت dropped)",
         "variant keys with positions (proximity is measured between the query words' keys)",
+        "variant keys of revision 3 (stems of four letters have a skeleton too: عاصمة meets عاصمتها)",
     ];
 
     /// <summary>Why an index of <paramref name="layout"/> (null: written before layouts were named) cannot be served, and what to do.</summary>

@@ -66,6 +66,23 @@ public sealed class StopwordTests
     }
 
     [Theory]
+    [InlineData("ماهي")] // ما هي and ما هو, as people often type them
+    [InlineData("ماهى")]
+    [InlineData("ماهو")]
+    [InlineData("بماذا")] // a preposition or conjunction joined to the question word
+    [InlineData("عماذا")]
+    [InlineData("بأي")]
+    [InlineData("ومتى")]
+    [InlineData("وكيف")]
+    public void Question_words_written_together_with_a_pronoun_or_particle_are_question_words(string word)
+    {
+        var term = TextAnalyzer.Default.Normalizer.NormalizeToString(word);
+        Assert.True(TextAnalyzer.Default.IsQuestionWord(term), word);
+        Assert.True(IsStop(TextAnalyzer.Default, word), word);
+        Assert.False(IsStop(new TextAnalyzer(new AnalyzerOptions { QuestionWordsAreStopwords = false }), word), word);
+    }
+
+    [Theory]
     [InlineData("ما")]
     [InlineData("من")]
     [InlineData("أي")]

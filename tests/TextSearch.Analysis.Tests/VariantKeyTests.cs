@@ -25,12 +25,20 @@ public sealed class VariantKeyTests
     }
 
     [Fact]
-    public void Stems_shorter_than_five_letters_keep_their_long_vowels()
+    public void Stems_of_four_letters_have_a_skeleton_and_shorter_ones_keep_their_long_vowels()
     {
-        Assert.Equal("سلام", VariantKey.Of("سلام"));
-        Assert.Equal("صاحب", VariantKey.Of("صاحب"));
-        Assert.True(VariantKey.HasVariants("صاحب"));
+        Assert.Equal("سلم", VariantKey.Of("سلام"));
+        Assert.Equal("صحب", VariantKey.Of("صاحب"));
+        Assert.Equal("دول", VariantKey.Of("دول"));
+        Assert.Equal("سور", VariantKey.Of("سور"));
     }
+
+    [Theory]
+    [InlineData("عاصمة", "عاصمتها")]
+    [InlineData("مساحة", "ومساحته")]
+    [InlineData("جنازة", "لجنازته")]
+    public void A_noun_meets_its_construct_form_before_a_pronoun(string noun, string construct) =>
+        Assert.Equal(Key(noun), Key(construct));
 
     [Theory]
     [InlineData("بمصر", "مصر")]
@@ -43,7 +51,7 @@ public sealed class VariantKeyTests
     [Fact]
     public void Kaf_is_not_read_as_a_proclitic()
     {
-        Assert.Equal("كتاب", VariantKey.Of("كتاب"));
+        Assert.Equal("كتب", VariantKey.Of("كتاب")); // its skeleton, its ك kept
         Assert.Equal("كمصر", VariantKey.Of("كمصر"));
     }
 

@@ -263,7 +263,7 @@ public sealed class LuceneFailureTests : IDisposable
         WriteIndexOfLayout(layout: null);
 
         var ex = Assert.Throws<IndexUnusableException>(() => Open(_path));
-        Assert.Contains("older TextSearch (index layout 1; this version reads layout 6", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("older TextSearch (index layout 1; this version reads layout 7", ex.Message, StringComparison.Ordinal);
         Assert.Contains("layout 2: the body's variant keys", ex.Message, StringComparison.Ordinal);
         Assert.Contains("reindex", ex.Message, StringComparison.Ordinal);
 
@@ -280,10 +280,11 @@ public sealed class LuceneFailureTests : IDisposable
     }
 
     [Theory]
-    [InlineData("4", "older TextSearch (index layout 4; this version reads layout 6, whose fields differ: layout 5: variant keys of revision 2")]
-    [InlineData("5", "(index layout 5; this version reads layout 6, whose fields differ: layout 6: variant keys with positions")]
-    [InlineData("7", "newer TextSearch (index layout 7; this version reads layout 6). Serve it with that version")]
-    [InlineData("x", "unknown index layout 'x'; this version reads layout 6")]
+    [InlineData("4", "older TextSearch (index layout 4; this version reads layout 7, whose fields differ: layout 5: variant keys of revision 2")]
+    [InlineData("5", "(index layout 5; this version reads layout 7, whose fields differ: layout 6: variant keys with positions")]
+    [InlineData("6", "(index layout 6; this version reads layout 7, whose fields differ: layout 7: variant keys of revision 3")]
+    [InlineData("8", "newer TextSearch (index layout 8; this version reads layout 7). Serve it with that version")]
+    [InlineData("x", "unknown index layout 'x'; this version reads layout 7")]
     public void An_index_of_another_named_layout_is_refused_with_what_changed(string layout, string expected)
     {
         WriteIndexOfLayout(layout);

@@ -22,6 +22,9 @@ public sealed class QueryParserTests
     [InlineData("في أي عام كان سبب الحرب؟", new[] { "عام", "حرب" })] // the question mark says it is a question
     [InlineData("ما سبب الحرب -نوع", new[] { "حرب" })]
     [InlineData("ما عدد \"أبناء الملك\"", new string[0])] // the phrase is left to search for
+    [InlineData("ماهي عاصمة العراق", new[] { "عاصم", "عراق" })] // ما هي written as one word
+    [InlineData("ماهو اسم عاصمة العراق", new[] { "عاصم", "عراق" })]
+    [InlineData("بماذا يشتهر نوع الأرز", new[] { "يشتهر", "ارز" })] // a preposition joined to the question word
     public void A_question_leaves_out_the_words_that_name_what_it_asks_for(string raw, string[] stems)
     {
         var q = Parser.Parse(raw);
