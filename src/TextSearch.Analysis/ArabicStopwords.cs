@@ -34,6 +34,13 @@ public static class ArabicStopwords
          "ماهو", "ماهي", "بماذا", "عماذا", "عمن", "بأي", "لأي", "وماذا", "ومتى", "وأين", "وكيف", "وهل", "ولماذا", "وأي"];
 
     /// <summary>
+    /// The question words whose answer is a number or a date: متى (when) and كم (how many, how much), with the particles
+    /// written onto them. A question that opens with one is scored also by how near its words stand to any number
+    /// (<see cref="TextAnalyzer.AsksForNumber"/>).
+    /// </summary>
+    public static IReadOnlyList<string> NumberQuestionWords { get; } = ["متى", "كم", "بكم", "وكم", "ومتى"];
+
+    /// <summary>
     /// Nouns a question uses to name what it asks for, not what it is about: ما اسم، ما معنى، كم عدد، ما نوع، ما سبب،
     /// أي كلمة. The answer seldom repeats them ("كم عدد ولايات الهند" is answered by "تتألف من 28 ولاية"), while any
     /// text that mentions a name or a number does. They are indexed like every word; a query that asks a question leaves

@@ -20,6 +20,7 @@ public sealed class TextAnalyzer
     private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _stopwordLookup;
     private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _questionWords;
     private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _answerTypeWords;
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _numberQuestionWords;
 
     public TextAnalyzer(AnalyzerOptions? options = null)
     {
@@ -31,6 +32,7 @@ public sealed class TextAnalyzer
         _stopwordLookup = _stopwords.GetAlternateLookup<ReadOnlySpan<char>>();
         _questionWords = ArabicStopwords.CreateSet(Normalizer, ArabicStopwords.QuestionWords).GetAlternateLookup<ReadOnlySpan<char>>();
         _answerTypeWords = ArabicStopwords.CreateSet(Normalizer, ArabicStopwords.AnswerTypeWords).GetAlternateLookup<ReadOnlySpan<char>>();
+        _numberQuestionWords = ArabicStopwords.CreateSet(Normalizer, ArabicStopwords.NumberQuestionWords).GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public static TextAnalyzer Default { get; } = new();
@@ -52,6 +54,9 @@ public sealed class TextAnalyzer
     /// that asks a question leaves it out when question words are stopwords (<see cref="AnalyzerOptions.QuestionWordsAreStopwords"/>).
     /// </summary>
     public bool IsAnswerTypeWord(ReadOnlySpan<char> term) => Options.Stopwords && Options.QuestionWordsAreStopwords && _answerTypeWords.Contains(term);
+
+    /// <summary>Whether a normalized term is a question word whose answer is a number or a date (<see cref="ArabicStopwords.NumberQuestionWords"/>).</summary>
+    public bool AsksForNumber(ReadOnlySpan<char> term) => _numberQuestionWords.Contains(term);
 
     /// <summary>Analyzes <paramref name="text"/> into tokens.</summary>
     public IReadOnlyList<AnalyzedToken> Analyze(string text)

@@ -93,6 +93,16 @@ public static class VariantKey
         return n >= MinLengthToDrop && destination[n - 1] == Teh ? n - 1 : n;
     }
 
+    /// <summary>
+    /// The token the keys' field also holds at every number's position (<see cref="IsNumber"/>), so that a question
+    /// asking when or how many can be scored by how near its words stand to any number. No text analyzes to it (the
+    /// tokenizer never makes a token of punctuation).
+    /// </summary>
+    public const string NumberClass = "#";
+
+    /// <summary>Whether a stem is a number, which the keys' field also indexes as <see cref="NumberClass"/>: it opens with an ASCII digit (the normalizer folds other digits to them).</summary>
+    public static bool IsNumber(ReadOnlySpan<char> stem) => stem.Length > 0 && char.IsAsciiDigit(stem[0]);
+
     /// <summary>The key of <paramref name="stem"/> as a string (the same instance when the key is the stem).</summary>
     public static string Of(string stem)
     {

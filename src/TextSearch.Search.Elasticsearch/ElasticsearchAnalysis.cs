@@ -12,6 +12,9 @@ namespace TextSearch.Search.Elasticsearch;
 /// <list type="bullet">
 /// <item><c>textsearch_terms</c>: whitespace tokenizer + a stop filter for the placeholder token. The term fields
 /// hold tokens our core produced, so this analyzer only splits them and keeps stopword positions as gaps.</item>
+/// <item><c>textsearch_keys</c>: the same, for indexing the variant keys, plus a <c>multiplexer</c> whose
+/// <c>pattern_replace</c> adds <see cref="VariantKey.NumberClass"/> at every number's position, as the embedded engine's
+/// keys field holds it. The keys are searched with <c>textsearch_terms</c>, so a query's number stays that number.</item>
 /// <item><c>textsearch_arabic</c>: a native approximation of the core for people who query Elasticsearch
 /// directly: a <c>mapping</c> char filter with one entry per character every enabled normalization rule changes
 /// (and per letter + combining hamza/madda pair that composes), the <c>standard</c> tokenizer, <c>lowercase</c>,
@@ -28,6 +31,9 @@ public static class ElasticsearchAnalysis
     public const string Placeholder = "_";
 
     public const string TermsAnalyzer = "textsearch_terms";
+    public const string KeysAnalyzer = "textsearch_keys";
+    public const string NumberClassFilter = "textsearch_number_class";
+    public const string NumberClassMultiplexer = "textsearch_with_number_class";
     public const string NativeAnalyzer = "textsearch_arabic";
     public const string NativeSearchAnalyzer = "textsearch_arabic_search";
     public const string NormalizeCharFilter = "textsearch_normalize";
@@ -44,7 +50,16 @@ public static class ElasticsearchAnalysis
         ArgumentNullException.ThrowIfNull(synonyms);
         var analyzer = new TextAnalyzer(options);
 
-        var filters = new TokenFilters { [PlaceholderFilter] = new StopTokenFilter { Stopwords = new[] { Placeholder } } };
+        var filters = new TokenFilters
+        {
+            [PlaceholderFilter] = new StopTokenFilter { Stopwords = new[] { Placeholder } },
+
+            // A number (VariantKey.IsNumber: an ASCII digit first) becomes the number class; the multiplexer keeps the
+            // original and adds the class at its position, and drops the copy of every other token (identical tokens
+            // at one position are removed).
+            [NumberClassFilter] = new PatternReplaceTokenFilter { Pattern = "^[0-9].*", Replacement = VariantKey.NumberClass },
+            [NumberClassMultiplexer] = new MultiplexerTokenFilter { Filters = [NumberClassFilter], PreserveOriginal = true },
+        };
         var chain = new List<string> { "lowercase" };
         if (options.Stopwords)
         {
@@ -80,6 +95,7 @@ public static class ElasticsearchAnalysis
             Analyzers = new Analyzers
             {
                 [TermsAnalyzer] = new CustomAnalyzer { Tokenizer = "whitespace", Filter = [PlaceholderFilter] },
+                [KeysAnalyzer] = new CustomAnalyzer { Tokenizer = "whitespace", Filter = [PlaceholderFilter, NumberClassMultiplexer] },
                 [NativeAnalyzer] = new CustomAnalyzer { CharFilter = [NormalizeCharFilter], Tokenizer = "standard", Filter = chain },
                 [NativeSearchAnalyzer] = new CustomAnalyzer { CharFilter = [NormalizeCharFilter], Tokenizer = "standard", Filter = searchChain },
             },

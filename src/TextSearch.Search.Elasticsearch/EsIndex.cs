@@ -44,7 +44,8 @@ internal static class EsIndex
         {
             properties[field] = new TextProperty
             {
-                Analyzer = ElasticsearchAnalysis.TermsAnalyzer,
+                Analyzer = field == EsFields.BodyKeys ? ElasticsearchAnalysis.KeysAnalyzer : ElasticsearchAnalysis.TermsAnalyzer,
+                SearchAnalyzer = field == EsFields.BodyKeys ? ElasticsearchAnalysis.TermsAnalyzer : null,
                 Similarity = Similarity,
                 IndexOptions = EsFields.TermByTerm.Contains(field) ? IndexOptions.Freqs : null,
             };

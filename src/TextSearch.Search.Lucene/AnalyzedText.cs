@@ -13,7 +13,7 @@ internal enum TokenForm
     /// <summary>The normalized, unstemmed term (the exact fields).</summary>
     Term,
 
-    /// <summary>The spelling-variant key of the stem (<see cref="VariantKey"/>).</summary>
+    /// <summary>The spelling-variant key of the stem (<see cref="VariantKey"/>); a number also as <see cref="VariantKey.NumberClass"/>, at its position.</summary>
     Key,
 }
 
@@ -137,6 +137,7 @@ internal sealed class AnalyzedText
         private readonly IOffsetAttribute _offset;
         private int _next;
         private int _lastPosition;
+        private bool _numberClassNext;
 
         public Replay(AnalyzedText first, TokenForm form)
         {
@@ -153,6 +154,7 @@ internal sealed class AnalyzedText
         public override void Reset()
         {
             base.Reset();
+            _numberClassNext = false;
             _next = 0;
             _lastPosition = -1;
         }
@@ -160,6 +162,17 @@ internal sealed class AnalyzedText
         public override bool IncrementToken()
         {
             ClearAttributes();
+            if (_numberClassNext)
+            {
+                // The keys' field holds the number class at every number's position (VariantKey.NumberClass).
+                _numberClassNext = false;
+                VariantKey.NumberClass.AsSpan().CopyTo(_term.ResizeBuffer(VariantKey.NumberClass.Length));
+                _term.Length = VariantKey.NumberClass.Length;
+                _increment.PositionIncrement = 0;
+                _offset.SetOffset(0, 0);
+                return true;
+            }
+
             AnalyzedText source;
             int index, position;
             if (_next < _first.Count)
@@ -184,6 +197,7 @@ internal sealed class AnalyzedText
             _increment.PositionIncrement = position - _lastPosition;
             _lastPosition = position;
             _offset.SetOffset(0, 0);
+            _numberClassNext = _form == TokenForm.Key && VariantKey.IsNumber(chars);
             return true;
         }
     }

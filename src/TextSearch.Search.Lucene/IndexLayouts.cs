@@ -26,7 +26,7 @@ internal static class IndexLayouts
         "the exact forms and variant keys without positions, and the completion words read from the exact forms",
         "variant keys of revision 2 (every stem of three letters or more has one, its proclitic, person prefix and final ت dropped)",
         "variant keys with positions (proximity is measured between the query words' keys)",
-        "variant keys of revision 3 (stems of four letters have a skeleton too: عاصمة meets عاصمتها)",
+        "variant keys of revision 3 (stems of four letters have a skeleton too: عاصمة meets عاصمتها), and the number class at every number's position in body_key",
     ];
 
     /// <summary>Why an index of <paramref name="layout"/> (null: written before layouts were named) cannot be served, and what to do.</summary>

@@ -42,10 +42,19 @@ public sealed record RankingOptions
     public int ProximityReach { get; init; } = 1;
 
     /// <summary>
+    /// Whether a question that asks when or how many (<see cref="Query.SearchQuery.AsksForNumber"/>) also pairs each
+    /// of its words with any number (<see cref="Analysis.VariantKey.NumberClass"/>, which the keys' field holds at
+    /// every number's position): the text that dates or counts what the question names, near its words, ranks higher.
+    /// Only where pairs are measured on the keys (<see cref="ProximityOnKeys"/>).
+    /// </summary>
+    public bool NumberProximity { get; init; } = true;
+
+    /// <summary>
     /// The proximity pairs of a query, in query order (by first word, then second): its optional single-word clauses,
-    /// each with the next <see cref="ProximityReach"/> of them. None when proximity is off. A word is its variant key
-    /// when <see cref="ProximityOnKeys"/>, its stem otherwise: every backend scores each pair as a sloppy phrase on
-    /// the body's keys or stems accordingly.
+    /// each with the next <see cref="ProximityReach"/> of them, then, for a question that asks for a number
+    /// (<see cref="NumberProximity"/>), each with <see cref="Analysis.VariantKey.NumberClass"/>. None when proximity
+    /// is off. A word is its variant key when <see cref="ProximityOnKeys"/>, its stem otherwise: every backend scores
+    /// each pair as a sloppy phrase on the body's keys or stems accordingly.
     /// </summary>
     public IReadOnlyList<(string First, string Second)> ProximityPairs(Query.SearchQuery query)
     {
@@ -67,6 +76,11 @@ public sealed record RankingOptions
             {
                 pairs.Add((words[i], words[j]));
             }
+        }
+
+        if (onKeys && NumberProximity && query.AsksForNumber)
+        {
+            pairs.AddRange(words.Where(w => !Analysis.VariantKey.IsNumber(w)).Select(w => (w, Analysis.VariantKey.NumberClass)));
         }
 
         return pairs;

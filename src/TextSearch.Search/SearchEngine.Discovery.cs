@@ -85,9 +85,9 @@ public sealed partial class SearchEngine
             [.. pairs]);
     }
 
-    /// <summary>What a page token is bound to: the query, the sort order and the filter.</summary>
+    /// <summary>What a page token is bound to: the query (its clauses, and whether it asks for a number, which ranks it otherwise), the sort order and the filter.</summary>
     private static string Binding(SearchQuery query, SortOrder sort, FilterSpec filter) =>
-        $"{query.Canonical}\u0001{(query.ListsAll ? "*" : string.Empty)}\u0001{sort}\u0001{filter.Canonical}";
+        $"{query.Canonical}\u0001{(query.ListsAll ? "*" : string.Empty)}{(query.AsksForNumber ? "#" : string.Empty)}\u0001{sort}\u0001{filter.Canonical}";
 
     /// <summary>The facets asked for, in the order asked, each ordered and cut to the size.</summary>
     private static IReadOnlyList<FacetResult> Facets(IReadOnlyList<FacetField> asked, BackendPage page, int size) =>

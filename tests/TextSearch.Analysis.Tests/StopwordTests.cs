@@ -66,6 +66,18 @@ public sealed class StopwordTests
     }
 
     [Theory]
+    [InlineData("متى", true)]
+    [InlineData("متي", true)]
+    [InlineData("كم", true)]
+    [InlineData("بكم", true)]
+    [InlineData("ومتى", true)]
+    [InlineData("ما", false)]
+    [InlineData("أين", false)]
+    [InlineData("عدد", false)]
+    public void When_and_how_many_ask_for_a_number(string word, bool asks) =>
+        Assert.Equal(asks, TextAnalyzer.Default.AsksForNumber(TextAnalyzer.Default.Normalizer.NormalizeToString(word)));
+
+    [Theory]
     [InlineData("ماهي")] // ما هي and ما هو, as people often type them
     [InlineData("ماهى")]
     [InlineData("ماهو")]

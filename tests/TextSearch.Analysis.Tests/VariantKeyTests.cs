@@ -107,6 +107,16 @@ public sealed class VariantKeyTests
     }
 
     [Fact]
+    public void Numbers_are_told_by_their_first_digit_and_no_word_is_the_number_class()
+    {
+        Assert.True(VariantKey.IsNumber("1999"));
+        Assert.True(VariantKey.IsNumber("3.79"));
+        Assert.False(VariantKey.IsNumber("عام"));
+        Assert.False(VariantKey.IsNumber(string.Empty));
+        Assert.DoesNotContain(TextAnalyzer.Default.Analyze($"عام {VariantKey.NumberClass} 1999"), t => t.Term == VariantKey.NumberClass);
+    }
+
+    [Fact]
     public void A_stem_that_is_its_own_key_is_returned_as_it_is()
     {
         const string stem = "مصر";

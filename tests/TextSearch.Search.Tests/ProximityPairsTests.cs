@@ -50,6 +50,21 @@ public sealed class ProximityPairsTests
     }
 
     [Fact]
+    public void A_question_that_asks_when_or_how_many_also_pairs_each_word_with_any_number()
+    {
+        var keys = Keys("افتتح المتحف 1999");
+        Assert.Equal(
+            [$"{keys[0]}+{keys[1]}", $"{keys[1]}+{keys[2]}", $"{keys[0]}+{VariantKey.NumberClass}", $"{keys[1]}+{VariantKey.NumberClass}"],
+            Pairs("متى افتتح المتحف 1999؟", new RankingOptions())); // the number itself pairs with no number class
+        Assert.Equal([$"{keys[0]}+{keys[1]}", $"{keys[1]}+{keys[2]}"], Pairs("افتتح المتحف 1999", new RankingOptions()));
+        Assert.Equal([$"{keys[0]}+{keys[1]}", $"{keys[1]}+{keys[2]}"], Pairs("متى افتتح المتحف 1999؟", new RankingOptions { NumberProximity = false }));
+
+        // Only the keys' field holds the number class: with pairs of stems, no number pairs.
+        Assert.DoesNotContain(Pairs("متى افتتح المتحف؟", new RankingOptions { VariantBoost = 0 }), p => p.EndsWith(VariantKey.NumberClass, StringComparison.Ordinal));
+        Assert.Equal([$"{keys[0]}+{VariantKey.NumberClass}"], Pairs("كم افتتح؟", new RankingOptions()));
+    }
+
+    [Fact]
     public void Exclusions_and_phrases_do_not_pair_and_proximity_off_pairs_nothing()
     {
         var stems = Keys("مقاتلي الرقة");

@@ -42,6 +42,17 @@ public sealed class QueryParserTests
         Assert.Equal(stems, q.Clauses.Where(c => c.Occur == Occur.Should).Select(c => c.Alternatives[0].Words[0].Stem));
     }
 
+    [Theory]
+    [InlineData("متى افتتح المتحف؟", true)]
+    [InlineData("- كم عدد ولايات الهند", true)]
+    [InlineData("ومتى تأسست الشركة", true)]
+    [InlineData("بكم بيعت اللوحة", true)]
+    [InlineData("ما اسم عاصمة العراق؟", false)] // a question, but not for a number
+    [InlineData("افتتح المتحف متى", false)] // the question word is not the first
+    [InlineData("\"متى\" افتتح المتحف", false)] // quoted: a phrase, not a question word
+    public void A_question_that_opens_with_when_or_how_many_asks_for_a_number(string raw, bool asks) =>
+        Assert.Equal(asks, Parser.Parse(raw).AsksForNumber);
+
     [Fact]
     public void A_quoted_phrase_keeps_its_answer_type_words()
     {

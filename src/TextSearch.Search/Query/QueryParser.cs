@@ -37,10 +37,15 @@ public sealed class QueryParser(TextAnalyzer analyzer, SynonymMap synonyms, Rank
 
         var analyzed = new List<(SegmentKind Kind, IReadOnlyList<QueryWord> Words)>(segments.Count);
         bool? opensWithQuestionWord = null;
+        var asksForNumber = false;
         foreach (var segment in segments)
         {
             analyzed.Add((segment.Kind, AnalyzeWords(segment.Text, Analyzer, out var first)));
-            opensWithQuestionWord ??= first is null ? null : segment.Kind == SegmentKind.Plain && Analyzer.IsQuestionWord(first);
+            if (opensWithQuestionWord is null && first is not null)
+            {
+                opensWithQuestionWord = segment.Kind == SegmentKind.Plain && Analyzer.IsQuestionWord(first);
+                asksForNumber = segment.Kind == SegmentKind.Plain && Analyzer.AsksForNumber(first);
+            }
         }
 
         // A question (its first word a question word, or a question mark at its end: من and ما are prepositions and
@@ -72,7 +77,7 @@ public sealed class QueryParser(TextAnalyzer analyzer, SynonymMap synonyms, Rank
         }
 
         FlushPlain(plain, clauses);
-        return new SearchQuery(raw, Analyzer.Normalizer.NormalizeToString(raw), clauses);
+        return new SearchQuery(raw, Analyzer.Normalizer.NormalizeToString(raw), clauses) { AsksForNumber = asksForNumber };
     }
 
     /// <summary>The non-stopword words of a text, with offsets relative to the first (stopwords leave gaps).</summary>

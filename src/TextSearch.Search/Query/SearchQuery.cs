@@ -54,6 +54,13 @@ public sealed record SearchQuery(string Raw, string Normalized, IReadOnlyList<Qu
     /// <summary>True for <see cref="All"/>.</summary>
     public bool ListsAll { get; private init; }
 
+    /// <summary>
+    /// Whether the query is a question whose answer is a number or a date: its first word is متى or كم
+    /// (<see cref="TextAnalyzer.AsksForNumber"/>). Its words are then also scored by how near they stand to any number
+    /// (<see cref="RankingOptions.NumberProximity"/>).
+    /// </summary>
+    public bool AsksForNumber { get; init; }
+
     /// <summary>True when nothing searchable is left (punctuation, emoji, only stopwords): no hits, no error.</summary>
     public bool IsEmpty => !Clauses.Any(c => c.Occur != Occur.MustNot);
 

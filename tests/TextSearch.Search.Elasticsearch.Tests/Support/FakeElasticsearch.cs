@@ -131,7 +131,13 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
         var settings = definition["settings"]?["index"] ?? definition["settings"];
         var bm25 = settings?["similarity"]?["textsearch_bm25"];
         var properties = definition["mappings"]!["properties"]!.AsObject();
-        var termFields = properties.Where(p => p.Value?["analyzer"]?.GetValue<string>() == ElasticsearchAnalysis.TermsAnalyzer).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+        var termFields = properties.Where(p => p.Value?["analyzer"]?.GetValue<string>() is ElasticsearchAnalysis.TermsAnalyzer or ElasticsearchAnalysis.KeysAnalyzer).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+        var keysFields = properties.Where(p => p.Value?["analyzer"]?.GetValue<string>() == ElasticsearchAnalysis.KeysAnalyzer).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+        foreach (var field in keysFields)
+        {
+            // What the engine maps: indexed with the keys analyzer, searched with the terms analyzer.
+            Assert.Equal(ElasticsearchAnalysis.TermsAnalyzer, properties[field]!["search_analyzer"]?.GetValue<string>());
+        }
         var withoutPositions = properties.Where(p => p.Value?["index_options"]?.GetValue<string>() is "docs" or "freqs").Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
         var keywordFields = properties.Where(p => p.Key != "id" && p.Value?["type"]?.GetValue<string>() == "keyword").Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
         var excluded = Strings(definition["mappings"]?["_source"]?["excludes"]).ToHashSet(StringComparer.Ordinal);
@@ -143,7 +149,8 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
             termFields,
             withoutPositions,
             keywordFields,
-            excluded)
+            excluded,
+            keysFields.Count == 0 ? null : (keysFields, new KeysAnalyzer(settings!["analysis"]!.AsObject())))
         {
             Meta = definition["mappings"]?["_meta"]?.DeepClone(),
         };
@@ -203,11 +210,17 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
         private readonly RAMDirectory _directory = new();
         private readonly IndexWriter _writer;
         private readonly Analyzer _analyzer = new TermsAnalyzer();
+        private readonly Analyzer _indexAnalyzer;
         private DirectoryReader _reader;
 
         public FakeIndex(
-            string name, float k1, float b, HashSet<string> fields, HashSet<string> termFields, HashSet<string> withoutPositions, HashSet<string> keywordFields, HashSet<string> excluded)
+            string name, float k1, float b, HashSet<string> fields, HashSet<string> termFields, HashSet<string> withoutPositions, HashSet<string> keywordFields, HashSet<string> excluded,
+            (HashSet<string> Fields, Analyzer Analyzer)? keys = null)
         {
+            // Fields mapped with the keys analyzer index through it; every term field is searched with the terms analyzer.
+            _indexAnalyzer = keys is { } k
+                ? new global::Lucene.Net.Analysis.Miscellaneous.PerFieldAnalyzerWrapper(_analyzer, k.Fields.ToDictionary(f => f, _ => k.Analyzer))
+                : _analyzer;
             _name = name;
             _fields = fields;
             _termFields = termFields;
@@ -215,7 +228,7 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
             _keywordFields = keywordFields;
             _excluded = excluded;
             _similarity = new BM25Similarity(k1, b);
-            _writer = new IndexWriter(_directory, new IndexWriterConfig(LuceneVersion.LUCENE_48, _analyzer) { Similarity = _similarity });
+            _writer = new IndexWriter(_directory, new IndexWriterConfig(LuceneVersion.LUCENE_48, _indexAnalyzer) { Similarity = _similarity });
             _writer.Commit();
             _reader = DirectoryReader.Open(_directory);
         }
@@ -255,6 +268,7 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
             _reader.Dispose();
             _writer.Dispose();
             _directory.Dispose();
+            _indexAnalyzer.Dispose();
             _analyzer.Dispose();
         }
 
@@ -843,6 +857,79 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
         JsonValueKind.Object when source.TryGetProperty("includes", out var includes) => SourceIncludes(includes),
         _ => [],
     };
+
+    /// <summary>
+    /// The textsearch_keys analyzer as the index settings define it: the terms analyzer, then a <c>multiplexer</c> of
+    /// <c>pattern_replace</c> filters, executed as Elasticsearch documents them: each token is kept (preserve_original)
+    /// and each filter's output is added at its position, identical tokens at one position once.
+    /// </summary>
+    private sealed class KeysAnalyzer : Analyzer
+    {
+        private readonly List<(System.Text.RegularExpressions.Regex Pattern, string Replacement)> _replacements = [];
+
+        public KeysAnalyzer(JsonObject analysis)
+        {
+            var definition = analysis["analyzer"]![ElasticsearchAnalysis.KeysAnalyzer]!;
+            Assert.Equal("whitespace", definition["tokenizer"]!.GetValue<string>());
+            Assert.Equal([ElasticsearchAnalysis.PlaceholderFilter, ElasticsearchAnalysis.NumberClassMultiplexer], Strings(definition["filter"]));
+            var multiplexer = analysis["filter"]![ElasticsearchAnalysis.NumberClassMultiplexer]!;
+            Assert.Equal("multiplexer", multiplexer["type"]!.GetValue<string>());
+            Assert.NotEqual(false, multiplexer["preserve_original"]?.GetValue<bool>());
+            foreach (var name in Strings(multiplexer["filters"]))
+            {
+                var filter = analysis["filter"]![name]!;
+                Assert.Equal("pattern_replace", filter["type"]!.GetValue<string>());
+                _replacements.Add((new System.Text.RegularExpressions.Regex(filter["pattern"]!.GetValue<string>(), System.Text.RegularExpressions.RegexOptions.CultureInvariant), filter["replacement"]!.GetValue<string>()));
+            }
+        }
+
+        protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
+        {
+            var tokenizer = new WhitespaceTokenizer(LuceneVersion.LUCENE_48, reader);
+            var placeholder = new CharArraySet(LuceneVersion.LUCENE_48, [ElasticsearchAnalysis.Placeholder], ignoreCase: false);
+            return new TokenStreamComponents(tokenizer, new Multiplexer(new StopFilter(LuceneVersion.LUCENE_48, tokenizer, placeholder), _replacements));
+        }
+
+        private sealed class Multiplexer(TokenStream input, List<(System.Text.RegularExpressions.Regex Pattern, string Replacement)> replacements) : TokenFilter(input)
+        {
+            private readonly global::Lucene.Net.Analysis.TokenAttributes.ICharTermAttribute _term = input.AddAttribute<global::Lucene.Net.Analysis.TokenAttributes.ICharTermAttribute>();
+            private readonly global::Lucene.Net.Analysis.TokenAttributes.IPositionIncrementAttribute _increment = input.AddAttribute<global::Lucene.Net.Analysis.TokenAttributes.IPositionIncrementAttribute>();
+            private readonly Queue<string> _pending = new();
+
+            public override bool IncrementToken()
+            {
+                if (_pending.TryDequeue(out var extra))
+                {
+                    _term.SetEmpty().Append(extra);
+                    _increment.PositionIncrement = 0;
+                    return true;
+                }
+
+                if (!m_input.IncrementToken())
+                {
+                    return false;
+                }
+
+                var original = _term.ToString();
+                foreach (var (pattern, replacement) in replacements)
+                {
+                    var replaced = pattern.Replace(original, replacement);
+                    if (replaced != original && !_pending.Contains(replaced))
+                    {
+                        _pending.Enqueue(replaced);
+                    }
+                }
+
+                return true;
+            }
+
+            public override void Reset()
+            {
+                base.Reset();
+                _pending.Clear();
+            }
+        }
+    }
 
     /// <summary>The textsearch_terms analyzer: whitespace tokenizer, stop filter for the placeholder.</summary>
     private sealed class TermsAnalyzer : Analyzer

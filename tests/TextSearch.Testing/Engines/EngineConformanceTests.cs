@@ -126,6 +126,19 @@ public abstract partial class EngineConformanceTests : IAsyncLifetime
     }
 
     [ConformanceFact]
+    public async Task A_question_that_asks_when_ranks_the_text_with_a_number_near_its_words_first()
+    {
+        // The same words, as often and as near each other, in texts of one length: only the year's place differs.
+        await Engine.UpsertAsync(new Document { Id = "number-a", Title = "خبر", Body = "افتتح المتحف الوطني للزوار بعد سنوات من العمل المتواصل في البناء والترميم عام 1999" }, default);
+        await Engine.UpsertAsync(new Document { Id = "number-b", Title = "خبر", Body = "افتتح المتحف الوطني للزوار عام 1999 بعد سنوات من العمل المتواصل في البناء والترميم" }, default);
+
+        async Task<string[]> Numbered(string query) => [.. (await Ids(query)).Where(id => id.StartsWith("number-", StringComparison.Ordinal))];
+        Assert.Equal(["number-b", "number-a"], await Numbered("متى افتتح المتحف الوطني؟"));
+        Assert.Equal(["number-b", "number-a"], await Numbered("كم عاما مضى على افتتاح المتحف الوطني"));
+        Assert.Equal(["number-a", "number-b"], await Numbered("افتتح المتحف الوطني")); // asks nothing: a tie, in id order
+    }
+
+    [ConformanceFact]
     public async Task Exclusion_only_query_returns_everything_else()
     {
         var ids = await Ids("-الموصل");
