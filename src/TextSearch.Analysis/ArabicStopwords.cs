@@ -31,14 +31,14 @@ public static class ArabicStopwords
     /// <summary>Interrogatives: ما، ماذا، من، متى، كم، أين، لماذا، كيف، هل، أي (and frequent variants).</summary>
     public static IReadOnlyList<string> QuestionWords { get; } =
         ["ما", "ماذا", "من", "متى", "كم", "أين", "لماذا", "كيف", "هل", "أي", "أية", "مَن", "بكم", "لمن", "ممن", "وما", "فما", "وكم",
-         "ماهو", "ماهي", "بماذا", "عماذا", "عمن", "بأي", "لأي", "وماذا", "ومتى", "وأين", "وكيف", "وهل", "ولماذا", "وأي"];
+         "ماهو", "ماهي", "بماذا", "عماذا", "عمن", "بأي", "لأي", "وماذا", "ومتى", "فمتى", "فكم", "وأين", "وكيف", "وهل", "ولماذا", "وأي"];
 
     /// <summary>
     /// The question words whose answer is a number or a date: متى (when) and كم (how many, how much), with the particles
     /// written onto them. A question that opens with one is scored also by how near its words stand to any number
     /// (<see cref="TextAnalyzer.AsksForNumber"/>).
     /// </summary>
-    public static IReadOnlyList<string> NumberQuestionWords { get; } = ["متى", "كم", "بكم", "وكم", "ومتى"];
+    public static IReadOnlyList<string> NumberQuestionWords { get; } = ["متى", "كم", "بكم", "وكم", "فكم", "ومتى", "فمتى"];
 
     /// <summary>
     /// Nouns a question uses to name what it asks for, not what it is about: ما اسم، ما معنى، كم عدد، ما نوع، ما سبب،

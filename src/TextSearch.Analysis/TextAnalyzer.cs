@@ -55,8 +55,12 @@ public sealed class TextAnalyzer
     /// </summary>
     public bool IsAnswerTypeWord(ReadOnlySpan<char> term) => Options.Stopwords && Options.QuestionWordsAreStopwords && _answerTypeWords.Contains(term);
 
-    /// <summary>Whether a normalized term is a question word whose answer is a number or a date (<see cref="ArabicStopwords.NumberQuestionWords"/>).</summary>
-    public bool AsksForNumber(ReadOnlySpan<char> term) => _numberQuestionWords.Contains(term);
+    /// <summary>
+    /// Whether a normalized term is a question word whose answer is a number or a date
+    /// (<see cref="ArabicStopwords.NumberQuestionWords"/>), when question words are stopwords: as for
+    /// <see cref="IsAnswerTypeWord"/>, a query that keeps its question words as terms is read as it is written.
+    /// </summary>
+    public bool AsksForNumber(ReadOnlySpan<char> term) => Options.Stopwords && Options.QuestionWordsAreStopwords && _numberQuestionWords.Contains(term);
 
     /// <summary>Analyzes <paramref name="text"/> into tokens.</summary>
     public IReadOnlyList<AnalyzedToken> Analyze(string text)

@@ -71,11 +71,16 @@ public sealed class StopwordTests
     [InlineData("كم", true)]
     [InlineData("بكم", true)]
     [InlineData("ومتى", true)]
+    [InlineData("فكم", true)]
     [InlineData("ما", false)]
     [InlineData("أين", false)]
     [InlineData("عدد", false)]
-    public void When_and_how_many_ask_for_a_number(string word, bool asks) =>
-        Assert.Equal(asks, TextAnalyzer.Default.AsksForNumber(TextAnalyzer.Default.Normalizer.NormalizeToString(word)));
+    public void When_and_how_many_ask_for_a_number(string word, bool asks)
+    {
+        var term = TextAnalyzer.Default.Normalizer.NormalizeToString(word);
+        Assert.Equal(asks, TextAnalyzer.Default.AsksForNumber(term));
+        Assert.False(new TextAnalyzer(new AnalyzerOptions { QuestionWordsAreStopwords = false }).AsksForNumber(term)); // kept as a term
+    }
 
     [Theory]
     [InlineData("ماهي")] // ما هي and ما هو, as people often type them

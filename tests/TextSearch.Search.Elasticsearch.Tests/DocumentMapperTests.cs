@@ -39,6 +39,23 @@ public sealed class DocumentMapperTests
         Assert.Contains(" _ ", es.BodyTerms!, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(SeedIds))]
+    public void The_keys_field_indexes_every_number_also_as_the_number_class_at_its_position(string id)
+    {
+        // body_keys is indexed through textsearch_keys, executed from the settings the client sends: each key at the
+        // core's position, and the number class next to each number, as the embedded engine's body_key holds them.
+        var doc = SeedIngestor.Load(TestSupport.SeedsPath).Single(d => d.Id == id);
+        var es = new EsDocumentMapper(TextAnalyzer.Default, new RankingOptions()).ToEs(doc);
+        using var terms = new TermsAnalyzer();
+        using var keys = new KeysAnalyzer(AnalysisSettingsTests.Serialized(TextAnalyzer.Default.Options));
+        var plain = Tokens(terms, es.BodyKeys!);
+        var expected = plain.SelectMany(t => VariantKey.IsNumber(t.Term) ? [t, (VariantKey.NumberClass, t.Position)] : new[] { t }).ToList();
+
+        Assert.Equal(expected, Tokens(keys, es.BodyKeys!));
+        Assert.Contains(plain, t => VariantKey.IsNumber(t.Term)); // every seed dates or counts something
+    }
+
     [Fact]
     public void Stopwords_keep_their_positions_as_placeholders()
     {

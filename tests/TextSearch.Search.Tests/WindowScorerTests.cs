@@ -49,7 +49,7 @@ public sealed class WindowScorerTests
         var builder = new LuceneQueryBuilder(ranking);
         var parser = new QueryParser(TextAnalyzer.Default, SynonymMap.Empty, ranking);
         var random = new Random(5);
-        var (compared, scored) = (0, 0);
+        var (compared, scored, numberPairs) = (0, 0, 0);
         for (var q = 0; q < 300; q++)
         {
             var words = Enumerable.Range(0, 1 + random.Next(6)).Select(_ => Vocabulary[random.Next(Vocabulary.Length)]);
@@ -75,10 +75,15 @@ public sealed class WindowScorerTests
 
             compared += docs.Length;
             scored += plan.Pairs.Count > 0 ? 1 : 0;
+            numberPairs += plan.Pairs.Any(p => p.Second == VariantKey.NumberClass) ? 1 : 0;
         }
 
         Assert.True(compared > 1000, $"only {compared} scores compared");
         Assert.True(ranking.ProximityBoost == 0 || scored > 100, $"only {scored} queries with proximity pairs");
+
+        // A question asking when pairs its words with the number class, which the keys' field holds at every number.
+        var numbersPaired = ranking.ProximityBoost > 0 && ranking.ProximityOnKeys && ranking.NumberProximity;
+        Assert.True(!numbersPaired || (numberPairs > 20 && reader.DocFreq(new Term(LuceneFields.BodyKey, VariantKey.NumberClass)) > 0), $"only {numberPairs} queries with number pairs");
     }
 
     [Fact]

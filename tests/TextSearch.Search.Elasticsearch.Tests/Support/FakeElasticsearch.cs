@@ -211,6 +211,7 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
         private readonly IndexWriter _writer;
         private readonly Analyzer _analyzer = new TermsAnalyzer();
         private readonly Analyzer _indexAnalyzer;
+        private readonly Analyzer? _keysAnalyzer;
         private DirectoryReader _reader;
 
         public FakeIndex(
@@ -218,6 +219,7 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
             (HashSet<string> Fields, Analyzer Analyzer)? keys = null)
         {
             // Fields mapped with the keys analyzer index through it; every term field is searched with the terms analyzer.
+            _keysAnalyzer = keys?.Analyzer;
             _indexAnalyzer = keys is { } k
                 ? new global::Lucene.Net.Analysis.Miscellaneous.PerFieldAnalyzerWrapper(_analyzer, k.Fields.ToDictionary(f => f, _ => k.Analyzer))
                 : _analyzer;
@@ -268,7 +270,12 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
             _reader.Dispose();
             _writer.Dispose();
             _directory.Dispose();
-            _indexAnalyzer.Dispose();
+            if (_indexAnalyzer != _analyzer)
+            {
+                _indexAnalyzer.Dispose();
+                _keysAnalyzer?.Dispose();
+            }
+
             _analyzer.Dispose();
         }
 
@@ -857,79 +864,6 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
         JsonValueKind.Object when source.TryGetProperty("includes", out var includes) => SourceIncludes(includes),
         _ => [],
     };
-
-    /// <summary>
-    /// The textsearch_keys analyzer as the index settings define it: the terms analyzer, then a <c>multiplexer</c> of
-    /// <c>pattern_replace</c> filters, executed as Elasticsearch documents them: each token is kept (preserve_original)
-    /// and each filter's output is added at its position, identical tokens at one position once.
-    /// </summary>
-    private sealed class KeysAnalyzer : Analyzer
-    {
-        private readonly List<(System.Text.RegularExpressions.Regex Pattern, string Replacement)> _replacements = [];
-
-        public KeysAnalyzer(JsonObject analysis)
-        {
-            var definition = analysis["analyzer"]![ElasticsearchAnalysis.KeysAnalyzer]!;
-            Assert.Equal("whitespace", definition["tokenizer"]!.GetValue<string>());
-            Assert.Equal([ElasticsearchAnalysis.PlaceholderFilter, ElasticsearchAnalysis.NumberClassMultiplexer], Strings(definition["filter"]));
-            var multiplexer = analysis["filter"]![ElasticsearchAnalysis.NumberClassMultiplexer]!;
-            Assert.Equal("multiplexer", multiplexer["type"]!.GetValue<string>());
-            Assert.NotEqual(false, multiplexer["preserve_original"]?.GetValue<bool>());
-            foreach (var name in Strings(multiplexer["filters"]))
-            {
-                var filter = analysis["filter"]![name]!;
-                Assert.Equal("pattern_replace", filter["type"]!.GetValue<string>());
-                _replacements.Add((new System.Text.RegularExpressions.Regex(filter["pattern"]!.GetValue<string>(), System.Text.RegularExpressions.RegexOptions.CultureInvariant), filter["replacement"]!.GetValue<string>()));
-            }
-        }
-
-        protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
-        {
-            var tokenizer = new WhitespaceTokenizer(LuceneVersion.LUCENE_48, reader);
-            var placeholder = new CharArraySet(LuceneVersion.LUCENE_48, [ElasticsearchAnalysis.Placeholder], ignoreCase: false);
-            return new TokenStreamComponents(tokenizer, new Multiplexer(new StopFilter(LuceneVersion.LUCENE_48, tokenizer, placeholder), _replacements));
-        }
-
-        private sealed class Multiplexer(TokenStream input, List<(System.Text.RegularExpressions.Regex Pattern, string Replacement)> replacements) : TokenFilter(input)
-        {
-            private readonly global::Lucene.Net.Analysis.TokenAttributes.ICharTermAttribute _term = input.AddAttribute<global::Lucene.Net.Analysis.TokenAttributes.ICharTermAttribute>();
-            private readonly global::Lucene.Net.Analysis.TokenAttributes.IPositionIncrementAttribute _increment = input.AddAttribute<global::Lucene.Net.Analysis.TokenAttributes.IPositionIncrementAttribute>();
-            private readonly Queue<string> _pending = new();
-
-            public override bool IncrementToken()
-            {
-                if (_pending.TryDequeue(out var extra))
-                {
-                    _term.SetEmpty().Append(extra);
-                    _increment.PositionIncrement = 0;
-                    return true;
-                }
-
-                if (!m_input.IncrementToken())
-                {
-                    return false;
-                }
-
-                var original = _term.ToString();
-                foreach (var (pattern, replacement) in replacements)
-                {
-                    var replaced = pattern.Replace(original, replacement);
-                    if (replaced != original && !_pending.Contains(replaced))
-                    {
-                        _pending.Enqueue(replaced);
-                    }
-                }
-
-                return true;
-            }
-
-            public override void Reset()
-            {
-                base.Reset();
-                _pending.Clear();
-            }
-        }
-    }
 
     /// <summary>The textsearch_terms analyzer: whitespace tokenizer, stop filter for the placeholder.</summary>
     private sealed class TermsAnalyzer : Analyzer
