@@ -1,4 +1,3 @@
-using Lucene.Net.Analysis.TokenAttributes;
 using TextSearch.Analysis;
 using TextSearch.Search.Lucene;
 
@@ -12,19 +11,7 @@ public sealed class AnalyzedTextTests
         var lucene = new LuceneSchema(ranking ?? new RankingOptions(), TextAnalyzer.Default).ToLucene(doc);
         using var analyzer = new global::Lucene.Net.Analysis.Core.WhitespaceAnalyzer(global::Lucene.Net.Util.LuceneVersion.LUCENE_48);
         using var stream = lucene.Fields.OfType<global::Lucene.Net.Documents.Field>().First(f => f.Name == field && f.GetTokenStreamValue() is not null).GetTokenStream(analyzer);
-        var term = stream.AddAttribute<ICharTermAttribute>();
-        var increment = stream.AddAttribute<IPositionIncrementAttribute>();
-        var tokens = new List<(string, int)>();
-        stream.Reset();
-        var position = -1;
-        while (stream.IncrementToken())
-        {
-            position += increment.PositionIncrement;
-            tokens.Add((term.ToString(), position));
-        }
-
-        stream.End();
-        return tokens;
+        return TokenStreams.Read(stream);
     }
 
     [Fact]
