@@ -53,14 +53,17 @@ public sealed class TextAnalyzer
     /// Whether a normalized term names what a question asks for (<see cref="ArabicStopwords.AnswerTypeWords"/>): a query
     /// that asks a question leaves it out when question words are stopwords (<see cref="AnalyzerOptions.QuestionWordsAreStopwords"/>).
     /// </summary>
-    public bool IsAnswerTypeWord(ReadOnlySpan<char> term) => Options.Stopwords && Options.QuestionWordsAreStopwords && _answerTypeWords.Contains(term);
+    public bool IsAnswerTypeWord(ReadOnlySpan<char> term) => QuestionWordsDropped && _answerTypeWords.Contains(term);
 
     /// <summary>
     /// Whether a normalized term is a question word whose answer is a number or a date
     /// (<see cref="ArabicStopwords.NumberQuestionWords"/>), when question words are stopwords: as for
     /// <see cref="IsAnswerTypeWord"/>, a query that keeps its question words as terms is read as it is written.
     /// </summary>
-    public bool AsksForNumber(ReadOnlySpan<char> term) => Options.Stopwords && Options.QuestionWordsAreStopwords && _numberQuestionWords.Contains(term);
+    public bool AsksForNumber(ReadOnlySpan<char> term) => QuestionWordsDropped && _numberQuestionWords.Contains(term);
+
+    // Whether question words are stopwords, so a query's question structure is read rather than searched for.
+    private bool QuestionWordsDropped => Options.Stopwords && Options.QuestionWordsAreStopwords;
 
     /// <summary>Analyzes <paramref name="text"/> into tokens.</summary>
     public IReadOnlyList<AnalyzedToken> Analyze(string text)

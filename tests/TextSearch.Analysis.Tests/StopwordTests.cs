@@ -4,6 +4,9 @@ namespace TextSearch.Analysis.Tests;
 /// normalizer conflates is covered; question words are stopwords unless the options say otherwise.</summary>
 public sealed class StopwordTests
 {
+    // An analyzer that keeps question words as terms.
+    private static readonly TextAnalyzer KeepQuestions = new(new AnalyzerOptions { QuestionWordsAreStopwords = false });
+
     private static bool IsStop(TextAnalyzer analyzer, string word) => Assert.Single(analyzer.Analyze(word)).IsStopword;
 
     [Theory]
@@ -61,8 +64,7 @@ public sealed class StopwordTests
     public void Question_words_are_stopwords_by_default_and_can_be_kept(string word)
     {
         Assert.True(IsStop(TextAnalyzer.Default, word), word);
-        var keepQuestions = new TextAnalyzer(new AnalyzerOptions { QuestionWordsAreStopwords = false });
-        Assert.False(IsStop(keepQuestions, word), word);
+        Assert.False(IsStop(KeepQuestions, word), word);
     }
 
     [Theory]
@@ -79,7 +81,7 @@ public sealed class StopwordTests
     {
         var term = TextAnalyzer.Default.Normalizer.NormalizeToString(word);
         Assert.Equal(asks, TextAnalyzer.Default.AsksForNumber(term));
-        Assert.False(new TextAnalyzer(new AnalyzerOptions { QuestionWordsAreStopwords = false }).AsksForNumber(term)); // kept as a term
+        Assert.False(KeepQuestions.AsksForNumber(term)); // kept as a term
     }
 
     [Theory]
@@ -96,7 +98,7 @@ public sealed class StopwordTests
         var term = TextAnalyzer.Default.Normalizer.NormalizeToString(word);
         Assert.True(TextAnalyzer.Default.IsQuestionWord(term), word);
         Assert.True(IsStop(TextAnalyzer.Default, word), word);
-        Assert.False(IsStop(new TextAnalyzer(new AnalyzerOptions { QuestionWordsAreStopwords = false }), word), word);
+        Assert.False(IsStop(KeepQuestions, word), word);
     }
 
     [Theory]
@@ -105,8 +107,7 @@ public sealed class StopwordTests
     [InlineData("أي")]
     public void Question_words_that_are_also_function_words_stay_stopwords(string word)
     {
-        var keepQuestions = new TextAnalyzer(new AnalyzerOptions { QuestionWordsAreStopwords = false });
-        Assert.True(IsStop(keepQuestions, word), word);
+        Assert.True(IsStop(KeepQuestions, word), word);
     }
 
     [Fact]
@@ -163,15 +164,14 @@ public sealed class StopwordTests
         Assert.False(TextAnalyzer.Default.IsStopword(term), word);
 
         // Question structure is the analyzer's choice: with question words kept as terms, these stay too.
-        Assert.False(new TextAnalyzer(new AnalyzerOptions { QuestionWordsAreStopwords = false }).IsAnswerTypeWord(term), word);
+        Assert.False(KeepQuestions.IsAnswerTypeWord(term), word);
         Assert.False(new TextAnalyzer(new AnalyzerOptions { Stopwords = false }).IsAnswerTypeWord(term), word);
     }
 
     [Fact]
     public void Question_words_are_known_whether_or_not_they_are_stopwords()
     {
-        var keepQuestions = new TextAnalyzer(new AnalyzerOptions { QuestionWordsAreStopwords = false });
-        foreach (var analyzer in new[] { TextAnalyzer.Default, keepQuestions })
+        foreach (var analyzer in new[] { TextAnalyzer.Default, KeepQuestions })
         {
             Assert.True(analyzer.IsQuestionWord(analyzer.Normalizer.NormalizeToString("متى")));
             Assert.True(analyzer.IsQuestionWord(analyzer.Normalizer.NormalizeToString("أين")));

@@ -1,7 +1,4 @@
 using Lucene.Net.Analysis;
-using Lucene.Net.Analysis.Core;
-using Lucene.Net.Analysis.Util;
-using Lucene.Net.Util;
 using TextSearch.Analysis;
 using TextSearch.Search.Elasticsearch.Tests.Support;
 using TextSearch.Search.Ingestion;
@@ -125,17 +122,6 @@ public sealed class DocumentMapperTests
         Assert.True(System.Text.Encoding.UTF8.GetByteCount(hashed) <= EsDocumentMapper.MaxEsIdBytes);
         Assert.Null(SearchEngine.Validate(new Document { Id = cjk }));
         Assert.NotNull(SearchEngine.Validate(new Document { Id = hashed }));
-    }
-
-    /// <summary>The <c>textsearch_terms</c> analyzer, built from Lucene's own components: whitespace tokenizer and a stop filter for the placeholder.</summary>
-    private sealed class TermsAnalyzer : Analyzer
-    {
-        protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
-        {
-            var tokenizer = new WhitespaceTokenizer(LuceneVersion.LUCENE_48, reader);
-            var placeholder = new CharArraySet(LuceneVersion.LUCENE_48, [ElasticsearchAnalysis.Placeholder], ignoreCase: false);
-            return new TokenStreamComponents(tokenizer, new StopFilter(LuceneVersion.LUCENE_48, tokenizer, placeholder));
-        }
     }
 
     [Theory]

@@ -2,8 +2,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Lucene.Net.Analysis;
-using Lucene.Net.Analysis.Core;
-using Lucene.Net.Analysis.Util;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Queries;
@@ -864,15 +862,4 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
         JsonValueKind.Object when source.TryGetProperty("includes", out var includes) => SourceIncludes(includes),
         _ => [],
     };
-
-    /// <summary>The textsearch_terms analyzer: whitespace tokenizer, stop filter for the placeholder.</summary>
-    private sealed class TermsAnalyzer : Analyzer
-    {
-        protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
-        {
-            var tokenizer = new WhitespaceTokenizer(LuceneVersion.LUCENE_48, reader);
-            var placeholder = new CharArraySet(LuceneVersion.LUCENE_48, [ElasticsearchAnalysis.Placeholder], ignoreCase: false);
-            return new TokenStreamComponents(tokenizer, new StopFilter(LuceneVersion.LUCENE_48, tokenizer, placeholder));
-        }
-    }
 }

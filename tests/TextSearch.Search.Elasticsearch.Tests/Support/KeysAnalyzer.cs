@@ -1,8 +1,5 @@
 using System.Text.Json.Nodes;
 using Lucene.Net.Analysis;
-using Lucene.Net.Analysis.Core;
-using Lucene.Net.Analysis.Util;
-using Lucene.Net.Util;
 
 namespace TextSearch.Search.Elasticsearch.Tests.Support;
 
@@ -33,9 +30,8 @@ internal sealed class KeysAnalyzer : Analyzer
 
     protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
     {
-        var tokenizer = new WhitespaceTokenizer(LuceneVersion.LUCENE_48, reader);
-        var placeholder = new CharArraySet(LuceneVersion.LUCENE_48, [ElasticsearchAnalysis.Placeholder], ignoreCase: false);
-        return new TokenStreamComponents(tokenizer, new Multiplexer(new StopFilter(LuceneVersion.LUCENE_48, tokenizer, placeholder), _replacements));
+        var (tokenizer, terms) = TermsAnalyzer.Chain(reader);
+        return new TokenStreamComponents(tokenizer, new Multiplexer(terms, _replacements));
     }
 
     private sealed class Multiplexer(TokenStream input, List<(System.Text.RegularExpressions.Regex Pattern, string Replacement)> replacements) : TokenFilter(input)
