@@ -520,8 +520,10 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
     /// An index that exists already must have every term field this version writes and searches: one created before
     /// the variant keys (body_keys) would refuse every document (the mapping is strict) and find no spelling variants.
     /// It is refused with what to do, as the embedded engine refuses an index of an older layout; so is one whose
-    /// variant keys were indexed without positions (before proximity was measured on them), and one whose variant keys
-    /// (computed here, not by Elasticsearch) are of another revision (<see cref="EsIndex.VariantKeysMeta"/>).
+    /// variant keys were indexed without positions (before proximity was measured on them), one whose term fields are
+    /// indexed with other analyzers than this version's (<see cref="EsIndex.IndexAnalyzer"/>: the keys without the number
+    /// class), and one whose variant keys (computed here, not by Elasticsearch) are of another revision
+    /// (<see cref="EsIndex.VariantKeysMeta"/>).
     /// </summary>
     private async Task CheckMappingAsync(ResiliencePipeline? pipeline, CancellationToken cancellationToken)
     {
@@ -555,6 +557,20 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
                     ErrorKind.FailedPrecondition,
                     $"the Elasticsearch index '{index}' behind '{_options.Index}' was created by an older TextSearch: its {string.Join(", ", withoutPositions)} field has no positions, "
                     + "which phrases and proximity need. " + reindex);
+            }
+
+            // The keys' index analyzer adds the number class (number proximity); an index whose term fields are
+            // analyzed otherwise would search terms its documents were not written with.
+            var otherAnalysis = record.Mappings?.Properties?
+                .Where(p => EsFields.Terms.Contains(p.Key.ToString()) && p.Value is TextProperty text && text.Analyzer != EsIndex.IndexAnalyzer(p.Key.ToString()))
+                .Select(p => $"its {p.Key} field is indexed with the analyzer '{((TextProperty)p.Value).Analyzer ?? "standard"}', not '{EsIndex.IndexAnalyzer(p.Key.ToString())}'")
+                .Order(StringComparer.Ordinal)
+                .ToList() ?? [];
+            if (otherAnalysis.Count > 0)
+            {
+                throw new TextSearchException(
+                    ErrorKind.FailedPrecondition,
+                    $"the Elasticsearch index '{index}' behind '{_options.Index}' was created by another TextSearch: {string.Join("; ", otherAnalysis)}. " + reindex);
             }
 
             var revision = record.Mappings?.Meta is { } meta && meta.TryGetValue(EsIndex.VariantKeysMeta, out var value) ? value?.ToString() : null;

@@ -27,6 +27,14 @@ internal static class EsIndex
     /// an idle shard, BM25 with our k1/b, the generated analysis), strict mappings (positions only where phrases and
     /// proximity need them: the stem fields and the variant keys), and the alias as write index.
     /// </summary>
+    /// <summary>
+    /// The analyzer a term field (<see cref="EsFields.Terms"/>) is indexed with: the variant keys through
+    /// <see cref="ElasticsearchAnalysis.KeysAnalyzer"/>, which adds the number class at every number's position; every
+    /// other term field through <see cref="ElasticsearchAnalysis.TermsAnalyzer"/>. Checked when an index is opened.
+    /// </summary>
+    public static string IndexAnalyzer(string field) =>
+        field == EsFields.BodyKeys ? ElasticsearchAnalysis.KeysAnalyzer : ElasticsearchAnalysis.TermsAnalyzer;
+
     public static CreateIndexRequest Create(ElasticsearchOptions options, RankingOptions ranking, AnalyzerOptions analysis, SynonymMap synonyms)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -44,7 +52,7 @@ internal static class EsIndex
         {
             properties[field] = new TextProperty
             {
-                Analyzer = field == EsFields.BodyKeys ? ElasticsearchAnalysis.KeysAnalyzer : ElasticsearchAnalysis.TermsAnalyzer,
+                Analyzer = IndexAnalyzer(field),
                 SearchAnalyzer = field == EsFields.BodyKeys ? ElasticsearchAnalysis.TermsAnalyzer : null,
                 Similarity = Similarity,
                 IndexOptions = EsFields.TermByTerm.Contains(field) ? IndexOptions.Freqs : null,

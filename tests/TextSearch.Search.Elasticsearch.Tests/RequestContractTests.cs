@@ -271,6 +271,49 @@ public sealed class RequestContractTests
         Assert.Contains("'textsearch-v1' behind 'textsearch' was created by an older TextSearch: its body_keys field has no positions, which phrases and proximity need", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(ElasticsearchAnalysis.TermsAnalyzer, "its body_keys field is indexed with the analyzer 'textsearch_terms', not 'textsearch_keys'")]
+    [InlineData(null, "its body_keys field is indexed with the analyzer 'standard', not 'textsearch_keys'")]
+    public async Task An_index_whose_variant_keys_lack_the_number_class_is_refused_with_what_to_do(string? analyzer, string named)
+    {
+        // Keys of this revision but indexed through the terms analyzer (or Elasticsearch's default): no number class at
+        // the numbers' positions, so the number pairs of a question that asks when or how many would never match.
+        var mapping = Fakes.Mapping(EsFields.Required, EsIndex.Revision, EsFields.TermByTerm, new Dictionary<string, string?> { [EsFields.BodyKeys] = analyzer });
+        var (ex, _) = await RefusedAsync(mapping);
+        Assert.Contains($"'textsearch-v1' behind 'textsearch' was created by another TextSearch: {named}", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_index_whose_term_fields_are_analyzed_otherwise_is_refused_naming_each()
+    {
+        var mapping = Fakes.Mapping(EsFields.Required, EsIndex.Revision, EsFields.TermByTerm, new Dictionary<string, string?>
+        {
+            [EsFields.BodyTerms] = "arabic",
+            [EsFields.TitleExact] = ElasticsearchAnalysis.KeysAnalyzer,
+        });
+        var (ex, _) = await RefusedAsync(mapping);
+        Assert.Contains(
+            "its body_terms field is indexed with the analyzer 'arabic', not 'textsearch_terms'; its title_exact field is indexed with the analyzer 'textsearch_keys', not 'textsearch_terms'",
+            ex.Message,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_index_created_by_this_version_is_read_back_through_the_check()
+    {
+        // The emulated cluster answers GET _mapping with the analyzers the engine created the index with: a second
+        // engine on the same cluster opens it without a refusal.
+        using var cluster = new FakeElasticsearch();
+        await using (var first = Fakes.Backend(cluster))
+        {
+            await first.EnsureIndexAsync(default);
+        }
+
+        await using var second = Fakes.Backend(cluster);
+        await second.EnsureIndexAsync(default);
+        Assert.Equal(["HEAD /textsearch", "PUT /textsearch-v1", "HEAD /textsearch", "GET /textsearch/_mapping"], cluster.Requests.Where(r => !r.Contains("/_settings", StringComparison.Ordinal)));
+    }
+
     /// <summary>
     /// Opens the engine on an existing index of <paramref name="mapping"/> and asserts what every refusal shares:
     /// FAILED_PRECONDITION naming the next IndexVersion, and health NOT_SERVING. Returns the error and the requests made

@@ -151,6 +151,7 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
             keysFields.Count == 0 ? null : (keysFields, new KeysAnalyzer(settings!["analysis"]!.AsObject())))
         {
             Meta = definition["mappings"]?["_meta"]?.DeepClone(),
+            Analyzers = properties.Where(p => p.Value?["analyzer"] is not null).ToDictionary(p => p.Key, p => p.Value!["analyzer"]!.GetValue<string>(), StringComparer.Ordinal),
         };
         foreach (var alias in definition["aliases"]?.AsObject() ?? [])
         {
@@ -247,10 +248,18 @@ internal sealed class FakeElasticsearch : HttpMessageHandler
         /// <summary>The term fields mapped with <c>index_options</c> docs or freqs: no positions, so no phrase matches on them.</summary>
         public IReadOnlyCollection<string> WithoutPositions => _withoutPositions;
 
-        /// <summary>A field's mapping as GET _mapping answers it: its type, and its index options when not the default.</summary>
+        /// <summary>The analyzer each field was mapped with (answered back by GET _mapping).</summary>
+        public IReadOnlyDictionary<string, string> Analyzers { get; init; } = new Dictionary<string, string>();
+
+        /// <summary>A field's mapping as GET _mapping answers it: its type, its analyzer, and its index options when not the default.</summary>
         public JsonObject Property(string field)
         {
             var property = new JsonObject { ["type"] = _termFields.Contains(field) ? "text" : "keyword" };
+            if (Analyzers.TryGetValue(field, out var analyzer))
+            {
+                property["analyzer"] = analyzer;
+            }
+
             if (_withoutPositions.Contains(field))
             {
                 property["index_options"] = "freqs";

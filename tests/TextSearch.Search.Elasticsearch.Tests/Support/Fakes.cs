@@ -65,20 +65,37 @@ internal static class Fakes
     /// <summary>
     /// GET /textsearch/_mapping of textsearch-v1 with these text fields, its <c>_meta</c> naming variant keys of
     /// <paramref name="revision"/>, and <paramref name="withoutPositions"/> mapped with <c>index_options: freqs</c>.
+    /// Each term field names the analyzer this version indexes it with, unless <paramref name="analyzers"/> names
+    /// another (null: none named, as Elasticsearch answers for a field of the default analyzer).
     /// </summary>
-    public static string Mapping(IEnumerable<string> fields, string? revision, IEnumerable<string> withoutPositions) => new System.Text.Json.Nodes.JsonObject
+    public static string Mapping(IEnumerable<string> fields, string? revision, IEnumerable<string> withoutPositions, IReadOnlyDictionary<string, string?>? analyzers = null)
     {
-        ["textsearch-v1"] = new System.Text.Json.Nodes.JsonObject
+        var properties = new System.Text.Json.Nodes.JsonObject(fields.Select(f => KeyValuePair.Create(f, (System.Text.Json.Nodes.JsonNode?)Property(f, withoutPositions.Contains(f), analyzers))));
+        var mappings = new System.Text.Json.Nodes.JsonObject
         {
-            ["mappings"] = new System.Text.Json.Nodes.JsonObject
-            {
-                ["_meta"] = revision is null ? null : new System.Text.Json.Nodes.JsonObject { [EsIndex.VariantKeysMeta] = revision },
-                ["properties"] = new System.Text.Json.Nodes.JsonObject(fields.Select(f => KeyValuePair.Create(f, (System.Text.Json.Nodes.JsonNode?)(withoutPositions.Contains(f)
-                    ? new System.Text.Json.Nodes.JsonObject { ["type"] = "text", ["index_options"] = "freqs" }
-                    : new System.Text.Json.Nodes.JsonObject { ["type"] = "text" })))),
-            },
-        },
-    }.ToJsonString();
+            ["_meta"] = revision is null ? null : new System.Text.Json.Nodes.JsonObject { [EsIndex.VariantKeysMeta] = revision },
+            ["properties"] = properties,
+        };
+        return new System.Text.Json.Nodes.JsonObject { ["textsearch-v1"] = new System.Text.Json.Nodes.JsonObject { ["mappings"] = mappings } }.ToJsonString();
+    }
+
+    private static System.Text.Json.Nodes.JsonObject Property(string field, bool withoutPositions, IReadOnlyDictionary<string, string?>? analyzers)
+    {
+        var property = new System.Text.Json.Nodes.JsonObject { ["type"] = "text" };
+        var analyzer = analyzers is not null && analyzers.TryGetValue(field, out var other) ? other
+            : EsFields.Terms.Contains(field) ? EsIndex.IndexAnalyzer(field) : null;
+        if (analyzer is not null)
+        {
+            property["analyzer"] = analyzer;
+        }
+
+        if (withoutPositions)
+        {
+            property["index_options"] = "freqs";
+        }
+
+        return property;
+    }
 
     /// <summary>
     /// Runs <paramref name="operation"/> while moving <paramref name="time"/> forward in steps, so backoff delays and
