@@ -51,6 +51,13 @@ public ref struct Tokenizer
         // Skip to the start of a token: a letter or a digit (a mark or joiner alone does not start one).
         while (i < text.Length)
         {
+            if (text[i] == ' ')
+            {
+                // The common separator, without the general classification.
+                i++;
+                continue;
+            }
+
             var cls = Classify(text, i, out var width);
             if (cls is CharClass.Letter or CharClass.Digit)
             {
@@ -74,6 +81,21 @@ public ref struct Tokenizer
         i += w0;
         while (i < text.Length && i - start < MaxTokenLength)
         {
+            if (kind == TokenKind.Word && IsArabicLetter(text[i]))
+            {
+                // Most of an Arabic text: a run of Arabic letters inside a word, each one UTF-16 unit, which the
+                // general loop below would take one by one (Letter, Arabic) to the same end.
+                var end = Math.Min(text.Length, start + MaxTokenLength);
+                do
+                {
+                    i++;
+                }
+                while (i < end && IsArabicLetter(text[i]));
+
+                arabicLetters = true;
+                continue;
+            }
+
             var cls = Classify(text, i, out var width);
             if (i + width - start > MaxTokenLength)
             {
@@ -155,6 +177,9 @@ public ref struct Tokenizer
     /// <summary>ARABIC LETTER YEH (U+064A), the last of that run (the harakat follow).</summary>
     internal const char ArabicLettersLast = '\u064A';
 
+    /// <summary>Whether <paramref name="c"/> is one of the Arabic block's run of letters (ؠ through ي).</summary>
+    private static bool IsArabicLetter(char c) => (uint)(c - ArabicLettersFirst) <= ArabicLettersLast - ArabicLettersFirst;
+
     private static CharClass Classify(ReadOnlySpan<char> text, int i, out int width)
     {
         var c = text[i];
@@ -171,7 +196,7 @@ public ref struct Tokenizer
         }
 
         // The Arabic letters (ؠ through ي, tatweel among them): all letters in Unicode, and most of an Arabic text.
-        if ((uint)(c - ArabicLettersFirst) <= ArabicLettersLast - ArabicLettersFirst)
+        if (IsArabicLetter(c))
         {
             return CharClass.Letter;
         }

@@ -238,4 +238,19 @@ public sealed class TokenizerTests
         Assert.Equal([new TokenSpan(0, 2, TokenKind.Word)], Spans("\u0628\u064B"));
         Assert.Equal([new TokenSpan(1, 1, TokenKind.Word)], Spans("\u061F\u0628"));
     }
+
+    [Theory]
+    [InlineData("abcعربي12", new[] { "abcعربي", "12" })] // a Latin word running into Arabic letters, then digits
+    [InlineData("3Dعربي", new[] { "3dعربي" })] // a number that became a word, then Arabic letters
+    [InlineData("بَيْتٌ كَبِيرٌ", new[] { "بيت", "كبير" })] // runs of letters broken by marks
+    [InlineData("كتاب،قلم«دفتر»", new[] { "كتاب", "قلم", "دفتر" })] // a run ends at Arabic punctuation
+    public void A_run_of_arabic_letters_ends_where_the_word_does(string text, string[] terms) => Assert.Equal(terms, Terms(text));
+
+    [Fact]
+    public void A_long_word_of_letters_and_marks_is_cut_at_the_maximum_token_length()
+    {
+        // Letter, mark, letter, mark…: the runs of letters are one unit long, and the cut still falls at 128 units.
+        var text = string.Concat(Enumerable.Repeat("\u0628\u064E", 100)) + " \u0628";
+        Assert.Equal([(0, 128), (128, 72), (201, 1)], Spans(text).Select(t => (t.Start, t.Length)));
+    }
 }
