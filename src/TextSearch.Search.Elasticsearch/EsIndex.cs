@@ -23,11 +23,6 @@ internal static class EsIndex
     public static readonly string Revision = VariantKey.Revision.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// PUT /{index}-v{n}: settings (shards, replicas, an explicit refresh interval so refresh=wait_for never waits on
-    /// an idle shard, BM25 with our k1/b, the generated analysis), strict mappings (positions only where phrases and
-    /// proximity need them: the stem fields and the variant keys), and the alias as write index.
-    /// </summary>
-    /// <summary>
     /// The analyzer a term field (<see cref="EsFields.Terms"/>) is indexed with: the variant keys through
     /// <see cref="ElasticsearchAnalysis.KeysAnalyzer"/>, which adds the number class at every number's position; every
     /// other term field through <see cref="ElasticsearchAnalysis.TermsAnalyzer"/>. Checked when an index is opened.
@@ -35,6 +30,11 @@ internal static class EsIndex
     public static string IndexAnalyzer(string field) =>
         field == EsFields.BodyKeys ? ElasticsearchAnalysis.KeysAnalyzer : ElasticsearchAnalysis.TermsAnalyzer;
 
+    /// <summary>
+    /// PUT /{index}-v{n}: settings (shards, replicas, an explicit refresh interval so refresh=wait_for never waits on
+    /// an idle shard, BM25 with our k1/b, the generated analysis), strict mappings (positions only where phrases and
+    /// proximity need them: the stem fields and the variant keys), and the alias as write index.
+    /// </summary>
     public static CreateIndexRequest Create(ElasticsearchOptions options, RankingOptions ranking, AnalyzerOptions analysis, SynonymMap synonyms)
     {
         ArgumentNullException.ThrowIfNull(options);
