@@ -79,18 +79,18 @@ public ref struct Tokenizer
         var arabicLetters = first == CharClass.Letter && ArabicChars.IsArabic(text[i]);
         var hasLetters = first == CharClass.Letter;
         i += w0;
-        while (i < text.Length && i - start < MaxTokenLength)
+        var limit = Math.Min(text.Length, start + MaxTokenLength);
+        while (i < limit)
         {
             if (kind == TokenKind.Word && IsArabicLetter(text[i]))
             {
                 // Most of an Arabic text: a run of Arabic letters inside a word, each one UTF-16 unit, which the
                 // general loop below would take one by one (Letter, Arabic) to the same end.
-                var end = Math.Min(text.Length, start + MaxTokenLength);
                 do
                 {
                     i++;
                 }
-                while (i < end && IsArabicLetter(text[i]));
+                while (i < limit && IsArabicLetter(text[i]));
 
                 arabicLetters = true;
                 continue;

@@ -562,8 +562,10 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
             // The keys' index analyzer adds the number class (number proximity); an index whose term fields are
             // analyzed otherwise would search terms its documents were not written with.
             var otherAnalysis = record.Mappings?.Properties?
-                .Where(p => EsFields.Terms.Contains(p.Key.ToString()) && p.Value is TextProperty text && text.Analyzer != EsIndex.IndexAnalyzer(p.Key.ToString()))
-                .Select(p => $"its {p.Key} field is indexed with the analyzer '{((TextProperty)p.Value).Analyzer ?? "standard"}', not '{EsIndex.IndexAnalyzer(p.Key.ToString())}'")
+                .Where(p => EsFields.Terms.Contains(p.Key.ToString()) && p.Value is TextProperty)
+                .Select(p => (Field: p.Key.ToString(), Actual: ((TextProperty)p.Value).Analyzer, Expected: EsIndex.IndexAnalyzer(p.Key.ToString())))
+                .Where(f => f.Actual != f.Expected)
+                .Select(f => $"its {f.Field} field is indexed with the analyzer '{f.Actual ?? "standard"}', not '{f.Expected}'")
                 .Order(StringComparer.Ordinal)
                 .ToList() ?? [];
             if (otherAnalysis.Count > 0)

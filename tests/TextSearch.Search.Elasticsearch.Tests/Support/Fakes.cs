@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -70,18 +71,18 @@ internal static class Fakes
     /// </summary>
     public static string Mapping(IEnumerable<string> fields, string? revision, IEnumerable<string> withoutPositions, IReadOnlyDictionary<string, string?>? analyzers = null)
     {
-        var properties = new System.Text.Json.Nodes.JsonObject(fields.Select(f => KeyValuePair.Create(f, (System.Text.Json.Nodes.JsonNode?)Property(f, withoutPositions.Contains(f), analyzers))));
-        var mappings = new System.Text.Json.Nodes.JsonObject
+        var properties = new JsonObject(fields.Select(f => KeyValuePair.Create(f, (JsonNode?)Property(f, withoutPositions.Contains(f), analyzers))));
+        var mappings = new JsonObject
         {
-            ["_meta"] = revision is null ? null : new System.Text.Json.Nodes.JsonObject { [EsIndex.VariantKeysMeta] = revision },
+            ["_meta"] = revision is null ? null : new JsonObject { [EsIndex.VariantKeysMeta] = revision },
             ["properties"] = properties,
         };
-        return new System.Text.Json.Nodes.JsonObject { ["textsearch-v1"] = new System.Text.Json.Nodes.JsonObject { ["mappings"] = mappings } }.ToJsonString();
+        return new JsonObject { ["textsearch-v1"] = new JsonObject { ["mappings"] = mappings } }.ToJsonString();
     }
 
-    private static System.Text.Json.Nodes.JsonObject Property(string field, bool withoutPositions, IReadOnlyDictionary<string, string?>? analyzers)
+    private static JsonObject Property(string field, bool withoutPositions, IReadOnlyDictionary<string, string?>? analyzers)
     {
-        var property = new System.Text.Json.Nodes.JsonObject { ["type"] = "text" };
+        var property = new JsonObject { ["type"] = "text" };
         var analyzer = analyzers is not null && analyzers.TryGetValue(field, out var other) ? other
             : EsFields.Terms.Contains(field) ? EsIndex.IndexAnalyzer(field) : null;
         if (analyzer is not null)
