@@ -159,6 +159,9 @@ public sealed partial class LuceneBackend : ISearchBackend
     /// </summary>
     internal SemaphoreSlim BulkSlots { get; }
 
+    /// <summary>Threads that index one bulk stream's batch (<see cref="LuceneOptions.BulkIndexThreads"/>).</summary>
+    internal int BulkIndexThreads => _options.BulkIndexThreads;
+
     public async Task<IReadOnlyList<DocumentFailure>> UpsertAsync(IReadOnlyList<Search.Document> documents, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(documents);

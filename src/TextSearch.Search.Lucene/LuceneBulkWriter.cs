@@ -7,10 +7,14 @@ namespace TextSearch.Search.Lucene;
 /// A bulk stream's writes: indexed into a staging index of the stream's own (a folder under the index), which joins
 /// the index in one commit when the stream ends (<see cref="IndexWriter.AddIndexes(LuceneDirectory[])"/> copies its
 /// segments). Until then nothing of it is visible, and a stream that fails or is abandoned leaves nothing behind:
-/// its folder is deleted. Streams index in parallel, each on its own writer.
+/// its folder is deleted. Streams index in parallel, each on its own writer, and each stream's batch on up to
+/// <see cref="LuceneOptions.BulkIndexThreads"/> threads.
 /// </summary>
 internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
 {
+    /// <summary>Fewer documents than this per thread are not worth another thread.</summary>
+    private const int MinDocumentsPerThread = 64;
+
     private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
     private string? _path;
     private LuceneDirectory? _directory;
@@ -37,7 +41,7 @@ internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
 
         try
         {
-            await Task.Run(() => Index(documents, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await IndexAsync(documents, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -105,23 +109,52 @@ internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
         }
     }
 
-    private void Index(IReadOnlyList<Document> documents, CancellationToken cancellationToken)
+    /// <summary>
+    /// Indexes a batch on up to <see cref="LuceneBackend.BulkIndexThreads"/> threads at once, each on its own share of
+    /// the documents: by id, so all writes of one id are made by one thread, in stream order, and the last one wins.
+    /// Returns when every share is indexed (or has failed): the writer is never left in use by this batch.
+    /// </summary>
+    private async Task IndexAsync(IReadOnlyList<Document> documents, CancellationToken cancellationToken)
     {
         if (_writer is null)
         {
             (_path, _directory, _writer) = backend.OpenStaging();
         }
 
+        var writer = _writer;
+        var shares = Math.Clamp(documents.Count / MinDocumentsPerThread, 1, backend.BulkIndexThreads);
+        var tasks = new Task[shares];
+        for (var share = 0; share < shares; share++)
+        {
+            var of = share;
+            tasks[share] = Task.Run(() => IndexShare(writer, documents, of, shares, cancellationToken), cancellationToken);
+        }
+
+        // Every share runs to its end before this returns, so a failed batch never leaves a thread writing.
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+        foreach (var doc in documents)
+        {
+            _ids.Add(doc.Id);
+        }
+    }
+
+    private void IndexShare(IndexWriter writer, IReadOnlyList<Document> documents, int share, int shares, CancellationToken cancellationToken)
+    {
+        var seen = 0;
         for (var i = 0; i < documents.Count; i++)
         {
-            if ((i & 63) == 0)
+            var doc = documents[i];
+            if (shares > 1 && (int)((uint)StringComparer.Ordinal.GetHashCode(doc.Id) % (uint)shares) != share)
+            {
+                continue;
+            }
+
+            if ((seen++ & 63) == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            var doc = documents[i];
-            _writer.UpdateDocument(new Term(LuceneFields.Id, doc.Id), backend.Schema.ToLucene(doc));
-            _ids.Add(doc.Id);
+            writer.UpdateDocument(new Term(LuceneFields.Id, doc.Id), backend.Schema.ToLucene(doc));
         }
     }
 

@@ -22,6 +22,12 @@ public sealed class LuceneOptions
     public double BulkRamBufferMB { get; set; } = 32;
 
     /// <summary>
+    /// Threads that index one bulk stream's batch at once (each document's writes stay in stream order: a document id
+    /// is always indexed by the same thread). By default one per processor, up to four; 1 indexes a stream on one thread.
+    /// </summary>
+    public int BulkIndexThreads { get; set; } = Math.Min(Environment.ProcessorCount, 4);
+
+    /// <summary>
     /// After a bulk stream that grew the index by at least a quarter (a first load, a large import), the index is
     /// merged into one segment in the background when it is at most this many megabytes: a query costs per segment,
     /// and a 31,000-article index answers a third more queries in one segment than in the ten a load leaves. 0: never.
@@ -51,7 +57,14 @@ public sealed class LuceneOptions
 
     /// <summary>What is wrong with these settings, each naming its setting; none when they can be used.</summary>
     public IReadOnlyList<string> Problems() =>
-        [.. OutOfRange(nameof(CompactIdleDelay), CompactIdleDelay), .. OutOfRange(nameof(MergeWaitOnClose), MergeWaitOnClose)];
+        [
+            .. OutOfRange(nameof(CompactIdleDelay), CompactIdleDelay),
+            .. OutOfRange(nameof(MergeWaitOnClose), MergeWaitOnClose),
+            .. BulkIndexThreads is < 1 or > MaxBulkIndexThreads ? [$"{nameof(BulkIndexThreads)} must be between 1 and {MaxBulkIndexThreads}; it is {BulkIndexThreads}."] : Array.Empty<string>(),
+        ];
+
+    /// <summary>The most <see cref="BulkIndexThreads"/> a stream may use (Lucene gives each its own in-memory segment).</summary>
+    public const int MaxBulkIndexThreads = 64;
 
     private static IEnumerable<string> OutOfRange(string name, TimeSpan value) =>
         value < TimeSpan.Zero || value > TimeSpan.FromDays(1) ? [$"{name} must be between 00:00:00 and 1.00:00:00; it is {value}."] : [];

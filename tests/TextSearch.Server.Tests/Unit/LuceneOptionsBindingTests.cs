@@ -35,13 +35,15 @@ public sealed class LuceneOptionsBindingTests
         Assert.Equal(4, options.CompactWhenIdleAboveSegments);
         Assert.Equal(TimeSpan.FromSeconds(5), options.CompactIdleDelay);
         Assert.Equal(TimeSpan.FromSeconds(10), options.MergeWaitOnClose);
+        Assert.Equal(Math.Min(Environment.ProcessorCount, 4), options.BulkIndexThreads);
         Assert.Equal(Path.GetFullPath("data/index"), options.IndexPath);
     }
 
     [Theory]
     [InlineData("CompactIdleDelay", "-00:00:02")]
     [InlineData("MergeWaitOnClose", "2.00:00:00")]
-    public void A_time_out_of_range_is_refused_naming_the_setting(string setting, string value)
+    [InlineData("BulkIndexThreads", "0")]
+    public void A_setting_out_of_range_is_refused_naming_the_setting(string setting, string value)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {

@@ -1,0 +1,80 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using TextSearch.Analysis;
+using TextSearch.Search.Lucene;
+
+namespace TextSearch.Search.Tests;
+
+/// <summary>
+/// A bulk stream's batches are indexed on several threads (<see cref="LuceneOptions.BulkIndexThreads"/>), each taking
+/// the documents of its own ids: every id's writes stay in stream order, within a batch and across batches.
+/// </summary>
+public sealed class BulkThreadsTests : IDisposable
+{
+    /// <summary>Odd, so that an id's versions are an odd number of entries apart (a split by position would part them).</summary>
+    private const int Ids = 301;
+    private const int Versions = 8;
+
+    private readonly string _path = TestSupport.TempDir();
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_path))
+        {
+            Directory.Delete(_path, recursive: true);
+        }
+    }
+
+    private LuceneBackend Open(int threads) => new(
+        new LuceneOptions { IndexPath = _path, BulkIndexThreads = threads },
+        TextAnalyzer.Default,
+        NullLogger<LuceneBackend>.Instance);
+
+    /// <summary>
+    /// Every id written <see cref="Versions"/> times, the versions interleaved: entry k is id k mod 301 in version
+    /// k / 301, so the first batch of 2,000 holds six or seven versions of every id and the last versions come in the
+    /// second batch.
+    /// </summary>
+    private static IAsyncEnumerable<BulkEntry> Interleaved() =>
+        Enumerable.Range(0, Ids * Versions).Select(k => BulkEntry.Of(new Document
+        {
+            Id = $"doc-{k % Ids}",
+            Title = $"نسخة {k / Ids}",
+            Body = $"مقالة عن السوق والنسخة{Words[k / Ids]} في عددها {k % Ids}",
+        })).ToAsyncEnumerable();
+
+    /// <summary>A word per version (digits would be read apart from the letters).</summary>
+    private static readonly string[] Words = ["الاولى", "الثانية", "الثالثة", "الرابعة", "الخامسة", "السادسة", "السابعة", "الثامنة"];
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public async Task The_last_write_of_each_id_wins_whatever_the_threads(int threads)
+    {
+        Assert.True(Ids * Versions > Limits.BulkBatchDocuments, "the versions must span two batches");
+        await using var backend = Open(threads);
+        var engine = TestSupport.Engine(backend);
+
+        var result = await engine.BulkUpsertAsync(Interleaved(), default);
+
+        Assert.Equal(Ids * Versions, result.Upserted);
+        Assert.Empty(result.Failures);
+        Assert.Equal(Ids, await backend.CountAsync(default));
+        for (var id = 0; id < Ids; id += 37)
+        {
+            Assert.Equal($"نسخة {Versions - 1}", (await engine.GetAsync($"doc-{id}", default)).Title);
+        }
+
+        Assert.Equal(Ids, (await engine.SearchAsync(new SearchRequestModel("والنسخة" + Words[^1], 10), default)).TotalHits);
+        Assert.Equal(0, (await engine.SearchAsync(new SearchRequestModel("والنسخة" + Words[^2], 10), default)).TotalHits);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(LuceneOptions.MaxBulkIndexThreads + 1)]
+    public void A_thread_count_out_of_range_is_refused_naming_the_setting(int threads)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Open(threads));
+        Assert.StartsWith($"BulkIndexThreads must be between 1 and {LuceneOptions.MaxBulkIndexThreads}; it is {threads}.", ex.Message, StringComparison.Ordinal);
+    }
+}
