@@ -123,15 +123,39 @@ internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
 
         var writer = _writer;
         var shares = Math.Clamp(documents.Count / MinDocumentsPerThread, 1, backend.BulkIndexThreads);
-        var tasks = new Task[shares];
-        for (var share = 0; share < shares; share++)
+        if (shares == 1)
         {
-            var of = share;
-            tasks[share] = Task.Run(() => IndexShare(writer, documents, of, shares, cancellationToken), cancellationToken);
+            await Task.Run(() => IndexShare(writer, documents, 0, 1, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            // A share that fails stops the others: the bulk cannot be committed any more, so their work would be lost.
+            using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var tasks = new Task[shares];
+            for (var share = 0; share < shares; share++)
+            {
+                var of = share;
+                tasks[share] = Task.Run(
+                    () =>
+                    {
+                        try
+                        {
+                            IndexShare(writer, documents, of, shares, failed.Token);
+                        }
+                        catch
+                        {
+                            failed.Cancel();
+                            throw;
+                        }
+                    },
+                    failed.Token);
+            }
+
+            // Every share runs to its end before this returns, so a failed batch never leaves a thread writing. A share's
+            // failure is what this throws (WhenAll prefers a fault to the others' cancellation).
+            await Task.WhenAll(tasks).ConfigureAwait(false);
         }
 
-        // Every share runs to its end before this returns, so a failed batch never leaves a thread writing.
-        await Task.WhenAll(tasks).ConfigureAwait(false);
         foreach (var doc in documents)
         {
             _ids.Add(doc.Id);

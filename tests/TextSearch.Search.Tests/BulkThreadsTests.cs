@@ -30,16 +30,16 @@ public sealed class BulkThreadsTests : IDisposable
         NullLogger<LuceneBackend>.Instance);
 
     /// <summary>
-    /// Every id written <see cref="Versions"/> times, the versions interleaved: entry k is id k mod 301 in version
+    /// Every id written <see cref="Versions"/> times (with <paramref name="bodyWords"/> more words in each body), the versions interleaved: entry k is id k mod 301 in version
     /// k / 301, so the first batch of 2,000 holds six or seven versions of every id and the last versions come in the
     /// second batch.
     /// </summary>
-    private static IAsyncEnumerable<BulkEntry> Interleaved() =>
+    private static IAsyncEnumerable<BulkEntry> Interleaved(int bodyWords = 0) =>
         Enumerable.Range(0, Ids * Versions).Select(k => BulkEntry.Of(new Document
         {
             Id = $"doc-{k % Ids}",
             Title = $"نسخة {k / Ids}",
-            Body = $"مقالة عن السوق والنسخة{Words[k / Ids]} في عددها {k % Ids}",
+            Body = $"مقالة عن السوق والنسخة{Words[k / Ids]} في عددها {k % Ids}" + string.Concat(Enumerable.Range(0, bodyWords).Select(w => $" كلمة{(k * 31 + w) % 5000}")),
         })).ToAsyncEnumerable();
 
     /// <summary>A word per version (digits would be read apart from the letters).</summary>
@@ -67,6 +67,31 @@ public sealed class BulkThreadsTests : IDisposable
 
         Assert.Equal(Ids, (await engine.SearchAsync(new SearchRequestModel("والنسخة" + Words[^1], 10), default)).TotalHits);
         Assert.Equal(0, (await engine.SearchAsync(new SearchRequestModel("والنسخة" + Words[^2], 10), default)).TotalHits);
+    }
+
+    [Fact]
+    public async Task A_share_that_fails_fails_the_bulk_and_leaves_nothing_behind()
+    {
+        // A small staging buffer, so segments are flushed (and the volume filled) while the shares are indexing.
+        var volume = new Volume(long.MaxValue);
+        await using var backend = new LuceneBackend(
+            new LuceneOptions { IndexPath = _path, BulkIndexThreads = 4, BulkRamBufferMB = 1 },
+            TextAnalyzer.Default,
+            NullLogger<LuceneBackend>.Instance,
+            volume.Open);
+        var engine = TestSupport.Engine(backend);
+        volume.Set(2_000_000);
+
+        var error = await Assert.ThrowsAsync<TextSearchException>(() => engine.BulkUpsertAsync(Interleaved(bodyWords: 300), default));
+
+        Assert.Equal(ErrorKind.ResourceExhausted, error.Kind);
+        Assert.Equal(0, await backend.CountAsync(default));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_path, LuceneBackend.StagingFolder)));
+
+        // With space again, the same stream is stored whole.
+        volume.Set(long.MaxValue);
+        Assert.Equal(Ids * Versions, (await engine.BulkUpsertAsync(Interleaved(bodyWords: 300), default)).Upserted);
+        Assert.Equal(Ids, await backend.CountAsync(default));
     }
 
     [Theory]
