@@ -30,9 +30,9 @@ public sealed class BulkThreadsTests : IDisposable
         NullLogger<LuceneBackend>.Instance);
 
     /// <summary>
-    /// Every id written <see cref="Versions"/> times (with <paramref name="bodyWords"/> more words in each body), the versions interleaved: entry k is id k mod 301 in version
-    /// k / 301, so the first batch of 2,000 holds six or seven versions of every id and the last versions come in the
-    /// second batch.
+    /// Every id written <see cref="Versions"/> times (with <paramref name="bodyWords"/> more words in each body), the
+    /// versions interleaved: entry k is id k mod 301 in version k / 301, so the first batch of 2,000 holds six or seven
+    /// versions of every id and the last versions come in the second batch.
     /// </summary>
     private static IAsyncEnumerable<BulkEntry> Interleaved(int bodyWords = 0) =>
         Enumerable.Range(0, Ids * Versions).Select(k => BulkEntry.Of(new Document
