@@ -562,8 +562,9 @@ public sealed partial class ElasticsearchBackend : ISearchBackend
             // The keys' index analyzer adds the number class (number proximity); an index whose term fields are
             // analyzed otherwise would search terms its documents were not written with.
             var otherAnalysis = record.Mappings?.Properties?
-                .Where(p => EsFields.Terms.Contains(p.Key.ToString()) && p.Value is TextProperty)
-                .Select(p => (Field: p.Key.ToString(), Actual: ((TextProperty)p.Value).Analyzer, Expected: EsIndex.IndexAnalyzer(p.Key.ToString())))
+                .Select(p => (Field: p.Key.ToString(), Text: p.Value as TextProperty))
+                .Where(f => f.Text is not null && EsFields.Terms.Contains(f.Field))
+                .Select(f => (f.Field, Actual: f.Text!.Analyzer, Expected: EsIndex.IndexAnalyzer(f.Field)))
                 .Where(f => f.Actual != f.Expected)
                 .Select(f => $"its {f.Field} field is indexed with the analyzer '{f.Actual ?? "standard"}', not '{f.Expected}'")
                 .Order(StringComparer.Ordinal)

@@ -122,62 +122,66 @@ internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
         }
 
         var writer = _writer;
-        var shares = Math.Clamp(documents.Count / MinDocumentsPerThread, 1, backend.BulkIndexThreads);
-        if (shares == 1)
-        {
-            await Task.Run(() => IndexShare(writer, documents, 0, 1, cancellationToken), cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            // A share that fails stops the others: the bulk cannot be committed any more, so their work would be lost.
-            using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var tasks = new Task[shares];
-            for (var share = 0; share < shares; share++)
+        var shares = Shares(documents, Math.Clamp(documents.Count / MinDocumentsPerThread, 1, backend.BulkIndexThreads));
+
+        // A share that fails stops the others: the bulk cannot be committed any more, so their work would be lost.
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var tasks = shares.Select(share => Task.Run(
+            () =>
             {
-                var of = share;
-                tasks[share] = Task.Run(
-                    () =>
-                    {
-                        try
-                        {
-                            IndexShare(writer, documents, of, shares, failed.Token);
-                        }
-                        catch
-                        {
-                            failed.Cancel();
-                            throw;
-                        }
-                    },
-                    failed.Token);
-            }
+                try
+                {
+                    IndexShare(writer, share, failed.Token);
+                }
+                catch
+                {
+                    failed.Cancel();
+                    throw;
+                }
+            },
+            failed.Token)).ToArray();
 
-            // Every share runs to its end before this returns, so a failed batch never leaves a thread writing. A share's
-            // failure is what this throws (WhenAll prefers a fault to the others' cancellation).
-            await Task.WhenAll(tasks).ConfigureAwait(false);
-        }
-
+        // Every share runs to its end before this returns, so a failed batch never leaves a thread writing. A share's
+        // failure is what this throws (WhenAll prefers a fault to the others' cancellation).
+        await Task.WhenAll(tasks).ConfigureAwait(false);
         foreach (var doc in documents)
         {
             _ids.Add(doc.Id);
         }
     }
 
-    private void IndexShare(IndexWriter writer, IReadOnlyList<Document> documents, int share, int shares, CancellationToken cancellationToken)
+    /// <summary>The batch cut into <paramref name="count"/> shares by id (each id in one share), stream order kept in each.</summary>
+    private static IReadOnlyList<Document>[] Shares(IReadOnlyList<Document> documents, int count)
     {
-        var seen = 0;
-        for (var i = 0; i < documents.Count; i++)
+        if (count == 1)
         {
-            var doc = documents[i];
-            if (shares > 1 && (int)((uint)StringComparer.Ordinal.GetHashCode(doc.Id) % (uint)shares) != share)
-            {
-                continue;
-            }
+            return [documents];
+        }
 
-            if ((seen++ & 63) == 0)
+        var shares = new List<Document>[count];
+        for (var s = 0; s < count; s++)
+        {
+            shares[s] = new List<Document>((documents.Count / count) + 16);
+        }
+
+        foreach (var doc in documents)
+        {
+            shares[(int)((uint)StringComparer.Ordinal.GetHashCode(doc.Id) % (uint)count)].Add(doc);
+        }
+
+        return shares;
+    }
+
+    private void IndexShare(IndexWriter writer, IReadOnlyList<Document> share, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < share.Count; i++)
+        {
+            if ((i & 63) == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
+            var doc = share[i];
             writer.UpdateDocument(new Term(LuceneFields.Id, doc.Id), backend.Schema.ToLucene(doc));
         }
     }

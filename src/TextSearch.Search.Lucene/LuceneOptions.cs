@@ -60,7 +60,7 @@ public sealed class LuceneOptions
         [
             .. OutOfRange(nameof(CompactIdleDelay), CompactIdleDelay),
             .. OutOfRange(nameof(MergeWaitOnClose), MergeWaitOnClose),
-            .. BulkIndexThreads is < 1 or > MaxBulkIndexThreads ? [$"{nameof(BulkIndexThreads)} must be between 1 and {MaxBulkIndexThreads}; it is {BulkIndexThreads}."] : Array.Empty<string>(),
+            .. OutOfRange(nameof(BulkIndexThreads), BulkIndexThreads, 1, MaxBulkIndexThreads),
         ];
 
     /// <summary>The most <see cref="BulkIndexThreads"/> a stream may use (Lucene gives each its own in-memory segment).</summary>
@@ -68,6 +68,9 @@ public sealed class LuceneOptions
 
     private static IEnumerable<string> OutOfRange(string name, TimeSpan value) =>
         value < TimeSpan.Zero || value > TimeSpan.FromDays(1) ? [$"{name} must be between 00:00:00 and 1.00:00:00; it is {value}."] : [];
+
+    private static IEnumerable<string> OutOfRange(string name, int value, int min, int max) =>
+        value < min || value > max ? [$"{name} must be between {min} and {max}; it is {value}."] : [];
 
     /// <summary>Verify the checksum of every index file when the index is opened (a damaged index then refuses to open).</summary>
     public bool VerifyOnOpen { get; set; } = true;
