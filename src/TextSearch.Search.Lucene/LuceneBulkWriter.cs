@@ -1,3 +1,5 @@
+using System.Runtime.ExceptionServices;
+using System.Threading.Channels;
 using Lucene.Net.Index;
 using LuceneDirectory = Lucene.Net.Store.Directory;
 
@@ -12,8 +14,18 @@ namespace TextSearch.Search.Lucene;
 /// </summary>
 internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
 {
-    /// <summary>Fewer documents than this per thread are not worth another thread.</summary>
+    /// <summary>
+    /// Fewer documents than this per thread are not worth another thread. A stream's first batch decides how many
+    /// threads it gets: a batch is cut short only at the end of the stream (or at its size in characters), so a small
+    /// first batch is a small bulk, and the ids keep the threads they were given for the whole stream.
+    /// </summary>
     private const int MinDocumentsPerThread = 64;
+
+    /// <summary>Shares a thread's queue holds besides the one it is indexing.</summary>
+    private const int QueuedShares = 2;
+
+    /// <summary>Stops the indexing threads: when one fails, or when the bulk is abandoned.</summary>
+    private readonly CancellationTokenSource _stop = new();
 
     private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
     private string? _path;
@@ -22,6 +34,8 @@ internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
     private bool _slot;
     private Task? _import;
     private Exception? _failure;
+    private IndexThread[]? _threads;
+    private Exception? _threadFailure;
     private bool _disposed;
 
     public async Task<IReadOnlyList<DocumentFailure>> AddAsync(IReadOnlyList<Document> documents, CancellationToken cancellationToken)
@@ -63,6 +77,7 @@ internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
 
         try
         {
+            await DrainAsync(cancellationToken).ConfigureAwait(false);
             var writer = _writer;
             await Task.Run(
                 () =>
@@ -76,7 +91,7 @@ internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
         catch (Exception ex)
         {
             _failure = ex;
-            throw IndexFailures.WriteFailed(ex);
+            throw ex is OperationCanceledException ? ex : IndexFailures.WriteFailed(ex);
         }
 
         // Queued, the import runs to its end even if the caller stops waiting; the folder is kept until it has.
@@ -91,6 +106,19 @@ internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
         }
 
         _disposed = true;
+        if (_threads is not null)
+        {
+            // Abandoned (a commit has drained them already): the threads stop, and none is left writing.
+            await _stop.CancelAsync().ConfigureAwait(false);
+            foreach (var thread in _threads)
+            {
+                thread.Queue.Writer.TryComplete();
+            }
+
+            await Task.WhenAll(_threads.Select(t => t.Work)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        _stop.Dispose();
         if (_import is not null)
         {
             await _import.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -110,9 +138,11 @@ internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
     }
 
     /// <summary>
-    /// Indexes a batch on up to <see cref="LuceneBackend.BulkIndexThreads"/> threads at once, each on its own share of
-    /// the documents: by id, so all writes of one id are made by one thread, in stream order, and the last one wins.
-    /// Returns when every share is indexed (or has failed): the writer is never left in use by this batch.
+    /// Hands a batch to the stream's indexing threads, up to <see cref="LuceneBackend.BulkIndexThreads"/>, each with its
+    /// own share of the documents: by id, so all writes of one id are made by one thread, in stream order, and the last
+    /// one wins. Each thread works through its own queue, so one that flushes a segment does not hold the others up at
+    /// the end of every batch; a queue holds at most <see cref="QueuedShares"/> shares, so a stream read faster than it
+    /// is indexed waits here. A thread's failure is thrown by the next call (this one, a later one or the commit).
     /// </summary>
     private async Task IndexAsync(IReadOnlyList<Document> documents, CancellationToken cancellationToken)
     {
@@ -121,56 +151,124 @@ internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
             (_path, _directory, _writer) = backend.OpenStaging();
         }
 
-        var writer = _writer;
-        var shares = Shares(documents, Math.Clamp(documents.Count / MinDocumentsPerThread, 1, backend.BulkIndexThreads));
-
-        // A share that fails stops the others: the bulk cannot be committed any more, so their work would be lost.
-        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var tasks = shares.Select(share => Task.Run(
-            () =>
+        _threads ??= StartThreads(_writer, Math.Clamp(documents.Count / MinDocumentsPerThread, 1, backend.BulkIndexThreads));
+        ThrowIfThreadFailed();
+        var shares = Shares(documents, _threads.Length);
+        var writes = new List<Task>(shares.Length);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
+        for (var i = 0; i < shares.Length; i++)
+        {
+            if (shares[i].Count > 0)
             {
-                try
-                {
-                    IndexShare(writer, share, failed.Token);
-                }
-                catch
-                {
-                    failed.Cancel();
-                    throw;
-                }
-            },
-            failed.Token)).ToArray();
+                writes.Add(_threads[i].Queue.Writer.WriteAsync(shares[i], stop.Token).AsTask());
+            }
+        }
 
-        // Every share runs to its end before this returns, so a failed batch never leaves a thread writing. A share's
-        // failure is what this throws (WhenAll prefers a fault to the others' cancellation).
-        await Task.WhenAll(tasks).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(writes).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // A thread failed while this batch waited for room in the queues.
+            ThrowIfThreadFailed();
+            throw;
+        }
+
         foreach (var doc in documents)
         {
             _ids.Add(doc.Id);
         }
     }
 
-    /// <summary>The batch cut into <paramref name="count"/> shares by id (each id in one share), stream order kept in each.</summary>
-    private static IReadOnlyList<Document>[] Shares(IReadOnlyList<Document> documents, int count)
+    /// <summary>Waits for every indexing thread to finish its queue; throws the first failure of any.</summary>
+    private async Task DrainAsync(CancellationToken cancellationToken)
     {
-        if (count == 1)
+        if (_threads is null)
         {
-            return [documents];
+            return;
         }
 
+        foreach (var thread in _threads)
+        {
+            thread.Queue.Writer.TryComplete();
+        }
+
+        try
+        {
+            await Task.WhenAll(_threads.Select(t => t.Work)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A thread stopped because another failed.
+        }
+
+        ThrowIfThreadFailed();
+    }
+
+    private IndexThread[] StartThreads(IndexWriter writer, int count)
+    {
+        var threads = new IndexThread[count];
+        for (var i = 0; i < count; i++)
+        {
+            var queue = Channel.CreateBounded<IReadOnlyList<Document>>(new BoundedChannelOptions(QueuedShares) { SingleReader = true, SingleWriter = true });
+            threads[i] = new IndexThread(queue, Task.Run(() => WorkAsync(writer, queue.Reader), CancellationToken.None));
+        }
+
+        return threads;
+    }
+
+    /// <summary>One indexing thread: its shares, in the order they were queued. A failure stops the other threads.</summary>
+    private async Task WorkAsync(IndexWriter writer, ChannelReader<IReadOnlyList<Document>> queue)
+    {
+        var token = _stop.Token;
+        try
+        {
+            await foreach (var share in queue.ReadAllAsync(token).ConfigureAwait(false))
+            {
+                IndexShare(writer, share, token);
+            }
+        }
+        catch (Exception ex)
+        {
+            if (ex is not OperationCanceledException || !token.IsCancellationRequested)
+            {
+                // The first failure is the bulk's (the others' cancellations follow from it).
+                Interlocked.CompareExchange(ref _threadFailure, ex, null);
+            }
+
+            await _stop.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private void ThrowIfThreadFailed()
+    {
+        if (Volatile.Read(ref _threadFailure) is { } failure)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
+    }
+
+    /// <summary>The batch cut into <paramref name="count"/> shares by id (each id in one share), stream order kept in each.</summary>
+    private static List<Document>[] Shares(IReadOnlyList<Document> documents, int count)
+    {
         var shares = new List<Document>[count];
         for (var s = 0; s < count; s++)
         {
-            shares[s] = new List<Document>((documents.Count / count) + 16);
+            shares[s] = new List<Document>(count == 1 ? documents.Count : (documents.Count / count) + 16);
         }
 
         foreach (var doc in documents)
         {
-            shares[(int)((uint)StringComparer.Ordinal.GetHashCode(doc.Id) % (uint)count)].Add(doc);
+            shares[count == 1 ? 0 : (int)((uint)StringComparer.Ordinal.GetHashCode(doc.Id) % (uint)count)].Add(doc);
         }
 
         return shares;
     }
+
+    /// <summary>An indexing thread of the stream: its queue of shares, and its work.</summary>
+    private sealed record IndexThread(Channel<IReadOnlyList<Document>> Queue, Task Work);
 
     private void IndexShare(IndexWriter writer, IReadOnlyList<Document> share, CancellationToken cancellationToken)
     {
