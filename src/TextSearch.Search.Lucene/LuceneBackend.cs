@@ -162,6 +162,9 @@ public sealed partial class LuceneBackend : ISearchBackend
     /// <summary>Threads that index one bulk stream's batch (<see cref="LuceneOptions.BulkIndexThreads"/>).</summary>
     internal int BulkIndexThreads => _options.BulkIndexThreads;
 
+    /// <summary>The indexing buffer of one bulk stream, shared by its threads' staging indexes.</summary>
+    internal double BulkRamBufferMB => _options.BulkRamBufferMB;
+
     public async Task<IReadOnlyList<DocumentFailure>> UpsertAsync(IReadOnlyList<Search.Document> documents, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(documents);
@@ -459,26 +462,33 @@ public sealed partial class LuceneBackend : ISearchBackend
         }
     }
 
-    /// <summary>A new staging index for a bulk stream: its own folder and writer, with the index's analysis and similarity.</summary>
-    internal (string Path, LuceneDirectory Directory, IndexWriter Writer) OpenStaging()
+    /// <summary>A new staging folder for a bulk stream: the stream's staging indexes go in folders of their own inside it.</summary>
+    internal string CreateStaging()
     {
         ThrowIfDisposed();
         var path = System.IO.Path.Combine(Path, StagingFolder, Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(path);
-        var directory = _openDirectory(new DirectoryInfo(path));
+        return path;
+    }
+
+    /// <summary>A staging index in <paramref name="folder"/>: its own writer, with the index's analysis and similarity.</summary>
+    internal (LuceneDirectory Directory, IndexWriter Writer) OpenStaging(string folder, double ramBufferMB)
+    {
+        ThrowIfDisposed();
+        System.IO.Directory.CreateDirectory(folder);
+        var directory = _openDirectory(new DirectoryInfo(folder));
         try
         {
-            return (path, directory, new IndexWriter(directory, NewConfig(OpenMode.CREATE, _options.BulkRamBufferMB)));
+            return (directory, new IndexWriter(directory, NewConfig(OpenMode.CREATE, ramBufferMB)));
         }
         catch
         {
             directory.Dispose();
-            IndexFiles.DeleteStaging(path);
             throw;
         }
     }
 
-    /// <summary>Joins a committed staging index to the index: its ids are replaced, in one commit with whatever else is queued.</summary>
+    /// <summary>Joins a bulk stream's committed staging indexes to the index: their ids are replaced, in one commit with whatever else is queued.</summary>
     internal Task ImportAsync(string stagingPath, IReadOnlyCollection<string> ids, out Task completion, CancellationToken cancellationToken)
     {
         var op = WriteOp.Import(stagingPath, ids);
@@ -760,9 +770,18 @@ public sealed partial class LuceneBackend : ISearchBackend
             case { StagingPath: { } staging, Ids: { } ids }:
                 // Deletes are applied to the segments already in the index before the staged segments join it.
                 writer.DeleteDocuments([.. ids.Select(i => new Term(LuceneFields.Id, i))]);
-                using (var staged = _openDirectory(new DirectoryInfo(staging)))
+                // The stream's staging indexes, one per thread that indexed it, in a fixed order.
+                var parts = System.IO.Directory.GetDirectories(staging).Order(StringComparer.Ordinal).Select(d => _openDirectory(new DirectoryInfo(d))).ToArray();
+                try
                 {
-                    writer.AddIndexes(staged);
+                    writer.AddIndexes(parts);
+                }
+                finally
+                {
+                    foreach (var part in parts)
+                    {
+                        part.Dispose();
+                    }
                 }
 
                 // Joined segments do not trigger merges as flushed ones do: without this, every bulk stream would

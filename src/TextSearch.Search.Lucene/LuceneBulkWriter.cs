@@ -6,11 +6,11 @@ using LuceneDirectory = Lucene.Net.Store.Directory;
 namespace TextSearch.Search.Lucene;
 
 /// <summary>
-/// A bulk stream's writes: indexed into a staging index of the stream's own (a folder under the index), which joins
-/// the index in one commit when the stream ends (<see cref="IndexWriter.AddIndexes(LuceneDirectory[])"/> copies its
-/// segments). Until then nothing of it is visible, and a stream that fails or is abandoned leaves nothing behind:
-/// its folder is deleted. Streams index in parallel, each on its own writer, and each stream's batch on up to
-/// <see cref="LuceneOptions.BulkIndexThreads"/> threads.
+/// A bulk stream's writes: indexed into staging indexes of the stream's own (a folder under the index, one staging
+/// index per indexing thread), which join the index in one commit when the stream ends
+/// (<see cref="IndexWriter.AddIndexes(LuceneDirectory[])"/> copies their segments). Until then nothing of it is
+/// visible, and a stream that fails or is abandoned leaves nothing behind: its folder is deleted. Streams index in
+/// parallel, each on its own writers, and each stream on up to <see cref="LuceneOptions.BulkIndexThreads"/> threads.
 /// </summary>
 internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
 {
@@ -29,12 +29,10 @@ internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
 
     private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
     private string? _path;
-    private LuceneDirectory? _directory;
-    private IndexWriter? _writer;
+    private IndexThread[]? _threads;
     private bool _slot;
     private Task? _import;
     private Exception? _failure;
-    private IndexThread[]? _threads;
     private Exception? _threadFailure;
     private bool _disposed;
 
@@ -59,7 +57,7 @@ internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
         }
         catch (Exception ex)
         {
-            // The staging writer may have dropped what it buffered: this bulk cannot be committed any more.
+            // A staging writer may have dropped what it buffered: this bulk cannot be committed any more.
             _failure = ex;
             throw ex is OperationCanceledException ? ex : IndexFailures.WriteFailed(ex);
         }
@@ -70,23 +68,15 @@ internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
         ThrowIfUnusable();
-        if (_writer is null)
+        if (_threads is null)
         {
             return;
         }
 
         try
         {
+            // Each thread commits its staging index once its queue is done: the last segments are written in parallel.
             await DrainAsync(cancellationToken).ConfigureAwait(false);
-            var writer = _writer;
-            await Task.Run(
-                () =>
-                {
-                    writer.Commit();
-                    writer.Dispose();
-                },
-                CancellationToken.None).ConfigureAwait(false);
-            _writer = null;
         }
         catch (Exception ex)
         {
@@ -124,8 +114,16 @@ internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
             await _import.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        LuceneBackend.Abandon(_writer);
-        _directory?.Dispose();
+        foreach (var thread in _threads ?? [])
+        {
+            if (!thread.Committed)
+            {
+                LuceneBackend.Abandon(thread.Writer);
+            }
+
+            thread.Directory.Dispose();
+        }
+
         if (_path is not null)
         {
             IndexFiles.DeleteStaging(_path);
@@ -139,19 +137,14 @@ internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
 
     /// <summary>
     /// Hands a batch to the stream's indexing threads, up to <see cref="LuceneBackend.BulkIndexThreads"/>, each with its
-    /// own share of the documents: by id, so all writes of one id are made by one thread, in stream order, and the last
-    /// one wins. Each thread works through its own queue, so one that flushes a segment does not hold the others up at
-    /// the end of every batch; a queue holds at most <see cref="QueuedShares"/> shares, so a stream read faster than it
+    /// own share of the documents and its own staging index: by id, so all writes of one id are made by one thread, in
+    /// stream order, and the last one wins. Each thread works through its own queue, so one that flushes a segment does
+    /// not hold the others up; a queue holds at most <see cref="QueuedShares"/> shares, so a stream read faster than it
     /// is indexed waits here. A thread's failure is thrown by the next call (this one, a later one or the commit).
     /// </summary>
     private async Task IndexAsync(IReadOnlyList<Document> documents, CancellationToken cancellationToken)
     {
-        if (_writer is null)
-        {
-            (_path, _directory, _writer) = backend.OpenStaging();
-        }
-
-        _threads ??= StartThreads(_writer, Math.Clamp(documents.Count / MinDocumentsPerThread, 1, backend.BulkIndexThreads));
+        _threads ??= StartThreads(Math.Clamp(documents.Count / MinDocumentsPerThread, 1, backend.BulkIndexThreads));
         ThrowIfThreadFailed();
         var shares = Shares(documents, _threads.Length);
         var writes = new List<Task>(shares.Length);
@@ -181,15 +174,10 @@ internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
         }
     }
 
-    /// <summary>Waits for every indexing thread to finish its queue; throws the first failure of any.</summary>
+    /// <summary>Waits for every indexing thread to index its queue and commit its staging index; throws the first failure of any.</summary>
     private async Task DrainAsync(CancellationToken cancellationToken)
     {
-        if (_threads is null)
-        {
-            return;
-        }
-
-        foreach (var thread in _threads)
+        foreach (var thread in _threads!)
         {
             thread.Queue.Writer.TryComplete();
         }
@@ -206,28 +194,54 @@ internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
         ThrowIfThreadFailed();
     }
 
-    private IndexThread[] StartThreads(IndexWriter writer, int count)
+    /// <summary>
+    /// The stream's staging folder, and a staging index in it per thread. Each has its part of the stream's buffer
+    /// (<see cref="LuceneOptions.BulkRamBufferMB"/>), so a stream holds no more memory on several threads than on one.
+    /// </summary>
+    private IndexThread[] StartThreads(int count)
     {
-        var threads = new IndexThread[count];
-        for (var i = 0; i < count; i++)
+        _path = backend.CreateStaging();
+        var threads = new List<IndexThread>(count);
+        try
         {
-            var queue = Channel.CreateBounded<IReadOnlyList<Document>>(new BoundedChannelOptions(QueuedShares) { SingleReader = true, SingleWriter = true });
-            threads[i] = new IndexThread(queue, Task.Run(() => WorkAsync(writer, queue.Reader), CancellationToken.None));
+            for (var i = 0; i < count; i++)
+            {
+                var (directory, writer) = backend.OpenStaging(Path.Combine(_path, i.ToString("D2", System.Globalization.CultureInfo.InvariantCulture)), backend.BulkRamBufferMB / count);
+                var queue = Channel.CreateBounded<IReadOnlyList<Document>>(new BoundedChannelOptions(QueuedShares) { SingleReader = true, SingleWriter = true });
+                var thread = new IndexThread(queue, directory, writer);
+                thread.Work = Task.Run(() => WorkAsync(thread), CancellationToken.None);
+                threads.Add(thread);
+            }
+        }
+        catch
+        {
+            // The threads started so far are stopped and their writers abandoned when the bulk is disposed.
+            _threads = [.. threads];
+            throw;
         }
 
-        return threads;
+        return [.. threads];
     }
 
-    /// <summary>One indexing thread: its shares, in the order they were queued. A failure stops the other threads.</summary>
-    private async Task WorkAsync(IndexWriter writer, ChannelReader<IReadOnlyList<Document>> queue)
+    /// <summary>
+    /// One indexing thread: its shares, in the order they were queued, then the commit of its staging index. A failure
+    /// stops the other threads.
+    /// </summary>
+    private async Task WorkAsync(IndexThread thread)
     {
         var token = _stop.Token;
         try
         {
-            await foreach (var share in queue.ReadAllAsync(token).ConfigureAwait(false))
+            await foreach (var share in thread.Queue.Reader.ReadAllAsync(token).ConfigureAwait(false))
             {
-                IndexShare(writer, share, token);
+                IndexShare(thread.Writer, share, token);
             }
+
+            // The queue was completed: by the commit, or by an abandoned bulk (which has set the token first).
+            token.ThrowIfCancellationRequested();
+            thread.Writer.Commit();
+            thread.Writer.Dispose();
+            thread.Committed = true;
         }
         catch (Exception ex)
         {
@@ -267,9 +281,6 @@ internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
         return shares;
     }
 
-    /// <summary>An indexing thread of the stream: its queue of shares, and its work.</summary>
-    private sealed record IndexThread(Channel<IReadOnlyList<Document>> Queue, Task Work);
-
     private void IndexShare(IndexWriter writer, IReadOnlyList<Document> share, CancellationToken cancellationToken)
     {
         for (var i = 0; i < share.Count; i++)
@@ -296,5 +307,20 @@ internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
         {
             throw new InvalidOperationException("the bulk was committed already.");
         }
+    }
+
+    /// <summary>An indexing thread of the stream: its queue of shares, its staging index, and its work.</summary>
+    private sealed class IndexThread(Channel<IReadOnlyList<Document>> queue, LuceneDirectory directory, IndexWriter writer)
+    {
+        public Channel<IReadOnlyList<Document>> Queue { get; } = queue;
+
+        public LuceneDirectory Directory { get; } = directory;
+
+        public IndexWriter Writer { get; } = writer;
+
+        public Task Work { get; set; } = Task.CompletedTask;
+
+        /// <summary>Set by the thread once its staging index is committed and its writer closed.</summary>
+        public bool Committed { get; set; }
     }
 }

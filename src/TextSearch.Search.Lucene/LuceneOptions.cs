@@ -18,12 +18,13 @@ public sealed class LuceneOptions
     /// <summary>Bulk streams that stage documents at once; more wait for a slot (each holds up to <see cref="BulkRamBufferMB"/>).</summary>
     public int MaxConcurrentBulks { get; set; } = 4;
 
-    /// <summary>The indexing buffer of one bulk stream's staging index.</summary>
+    /// <summary>The indexing buffer of one bulk stream, shared equally by the staging indexes of its threads.</summary>
     public double BulkRamBufferMB { get; set; } = 32;
 
     /// <summary>
-    /// Threads that index one bulk stream's batch at once (each document's writes stay in stream order: a document id
-    /// is always indexed by the same thread). By default one per processor, up to four; 1 indexes a stream on one thread.
+    /// Threads that index one bulk stream at once, each into a staging index of its own (each document's writes stay in
+    /// stream order: a document id is always indexed by the same thread). By default one per processor, up to four; 1
+    /// indexes a stream on one thread. A stream whose first batch has fewer than 64 documents per thread uses fewer.
     /// </summary>
     public int BulkIndexThreads { get; set; } = Math.Min(Environment.ProcessorCount, 4);
 

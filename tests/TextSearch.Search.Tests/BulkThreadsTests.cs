@@ -94,6 +94,32 @@ public sealed class BulkThreadsTests : IDisposable
         Assert.Equal(Ids, await backend.CountAsync(default));
     }
 
+    [Fact]
+    public async Task A_volume_that_fills_while_the_threads_commit_fails_the_bulk_and_leaves_nothing_behind()
+    {
+        // A buffer larger than the stream: nothing is written to disk until each thread commits its staging index at
+        // the end, and the volume holds far less than those segments.
+        var volume = new Volume(long.MaxValue);
+        await using var backend = new LuceneBackend(
+            new LuceneOptions { IndexPath = _path, BulkIndexThreads = 2, BulkRamBufferMB = 256 },
+            TextAnalyzer.Default,
+            NullLogger<LuceneBackend>.Instance,
+            volume.Open);
+        var engine = TestSupport.Engine(backend);
+        volume.Set(200_000);
+
+        var error = await Assert.ThrowsAsync<TextSearchException>(() => engine.BulkUpsertAsync(Interleaved(bodyWords: 100), default));
+
+        Assert.Equal(ErrorKind.ResourceExhausted, error.Kind);
+        Assert.Equal(0, await backend.CountAsync(default));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_path, LuceneBackend.StagingFolder)));
+
+        volume.Set(long.MaxValue);
+        Assert.Equal(Ids * Versions, (await engine.BulkUpsertAsync(Interleaved(bodyWords: 100), default)).Upserted);
+        Assert.Equal(Ids, await backend.CountAsync(default));
+        Assert.Equal($"نسخة {Versions - 1}", (await engine.GetAsync("doc-7", default)).Title);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(LuceneOptions.MaxBulkIndexThreads + 1)]
