@@ -31,6 +31,9 @@ try
         case "anchor":
             return await Anchor.RunAsync(opts, serverDll);
 
+        case "fields":
+            return FieldCost.Run(opts);
+
         case "generate":
             {
                 var real = JsonlCorpus.Read(opts.Require("corpus")).ToList();
@@ -386,6 +389,7 @@ static void Usage(TextWriter to)
 {
     to.WriteLine("usage: textsearch-perf anchor --qa ARCD.json --distractors FILE.jsonl.gz [--concurrency 4,16|none] [--seconds 20] [--warmup 20] [--rounds 3] [--plain-store mapped|lucene] [--snippets 1] [--set 'Key=Value ...']");
     to.WriteLine("       textsearch-perf ingest --corpus FILE [--limit N] [--keep 1] [--work DIR]");
+    to.WriteLine("       textsearch-perf fields --corpus FILE [--limit 8000] [--rounds 3] [--work DIR]");
     to.WriteLine("       textsearch-perf search --index DIR --queries FILE [--threads 2] [--count 5000] [--ranking JSON]");
     to.WriteLine("       textsearch-perf discovery --index DIR --corpus FILE --queries FILE [--rounds 3] [--count 1000]");
     to.WriteLine("       textsearch-perf suggest-rpc --server URL --queries FILE [--count 20000] [--concurrency N]");
