@@ -771,10 +771,15 @@ public sealed partial class LuceneBackend : ISearchBackend
                 // Deletes are applied to the segments already in the index before the staged segments join it.
                 writer.DeleteDocuments([.. ids.Select(i => new Term(LuceneFields.Id, i))]);
                 // The stream's staging indexes, one per thread that indexed it, in a fixed order.
-                var parts = System.IO.Directory.GetDirectories(staging).Order(StringComparer.Ordinal).Select(d => _openDirectory(new DirectoryInfo(d))).ToArray();
+                var parts = new List<LuceneDirectory>();
                 try
                 {
-                    writer.AddIndexes(parts);
+                    foreach (var part in System.IO.Directory.GetDirectories(staging).Order(StringComparer.Ordinal))
+                    {
+                        parts.Add(_openDirectory(new DirectoryInfo(part)));
+                    }
+
+                    writer.AddIndexes([.. parts]);
                 }
                 finally
                 {

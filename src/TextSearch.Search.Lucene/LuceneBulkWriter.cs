@@ -96,6 +96,22 @@ internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
         }
 
         _disposed = true;
+        try
+        {
+            await ReleaseAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            if (_slot)
+            {
+                backend.BulkSlots.Release();
+            }
+        }
+    }
+
+    /// <summary>Stops the threads of a bulk that was not committed, waits for an import under way, and removes the staging folder.</summary>
+    private async Task ReleaseAsync()
+    {
         if (_threads is not null)
         {
             // Abandoned (a commit has drained them already): the threads stop, and none is left writing.
@@ -105,7 +121,7 @@ internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
                 thread.Queue.Writer.TryComplete();
             }
 
-            await Task.WhenAll(_threads.Select(t => t.Work)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.WhenAll(_threads.Select(t => t.Work)).ConfigureAwait(false);
         }
 
         _stop.Dispose();
@@ -127,11 +143,6 @@ internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
         if (_path is not null)
         {
             IndexFiles.DeleteStaging(_path);
-        }
-
-        if (_slot)
-        {
-            backend.BulkSlots.Release();
         }
     }
 
@@ -182,16 +193,15 @@ internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
             thread.Queue.Writer.TryComplete();
         }
 
-        try
-        {
-            await Task.WhenAll(_threads.Select(t => t.Work)).WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // A thread stopped because another failed.
-        }
-
+        // A thread never throws: it records its failure, and the first failure in time is the bulk's.
+        await Task.WhenAll(_threads.Select(t => t.Work)).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         ThrowIfThreadFailed();
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_threads.All(t => t.Committed))
+        {
+            // Only a failure (thrown above) or an abandoned bulk stops a thread short of its commit.
+            throw new InvalidOperationException("a bulk indexing thread stopped before committing its staging index.");
+        }
     }
 
     /// <summary>
@@ -224,8 +234,8 @@ internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
     }
 
     /// <summary>
-    /// One indexing thread: its shares, in the order they were queued, then the commit of its staging index. A failure
-    /// stops the other threads.
+    /// One indexing thread: its shares, in the order they were queued, then the commit of its staging index. It does
+    /// not throw: a failure is recorded for the bulk's next call or its commit, and stops the other threads.
     /// </summary>
     private async Task WorkAsync(IndexThread thread)
     {
@@ -252,7 +262,6 @@ internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
             }
 
             await _stop.CancelAsync().ConfigureAwait(false);
-            throw;
         }
     }
 

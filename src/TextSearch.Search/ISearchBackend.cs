@@ -63,7 +63,11 @@ public sealed record BackendPage(IReadOnlyList<BackendHit> Hits, long TotalHits)
 /// </summary>
 public interface IBulkWriter : IAsyncDisposable
 {
-    /// <summary>Adds valid documents; returns those the engine refused. Throws when the bulk as a whole failed (then it cannot be committed).</summary>
+    /// <summary>
+    /// Adds valid documents; returns those the engine refused. Throws when the bulk as a whole failed (then it cannot be
+    /// committed). An engine may return before the documents are indexed (the embedded engine queues them for its
+    /// indexing threads): a failure to index them is then thrown by a later call or by <see cref="CommitAsync"/>.
+    /// </summary>
     Task<IReadOnlyList<DocumentFailure>> AddAsync(IReadOnlyList<Document> documents, CancellationToken cancellationToken);
 
     /// <summary>Makes every document added so far (less the refused ones) durable and searchable; throws if any of them could not be kept.</summary>

@@ -95,6 +95,23 @@ public sealed class BulkThreadsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_thread_that_gets_no_document_commits_an_empty_staging_index_and_the_bulk_still_joins()
+    {
+        // 200 writes of one id: two threads are started (the first batch has 64 documents per thread and more), and
+        // every write goes to the thread of that id; the other indexes nothing.
+        await using var backend = Open(threads: 2);
+        var engine = TestSupport.Engine(backend);
+        var writes = Enumerable.Range(0, 200).Select(v => BulkEntry.Of(new Document { Id = "only", Title = $"نسخة {v}", Body = "مقالة عن السوق" }));
+
+        var result = await engine.BulkUpsertAsync(writes.ToAsyncEnumerable(), default);
+
+        Assert.Equal(200, result.Upserted);
+        Assert.Equal(1, await backend.CountAsync(default));
+        Assert.Equal("نسخة 199", (await engine.GetAsync("only", default)).Title);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_path, LuceneBackend.StagingFolder)));
+    }
+
+    [Fact]
     public async Task A_volume_that_fills_while_the_threads_commit_fails_the_bulk_and_leaves_nothing_behind()
     {
         // A buffer larger than the stream: nothing is written to disk until each thread commits its staging index at
