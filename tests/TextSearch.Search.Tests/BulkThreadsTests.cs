@@ -69,20 +69,27 @@ public sealed class BulkThreadsTests : IDisposable
         Assert.Equal(0, (await engine.SearchAsync(new SearchRequestModel("والنسخة" + Words[^2], 10), default)).TotalHits);
     }
 
-    [Fact]
-    public async Task A_share_that_fails_fails_the_bulk_and_leaves_nothing_behind()
+    /// <summary>
+    /// A volume that fills while a bulk is indexed: with a 1 MB buffer on four threads, segments are flushed (and the
+    /// volume filled) while the shares are indexing; with a buffer larger than the stream on two threads, nothing
+    /// reaches the disk until each thread commits its staging index at the end. Either way the bulk fails whole.
+    /// </summary>
+    [Theory]
+    [InlineData(4, 1, 2_000_000, 300)]
+    [InlineData(2, 256, 200_000, 100)]
+    public async Task A_volume_that_fills_while_the_threads_index_or_commit_fails_the_bulk_and_leaves_nothing_behind(
+        int threads, double bufferMB, long room, int bodyWords)
     {
-        // A small staging buffer, so segments are flushed (and the volume filled) while the shares are indexing.
         var volume = new Volume(long.MaxValue);
         await using var backend = new LuceneBackend(
-            new LuceneOptions { IndexPath = _path, BulkIndexThreads = 4, BulkRamBufferMB = 1 },
+            new LuceneOptions { IndexPath = _path, BulkIndexThreads = threads, BulkRamBufferMB = bufferMB },
             TextAnalyzer.Default,
             NullLogger<LuceneBackend>.Instance,
             volume.Open);
         var engine = TestSupport.Engine(backend);
-        volume.Set(2_000_000);
+        volume.Set(room);
 
-        var error = await Assert.ThrowsAsync<TextSearchException>(() => engine.BulkUpsertAsync(Interleaved(bodyWords: 300), default));
+        var error = await Assert.ThrowsAsync<TextSearchException>(() => engine.BulkUpsertAsync(Interleaved(bodyWords), default));
 
         Assert.Equal(ErrorKind.ResourceExhausted, error.Kind);
         Assert.Equal(0, await backend.CountAsync(default));
@@ -90,8 +97,9 @@ public sealed class BulkThreadsTests : IDisposable
 
         // With space again, the same stream is stored whole.
         volume.Set(long.MaxValue);
-        Assert.Equal(Ids * Versions, (await engine.BulkUpsertAsync(Interleaved(bodyWords: 300), default)).Upserted);
+        Assert.Equal(Ids * Versions, (await engine.BulkUpsertAsync(Interleaved(bodyWords), default)).Upserted);
         Assert.Equal(Ids, await backend.CountAsync(default));
+        Assert.Equal($"نسخة {Versions - 1}", (await engine.GetAsync("doc-7", default)).Title);
     }
 
     [Fact]
@@ -109,32 +117,6 @@ public sealed class BulkThreadsTests : IDisposable
         Assert.Equal(1, await backend.CountAsync(default));
         Assert.Equal("نسخة 199", (await engine.GetAsync("only", default)).Title);
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_path, LuceneBackend.StagingFolder)));
-    }
-
-    [Fact]
-    public async Task A_volume_that_fills_while_the_threads_commit_fails_the_bulk_and_leaves_nothing_behind()
-    {
-        // A buffer larger than the stream: nothing is written to disk until each thread commits its staging index at
-        // the end, and the volume holds far less than those segments.
-        var volume = new Volume(long.MaxValue);
-        await using var backend = new LuceneBackend(
-            new LuceneOptions { IndexPath = _path, BulkIndexThreads = 2, BulkRamBufferMB = 256 },
-            TextAnalyzer.Default,
-            NullLogger<LuceneBackend>.Instance,
-            volume.Open);
-        var engine = TestSupport.Engine(backend);
-        volume.Set(200_000);
-
-        var error = await Assert.ThrowsAsync<TextSearchException>(() => engine.BulkUpsertAsync(Interleaved(bodyWords: 100), default));
-
-        Assert.Equal(ErrorKind.ResourceExhausted, error.Kind);
-        Assert.Equal(0, await backend.CountAsync(default));
-        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_path, LuceneBackend.StagingFolder)));
-
-        volume.Set(long.MaxValue);
-        Assert.Equal(Ids * Versions, (await engine.BulkUpsertAsync(Interleaved(bodyWords: 100), default)).Upserted);
-        Assert.Equal(Ids, await backend.CountAsync(default));
-        Assert.Equal($"نسخة {Versions - 1}", (await engine.GetAsync("doc-7", default)).Title);
     }
 
     [Theory]
