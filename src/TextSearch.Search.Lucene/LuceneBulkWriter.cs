@@ -116,11 +116,7 @@ internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
         {
             // Abandoned (a commit has drained them already): the threads stop, and none is left writing.
             await _stop.CancelAsync().ConfigureAwait(false);
-            foreach (var thread in _threads)
-            {
-                thread.Queue.Writer.TryComplete();
-            }
-
+            CompleteQueues();
             await Task.WhenAll(_threads.Select(t => t.Work)).ConfigureAwait(false);
         }
 
@@ -155,9 +151,13 @@ internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
     /// </summary>
     private async Task IndexAsync(IReadOnlyList<Document> documents, CancellationToken cancellationToken)
     {
-        _threads ??= StartThreads(Math.Clamp(documents.Count / MinDocumentsPerThread, 1, backend.BulkIndexThreads));
+        if (_threads is null)
+        {
+            StartThreads(Math.Clamp(documents.Count / MinDocumentsPerThread, 1, backend.BulkIndexThreads));
+        }
+
         ThrowIfThreadFailed();
-        var shares = Shares(documents, _threads.Length);
+        var shares = Shares(documents, _threads!.Length);
         var writes = new List<Task>(shares.Length);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
         for (var i = 0; i < shares.Length; i++)
@@ -188,19 +188,26 @@ internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
     /// <summary>Waits for every indexing thread to index its queue and commit its staging index; throws the first failure of any.</summary>
     private async Task DrainAsync(CancellationToken cancellationToken)
     {
-        foreach (var thread in _threads!)
-        {
-            thread.Queue.Writer.TryComplete();
-        }
+        var threads = _threads!;
+        CompleteQueues();
 
         // A thread never throws: it records its failure, and the first failure in time is the bulk's.
-        await Task.WhenAll(_threads.Select(t => t.Work)).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await Task.WhenAll(threads.Select(t => t.Work)).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         ThrowIfThreadFailed();
         cancellationToken.ThrowIfCancellationRequested();
-        if (!_threads.All(t => t.Committed))
+        if (!threads.All(t => t.Committed))
         {
             // Only a failure (thrown above) or an abandoned bulk stops a thread short of its commit.
             throw new InvalidOperationException("a bulk indexing thread stopped before committing its staging index.");
+        }
+    }
+
+    /// <summary>No more shares: each thread ends once it has taken what its queue holds.</summary>
+    private void CompleteQueues()
+    {
+        foreach (var thread in _threads!)
+        {
+            thread.Queue.Writer.TryComplete();
         }
     }
 
@@ -208,7 +215,7 @@ internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
     /// The stream's staging folder, and a staging index in it per thread. Each has its part of the stream's buffer
     /// (<see cref="LuceneOptions.BulkRamBufferMB"/>), so a stream holds no more memory on several threads than on one.
     /// </summary>
-    private IndexThread[] StartThreads(int count)
+    private void StartThreads(int count)
     {
         _path = backend.CreateStaging();
         var threads = new List<IndexThread>(count);
@@ -223,14 +230,12 @@ internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
                 threads.Add(thread);
             }
         }
-        catch
+        finally
         {
-            // The threads started so far are stopped and their writers abandoned when the bulk is disposed.
+            // If opening a writer failed, the threads started so far are stopped and their writers abandoned when the
+            // bulk is disposed.
             _threads = [.. threads];
-            throw;
         }
-
-        return [.. threads];
     }
 
     /// <summary>
@@ -279,12 +284,12 @@ internal sealed class LuceneBulkWriter(LuceneBackend backend) : IBulkWriter
         var shares = new List<Document>[count];
         for (var s = 0; s < count; s++)
         {
-            shares[s] = new List<Document>(count == 1 ? documents.Count : (documents.Count / count) + 16);
+            shares[s] = new List<Document>((documents.Count / count) + 16);
         }
 
         foreach (var doc in documents)
         {
-            shares[count == 1 ? 0 : (int)((uint)StringComparer.Ordinal.GetHashCode(doc.Id) % (uint)count)].Add(doc);
+            shares[(int)((uint)StringComparer.Ordinal.GetHashCode(doc.Id) % (uint)count)].Add(doc);
         }
 
         return shares;

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using Lucene.Net.Analysis.Ar;
-using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search.Similarities;
 using Lucene.Net.Store;
 using Lucene.Net.Util;
 using TextSearch.Analysis;
+using TextSearch.Relevance;
 using TextSearch.Search;
 using TextSearch.Search.Ingestion;
 using TextSearch.Search.Lucene;
@@ -97,7 +97,7 @@ internal static class FieldCost
             using var plain = new IndexWriter(dir, new IndexWriterConfig(LuceneVersion.LUCENE_48, analyzer) { Similarity = new BM25Similarity(), RAMBufferSizeMB = 64, MergePolicy = NoMergePolicy.COMPOUND_FILES });
             foreach (var doc in docs)
             {
-                plain.AddDocument(new LuceneDocument { new StringField("id", doc.Id, Field.Store.YES), new TextField("text", doc.Title + "\n" + doc.Body, Field.Store.NO) });
+                plain.AddDocument(Baseline.PlainDocument(doc.Id, doc.Title, doc.Body));
             }
 
             plain.Commit();

@@ -39,6 +39,13 @@ public sealed class Baseline(Analyzer analyzer, string name, Func<FSDirectory, L
     public static Baseline StandardAnalyzer() =>
         new(new Lucene.Net.Analysis.Standard.StandardAnalyzer(LuceneVersion.LUCENE_48), "Baseline: StandardAnalyzer (BM25)");
 
+    /// <summary>Plain Lucene's document: the id, and the title and body as one text field (not stored).</summary>
+    public static LuceneDocument PlainDocument(string id, string title, string body) =>
+    [
+        new StringField(Id, id, Field.Store.YES),
+        new TextField(Text, title + "\n" + body, Field.Store.NO),
+    ];
+
     public void Index(IEnumerable<EvalDocument> documents)
     {
         _directory = FSDirectory.Open(new DirectoryInfo(_path));
@@ -47,11 +54,7 @@ public sealed class Baseline(Analyzer analyzer, string name, Func<FSDirectory, L
         {
             foreach (var doc in documents)
             {
-                writer.AddDocument(new LuceneDocument
-                {
-                    new StringField(Id, doc.Id, Field.Store.YES),
-                    new TextField(Text, doc.Title + "\n" + doc.Body, Field.Store.NO),
-                });
+                writer.AddDocument(PlainDocument(doc.Id, doc.Title, doc.Body));
             }
 
             writer.Commit();
